@@ -1,0 +1,1 @@
+//! Benchmarks: compile speed against mpy-cross, and (later) the VM and native kernels.

@@ -1,0 +1,1 @@
+//! The differential fuzzer: program generators, execution paths, and the corpus of divergences.

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("krait-cross: not yet built");
+    std::process::exit(1);
+}

@@ -1,0 +1,12 @@
+//! krait's front end and runtime.
+//!
+//! The flow is MicroPython's: source text goes through the [`lexer`] to [`token`]s, the
+//! [`parser`] builds an [`ast`], the [`compile`]r walks one scope at a time and drives an
+//! emitter (the bytecode emitter here, native emitters in the `emit` crate), producing a
+//! [`rawcode::CompiledModule`] that [`mpy`] writes and reads as `.mpy` v6.3.
+
+pub mod ast;
+pub mod bytecode;
+pub mod error;
+pub mod rawcode;
+pub mod token;
