@@ -112,16 +112,19 @@ impl<'a> Lexer<'a> {
         self.finish_token()
     }
 
-    fn finish_token(&self) -> Result<Token, CompileError> {
+    /// Turns the lexed kind and text into a token, or an error kind into its error.
+    fn finish_token(&mut self) -> Result<Token, CompileError> {
+        let text = std::mem::take(&mut self.text);
         let line = to_u32(self.line);
         let kind = match &self.kind {
             Kind::Plain(kind) => kind.clone(),
-            Kind::Name => TokenKind::Name(String::from_utf8_lossy(&self.text).into_owned()),
-            Kind::Integer => TokenKind::Integer(String::from_utf8_lossy(&self.text).into_owned()),
+            // Names and numbers are whole UTF-8 characters cut from the source.
+            Kind::Name => TokenKind::Name(String::from_utf8_lossy(&text).into_owned()),
+            Kind::Integer => TokenKind::Integer(String::from_utf8_lossy(&text).into_owned()),
             Kind::FloatOrImag => {
-                TokenKind::FloatOrImag(String::from_utf8_lossy(&self.text).into_owned())
+                TokenKind::FloatOrImag(String::from_utf8_lossy(&text).into_owned())
             }
-            Kind::Str => TokenKind::Str(String::from_utf8(self.text.clone()).map_err(|_| {
+            Kind::Str => TokenKind::Str(String::from_utf8(text).map_err(|_| {
                 // MicroPython stores such a literal as it is (`'\ud800'`, or a raw byte
                 // after a backslash re-encoded); a Rust string cannot hold it.
                 CompileError::new(
@@ -130,7 +133,7 @@ impl<'a> Lexer<'a> {
                     line,
                 )
             })?),
-            Kind::Bytes => TokenKind::Bytes(self.text.clone()),
+            Kind::Bytes => TokenKind::Bytes(text),
             Kind::DedentMismatch => {
                 return Err(CompileError::new(
                     ErrorKind::IndentationError,
@@ -214,22 +217,24 @@ impl<'a> Lexer<'a> {
 
     fn measure_indentation(&mut self) {
         let spaces = self.source.column - 1;
-        let top = || usize::from(self.indents.last().copied().unwrap_or(0));
-        if spaces > top() {
+        if spaces > self.indent_top() {
             // Truncated to 16 bits as MicroPython's indent stack stores it.
             self.indents.push(spaces as u16);
             self.pending_dents += 1;
-        } else if spaces < top() {
-            while spaces < usize::from(self.indents.last().copied().unwrap_or(0))
-                && self.indents.len() > 1
-            {
+        } else if spaces < self.indent_top() {
+            // The bottom entry is 0, which no indentation is below.
+            while spaces < self.indent_top() && self.indents.len() > 1 {
                 self.indents.pop();
                 self.pending_dents -= 1;
             }
-            if spaces != usize::from(self.indents.last().copied().unwrap_or(0)) {
+            if spaces != self.indent_top() {
                 self.kind = Kind::DedentMismatch;
             }
         }
+    }
+
+    fn indent_top(&self) -> usize {
+        usize::from(self.indents.last().copied().unwrap_or(0))
     }
 
     fn lex_name(&mut self) {
