@@ -6,8 +6,14 @@
 //! that shape so a parser can report whichever error MicroPython would report first;
 //! [`tokenize`] runs the lexer to the end and stops at the first error.
 //!
-//! Number tokens carry MicroPython's token text: underscores removed and `E` written `e`,
-//! which is also the text MicroPython quotes in its number syntax errors.
+//! What the parser needs to know, all as MicroPython does it:
+//! - Number tokens carry MicroPython's token text: underscores removed and `E` written `e`,
+//!   which is also the text MicroPython quotes in its number syntax errors.
+//! - `__debug__` is [`TokenKind::KwDebug`]; MicroPython's lexer replaces it by `True` or
+//!   `False` from the optimisation level, which is left to the parser here.
+//! - An indented first token is replaced by an `Indent`, for "unexpected indent".
+//! - A `str` literal next to a `bytes` literal gives two tokens, which no rule accepts.
+//! - f-strings and t-strings arrive rewritten as ordinary tokens (see `strings.rs`).
 
 mod source;
 mod strings;
