@@ -12,25 +12,21 @@ use proptest::prelude::*;
 /// Renders the tokens up to `End` or the first error: names and literals with their text,
 /// the rest by kind, optionally with `@line:column`.
 fn render(source: &str, positions: bool) -> String {
-    let mut lexer = Lexer::new(source);
-    let mut parts = Vec::new();
-    loop {
-        match lexer.next_token() {
-            Ok(token) => {
-                let mut part = render_kind(&token.kind);
-                if positions {
-                    part += &format!("@{}:{}", token.line, token.column);
-                }
-                parts.push(part);
-                if token.kind == TokenKind::End {
-                    break;
-                }
+    let lexed = tokenize_until_error(source);
+    let mut parts: Vec<String> = lexed
+        .tokens
+        .iter()
+        .map(|token| {
+            let kind = render_kind(&token.kind);
+            if positions {
+                format!("{kind}@{}:{}", token.line, token.column)
+            } else {
+                kind
             }
-            Err(error) => {
-                parts.push(format!("error {}@{}", error, error.line));
-                break;
-            }
-        }
+        })
+        .collect();
+    if let Some(error) = lexed.error {
+        parts.push(format!("error {}@{}", error, error.line));
     }
     parts.join(" ")
 }
@@ -391,6 +387,9 @@ fn tokenize_returns_the_pulled_tokens_or_the_first_error() {
         tokenize("x = 1\ny = $\nz = '\n"),
         Err(CompileError::syntax("invalid syntax", 2))
     );
+    let lexed = tokenize_until_error("x = 1\ny = $\nz = '\n");
+    assert_eq!(lexed.tokens.len(), 6);
+    assert_eq!(lexed.error, Some(CompileError::syntax("invalid syntax", 2)));
 }
 
 #[test]
