@@ -9,4 +9,5 @@ pub mod ast;
 pub mod bytecode;
 pub mod error;
 pub mod rawcode;
+pub mod runtime;
 pub mod token;

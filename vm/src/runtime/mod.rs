@@ -1,0 +1,10 @@
+//! The runtime's foundation: where objects live and how they are named.
+//!
+//! - [`arena`]: the 32-bit address space (a reserved 4 GiB region) holding every object.
+//! - [`obj`]: the 32-bit object word, MicroPython's REPR_A.
+//!
+//! Objects that MicroPython's native code touches directly use MicroPython 1.29's 32-bit struct
+//! layouts, so device code compiled by `mpy-cross` (or by krait) can read krait's heap as is.
+
+pub mod arena;
+pub mod obj;
