@@ -7,4 +7,5 @@
 //! layouts, so device code compiled by `mpy-cross` (or by krait) can read krait's heap as is.
 
 pub mod arena;
+pub mod gc;
 pub mod obj;
