@@ -4,6 +4,7 @@
 //! - [`obj`]: the 32-bit object word, MicroPython's REPR_A.
 //! - [`gc`]: the block allocator and mark-sweep collector over the arena (`py/gc.c`'s design).
 //! - [`layout`]: MicroPython 1.29's 32-bit struct offsets and typed accessors.
+//! - [`map`]: `mp_map_t` (dicts, globals) in the arena, probing as `py/map.c` does.
 //!
 //! Objects that MicroPython's native code touches directly use MicroPython 1.29's 32-bit struct
 //! layouts, so device code compiled by `mpy-cross` (or by krait) can read krait's heap as is.
@@ -11,4 +12,5 @@
 pub mod arena;
 pub mod gc;
 pub mod layout;
+pub mod map;
 pub mod obj;
