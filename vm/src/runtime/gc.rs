@@ -30,20 +30,37 @@ use super::obj::Obj;
 pub const BYTES_PER_BLOCK: u32 = 16;
 const WORD: u32 = 4;
 
-/// An allocation failed even after a collection; the VM raises `MemoryError`.
+/// An allocation failed even after a collection, or the heap is locked; the VM raises
+/// `MemoryError` with this message (MicroPython's `m_malloc_fail` wording).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutOfMemory {
     /// The size asked for, in bytes.
     pub requested: u32,
+    /// The heap was locked (`micropython.heap_lock()`), so nothing was even tried.
+    pub heap_locked: bool,
+}
+
+impl OutOfMemory {
+    /// A failure to find `requested` bytes in an unlocked heap.
+    pub fn new(requested: u32) -> OutOfMemory {
+        OutOfMemory {
+            requested,
+            heap_locked: false,
+        }
+    }
 }
 
 impl fmt::Display for OutOfMemory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "memory allocation failed, allocating {} bytes",
-            self.requested
-        )
+        if self.heap_locked {
+            write!(f, "memory allocation failed, heap is locked")
+        } else {
+            write!(
+                f,
+                "memory allocation failed, allocating {} bytes",
+                self.requested
+            )
+        }
     }
 }
 
@@ -56,6 +73,65 @@ pub struct HeapConfig {
     pub pool_start: u32,
     /// Pool size in bytes (rounded down to whole blocks), like `-X heapsize=`.
     pub pool_size: u32,
+}
+
+/// Where [`HeapConfig::with_size`] puts the pool: past a first 64 KiB that stays uncommitted,
+/// so native code dereferencing `NULL` or another small word faults instead of reading.
+pub const DEFAULT_POOL_START: u32 = 0x1_0000;
+
+/// The unix port's default heap for a 32-bit word: 1 MiB.
+pub const DEFAULT_HEAP_SIZE: u32 = 1 << 20;
+
+impl HeapConfig {
+    /// A pool of `pool_size` bytes at [`DEFAULT_POOL_START`].
+    pub fn with_size(pool_size: u32) -> HeapConfig {
+        HeapConfig {
+            pool_start: DEFAULT_POOL_START,
+            pool_size,
+        }
+    }
+}
+
+/// Parses the value of MicroPython's `-X heapsize=<n>[w][K|M]`: `n` as C's `strtol` in base 0
+/// reads it (decimal, `0x` hex or leading-`0` octal), an optional `w` (scale by the word size
+/// over 4 bytes, which is 1 for krait's 32-bit words), then an optional `K` or `M`. `None` if
+/// malformed or larger than the 32-bit arena.
+pub fn parse_heapsize(text: &str) -> Option<u32> {
+    let (number, suffix) = split_number(text);
+    let value = if let Some(hex) = number
+        .strip_prefix("0x")
+        .or_else(|| number.strip_prefix("0X"))
+    {
+        u64::from_str_radix(hex, 16).ok()?
+    } else if number.len() > 1 && number.starts_with('0') {
+        u64::from_str_radix(&number[1..], 8).ok()?
+    } else {
+        number.parse::<u64>().ok()?
+    };
+    let suffix = suffix.strip_prefix(['w', 'W']).unwrap_or(suffix);
+    let scale: u64 = match suffix {
+        "" => 1,
+        "k" | "K" => 1 << 10,
+        "m" | "M" => 1 << 20,
+        _ => return None,
+    };
+    u32::try_from(value.checked_mul(scale)?).ok()
+}
+
+/// Splits `text` after its leading number (with a `0x` prefix, hex digits count).
+fn split_number(text: &str) -> (&str, &str) {
+    let is_hex = text.starts_with("0x") || text.starts_with("0X");
+    let skip = if is_hex { 2 } else { 0 };
+    let end = text[skip..]
+        .find(|c: char| {
+            if is_hex {
+                !c.is_ascii_hexdigit()
+            } else {
+                !c.is_ascii_digit()
+            }
+        })
+        .map_or(text.len(), |index| index + skip);
+    text.split_at(end)
 }
 
 /// Why a heap could not be created.
@@ -176,6 +252,11 @@ pub struct Heap {
     auto_collect: bool,
     stress: bool,
     collections: u64,
+    /// `micropython.heap_lock()` depth: while nonzero, nothing is allocated or freed.
+    lock_depth: u32,
+    /// `gc.threshold()` in blocks: collect once this many were allocated since the last one.
+    alloc_threshold: Option<u32>,
+    allocated_since_collect: u32,
 }
 
 impl Heap {
@@ -202,6 +283,9 @@ impl Heap {
             auto_collect: true,
             stress: false,
             collections: 0,
+            lock_depth: 0,
+            alloc_threshold: None,
+            allocated_since_collect: 0,
         })
     }
 
@@ -228,6 +312,32 @@ impl Heap {
         self.collections
     }
 
+    /// `micropython.heap_lock()`: allocations fail and frees are ignored until unlocked.
+    pub fn lock(&mut self) {
+        self.lock_depth += 1;
+    }
+
+    /// `micropython.heap_unlock()`: returns the remaining lock depth.
+    pub fn unlock(&mut self) -> u32 {
+        self.lock_depth = self.lock_depth.saturating_sub(1);
+        self.lock_depth
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.lock_depth != 0
+    }
+
+    /// `gc.threshold(n)`: also collect before an allocation once `bytes` were allocated since
+    /// the last collection; `None` (MicroPython's -1) turns it off.
+    pub fn set_alloc_threshold(&mut self, bytes: Option<u32>) {
+        self.alloc_threshold = bytes.map(|bytes| bytes / BYTES_PER_BLOCK);
+    }
+
+    /// `gc.threshold()`: the threshold in bytes, rounded down to whole blocks.
+    pub fn alloc_threshold(&self) -> Option<u32> {
+        self.alloc_threshold.map(|blocks| blocks * BYTES_PER_BLOCK)
+    }
+
     /// Allocates `n_bytes` rounded up to whole blocks, zeroed, and returns its arena offset
     /// (16-byte aligned). Zero bytes gives offset 0 (`NULL`), as `gc_alloc` does. When no run
     /// of free blocks is long enough, collects once (if enabled) and retries.
@@ -236,9 +346,18 @@ impl Heap {
         if n_blocks == 0 {
             return Ok(0);
         }
-        let oom = OutOfMemory { requested: n_bytes };
+        if self.is_locked() {
+            return Err(OutOfMemory {
+                requested: n_bytes,
+                heap_locked: true,
+            });
+        }
+        let oom = OutOfMemory::new(n_bytes);
         let mut collected = !self.auto_collect;
-        if self.stress {
+        let over_threshold = self
+            .alloc_threshold
+            .is_some_and(|threshold| self.allocated_since_collect >= threshold);
+        if self.stress || (over_threshold && !collected) {
             self.collect();
             collected = true;
         }
@@ -262,6 +381,7 @@ impl Heap {
             self.table.set(block, BlockKind::Tail);
         }
         self.last_used_block = self.last_used_block.max(head + n_blocks - 1);
+        self.allocated_since_collect = self.allocated_since_collect.saturating_add(n_blocks);
         let offset = self.block_offset(head);
         self.arena.fill(offset, n_blocks * BYTES_PER_BLOCK, 0);
         Ok(offset)
@@ -294,8 +414,12 @@ impl Heap {
     }
 
     /// Frees the allocation at `offset` now (`gc_free`). Returns false, doing nothing, if
-    /// `offset` is not the start of a live allocation (`NULL` included).
+    /// `offset` is not the start of a live allocation (`NULL` included), or if the heap is
+    /// locked (a later collection reclaims it instead).
     pub fn free(&mut self, offset: u32) -> bool {
+        if self.is_locked() {
+            return false;
+        }
         let Some(head) = self.head_block(offset) else {
             return false;
         };
@@ -322,6 +446,12 @@ impl Heap {
         let Some(head) = self.head_block(offset) else {
             return self.alloc(n_bytes);
         };
+        if self.is_locked() {
+            return Err(OutOfMemory {
+                requested: n_bytes,
+                heap_locked: true,
+            });
+        }
         if n_bytes == 0 {
             self.free(offset);
             return Ok(0);
@@ -436,6 +566,7 @@ impl Heap {
     /// Runs a full collection (`gc.collect()`); returns how many allocations it freed.
     pub fn collect(&mut self) -> u32 {
         self.collections += 1;
+        self.allocated_since_collect = 0;
         let roots = std::mem::take(&mut self.roots);
         for obj in roots.slots.iter().chain(&roots.temps) {
             self.mark_word(obj.raw());
@@ -639,13 +770,8 @@ mod tests {
             kept.push(heap.add_root(ptr(offset)));
         }
         assert_eq!(kept.len(), 8);
-        assert_eq!(heap.alloc(1), Err(OutOfMemory { requested: 1 }));
-        assert_eq!(
-            heap.alloc(u32::MAX),
-            Err(OutOfMemory {
-                requested: u32::MAX
-            })
-        );
+        assert_eq!(heap.alloc(1), Err(OutOfMemory::new(1)));
+        assert_eq!(heap.alloc(u32::MAX), Err(OutOfMemory::new(u32::MAX)));
         assert_eq!(heap.info().free, 0);
         heap.remove_root(kept[3]);
         let again = heap.alloc(16).unwrap();
@@ -660,7 +786,88 @@ mod tests {
         heap.remove_root(kept[5]);
         heap.collect();
         assert_eq!(heap.info().free, 32);
-        assert_eq!(heap.alloc(32), Err(OutOfMemory { requested: 32 }));
+        assert_eq!(heap.alloc(32), Err(OutOfMemory::new(32)));
+    }
+
+    #[test]
+    fn heapsize_option_parses_like_the_unix_port() {
+        assert_eq!(parse_heapsize("1024"), Some(1024));
+        assert_eq!(parse_heapsize("64K"), Some(64 << 10));
+        assert_eq!(parse_heapsize("2m"), Some(2 << 20));
+        assert_eq!(
+            parse_heapsize("16wK"),
+            Some(16 << 10),
+            "w scales by word size / 4 = 1"
+        );
+        assert_eq!(parse_heapsize("0x100"), Some(256));
+        assert_eq!(parse_heapsize("0x10k"), Some(16 << 10));
+        assert_eq!(
+            parse_heapsize("010"),
+            Some(8),
+            "leading zero is octal, as strtol base 0"
+        );
+        assert_eq!(parse_heapsize("4096M"), None, "past the 32-bit arena");
+        for bad in ["", "K", "12Q", "1KK", "0x", "09", "-5", "1 K"] {
+            assert_eq!(parse_heapsize(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn locked_heap_refuses_to_allocate_or_free() {
+        let mut heap = heap(8);
+        let a = heap.alloc(16).unwrap();
+        heap.lock();
+        heap.lock();
+        let err = heap.alloc(16).unwrap_err();
+        assert!(err.heap_locked);
+        assert_eq!(err.to_string(), "memory allocation failed, heap is locked");
+        assert!(!heap.free(a));
+        assert!(heap.realloc(a, 64).unwrap_err().heap_locked);
+        assert_eq!(heap.unlock(), 1);
+        assert!(heap.alloc(16).is_err());
+        assert_eq!(heap.unlock(), 0);
+        assert!(heap.free(a));
+        assert_eq!(
+            heap.alloc(1 << 20).unwrap_err().to_string(),
+            "memory allocation failed, allocating 1048576 bytes"
+        );
+    }
+
+    #[test]
+    fn threshold_collects_after_enough_allocation() {
+        let mut heap = heap(64);
+        heap.set_alloc_threshold(Some(100));
+        assert_eq!(heap.alloc_threshold(), Some(96), "rounded down to blocks");
+        for _ in 0..6 {
+            heap.alloc(16).unwrap();
+        }
+        assert_eq!(
+            heap.collections(),
+            0,
+            "6 blocks allocated, none collected yet"
+        );
+        heap.alloc(16).unwrap();
+        assert_eq!(
+            heap.collections(),
+            1,
+            "the 7th allocation crossed 96 bytes first"
+        );
+        assert_eq!(heap.info().used, 16, "the six unrooted blocks went");
+        heap.set_alloc_threshold(None);
+        for _ in 0..20 {
+            heap.alloc(16).unwrap();
+        }
+        assert_eq!(heap.collections(), 1);
+    }
+
+    #[test]
+    fn default_config_leaves_the_first_64k_unmapped() {
+        let arena = Arena::new(Backing::preferred()).unwrap();
+        let mut heap = Heap::new(arena, HeapConfig::with_size(DEFAULT_HEAP_SIZE)).unwrap();
+        let first = heap.alloc(16).unwrap();
+        assert_eq!(first, DEFAULT_POOL_START);
+        assert_eq!(heap.info().total, DEFAULT_HEAP_SIZE);
+        assert!(heap.arena().get(0, 4).is_none());
     }
 
     #[test]

@@ -48,6 +48,12 @@ const ALLOCATION_SIZES: [u32; 34] = [
 /// Growth step of an ordered map's array.
 const ORDERED_GROWTH: u32 = 4;
 
+/// Bytes of a table of `n` slots; too many to address is reported as running out of memory.
+fn table_bytes(n: u32) -> Result<u32, OutOfMemory> {
+    n.checked_mul(map::ELEM_SIZE)
+        .ok_or(OutOfMemory::new(u32::MAX))
+}
+
 fn alloc_at_least(n: u32) -> u32 {
     ALLOCATION_SIZES
         .into_iter()
@@ -65,7 +71,7 @@ impl MapRef {
         let table = if n == 0 {
             0
         } else {
-            heap.alloc(n * map::ELEM_SIZE)?
+            heap.alloc(table_bytes(n)?)?
         };
         let arena = heap.arena_mut();
         arena.store_u32(self.0 + map::FLAGS_AND_USED, map::ALL_KEYS_ARE_QSTRS);
@@ -99,6 +105,10 @@ impl MapRef {
 
     pub fn is_ordered(self, heap: &Heap) -> bool {
         self.flags(heap) & map::IS_ORDERED != 0
+    }
+
+    pub fn is_fixed(self, heap: &Heap) -> bool {
+        self.flags(heap) & map::IS_FIXED != 0
     }
 
     pub fn all_keys_are_qstrs(self, heap: &Heap) -> bool {
@@ -167,14 +177,18 @@ fn is_filled(key: Obj) -> bool {
 }
 
 /// `mp_map_lookup`: finds `key`'s slot, adding or removing it as `kind` asks. Returns the arena
-/// offset of the slot's `mp_map_elem_t` (its value is at `+4`), or `None` if absent (or
-/// removing). A removed slot keeps its value for the caller to read, as in MicroPython.
+/// offset of the slot's `mp_map_elem_t` (its value is at `+4`), or `None` if absent. A removed
+/// slot keeps its value for the caller to read, as in MicroPython. A fixed (read-only) map
+/// is only searched: adding or removing finds nothing, where MicroPython would assert.
 pub fn lookup<C: MapContext>(
     ctx: &mut C,
     map: MapRef,
     key: Obj,
     kind: LookupKind,
 ) -> Result<Option<u32>, C::Error> {
+    if kind != LookupKind::Lookup && map.is_fixed(ctx.heap()) {
+        return Ok(None);
+    }
     let mut compare_only_identity = map.all_keys_are_qstrs(ctx.heap());
     if compare_only_identity && !key.is_qstr() {
         if ctx.is_exact_str(key) {
@@ -277,7 +291,7 @@ fn lookup_ordered<C: MapContext>(
     let alloc = map.alloc(heap);
     if used == alloc {
         let new_alloc = alloc + ORDERED_GROWTH;
-        let table = heap.realloc(map.table(heap), new_alloc * map::ELEM_SIZE)?;
+        let table = heap.realloc(map.table(heap), table_bytes(new_alloc)?)?;
         heap.arena_mut().store_u32(map.0 + map::TABLE, table);
         heap.arena_mut().store_u32(map.0 + map::ALLOC, new_alloc);
     }
@@ -291,7 +305,7 @@ fn rehash<C: MapContext>(ctx: &mut C, map: MapRef) -> Result<(), C::Error> {
     let old_alloc = map.alloc(heap);
     let old_table = map.table(heap);
     let new_alloc = alloc_at_least(old_alloc + 1);
-    let new_table = heap.alloc(new_alloc * map::ELEM_SIZE)?;
+    let new_table = heap.alloc(table_bytes(new_alloc)?)?;
     let flags = map.flags(heap) & (map::IS_FIXED | map::IS_ORDERED);
     heap.arena_mut()
         .store_u32(map.0 + map::FLAGS_AND_USED, flags | map::ALL_KEYS_ARE_QSTRS);
@@ -506,6 +520,39 @@ mod tests {
             "a non-qstr key clears all_keys_are_qstrs"
         );
         assert_eq!(map.alloc(&ctx.heap), 4);
+    }
+
+    #[test]
+    fn fixed_maps_are_read_only() {
+        let mut ctx = TestContext::new();
+        let map = ctx.new_map();
+        ctx.insert(map, Obj::qstr(3).unwrap(), int(1));
+        let header = ctx.heap.arena().load_u32(map.0);
+        ctx.heap
+            .arena_mut()
+            .store_u32(map.0, header | map::IS_FIXED);
+        assert!(map.is_fixed(&ctx.heap));
+        assert_eq!(ctx.get(map, Obj::qstr(3).unwrap()), Some(int(1)));
+        assert_eq!(ctx.remove(map, Obj::qstr(3).unwrap()), None);
+        let added = lookup(
+            &mut ctx,
+            map,
+            Obj::qstr(4).unwrap(),
+            LookupKind::AddIfNotFound,
+        );
+        assert_eq!(added, Ok(None));
+        assert_eq!(map.used(&ctx.heap), 1);
+    }
+
+    #[test]
+    fn oversized_tables_are_out_of_memory_not_overflow() {
+        let mut ctx = TestContext::new();
+        let owner = ctx.heap.alloc(layout::dict::SIZE).unwrap();
+        assert!(MapRef(owner + 4).init(&mut ctx.heap, u32::MAX / 4).is_err());
+        assert!(
+            MapRef(owner + 4).init(&mut ctx.heap, 1 << 20).is_err(),
+            "bigger than the pool"
+        );
     }
 
     #[test]
