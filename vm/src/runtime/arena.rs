@@ -32,6 +32,7 @@ pub const GUARD_BYTES: u64 = 4096;
 pub const COMMIT_GRANULE: u32 = 1 << GRANULE_SHIFT;
 const GRANULE_SHIFT: u32 = 16;
 const GRANULE_COUNT: usize = (ARENA_SPAN >> GRANULE_SHIFT) as usize;
+const BITMAP_WORDS: usize = GRANULE_COUNT / 64;
 
 /// Which storage an arena uses (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub struct Arena {
     base: *mut u8,
     storage: Storage,
     /// One bit per [`COMMIT_GRANULE`] chunk: set once the chunk is committed.
-    committed: Vec<u64>,
+    committed: Box<[u64; BITMAP_WORDS]>,
     committed_bytes: u64,
 }
 
@@ -112,7 +113,7 @@ impl Arena {
         Ok(Arena {
             base,
             storage,
-            committed: vec![0; GRANULE_COUNT / 64],
+            committed: Box::new([0; BITMAP_WORDS]),
             committed_bytes: 0,
         })
     }
@@ -189,14 +190,62 @@ impl Arena {
             }
         }
         for chunk in first..end {
-            self.committed[chunk / 64] |= 1 << (chunk % 64);
+            self.committed[chunk / 64 % BITMAP_WORDS] |= 1 << (chunk % 64);
         }
         self.committed_bytes += end_byte - start_byte;
         Ok(())
     }
 
     fn chunk_committed(&self, chunk: usize) -> bool {
-        self.committed[chunk / 64] & (1 << (chunk % 64)) != 0
+        // Every chunk index is below GRANULE_COUNT; the modulo only lets the compiler see it.
+        self.committed[chunk / 64 % BITMAP_WORDS] & (1 << (chunk % 64)) != 0
+    }
+
+    /// `is_committed` for an access of `N` (at most a granule) bytes: its first and last
+    /// byte's chunks decide, so this is two bit tests and no loop.
+    #[inline]
+    fn scalar_committed<const N: usize>(&self, offset: u32) -> bool {
+        let first = (offset >> GRANULE_SHIFT) as usize;
+        if offset & (COMMIT_GRANULE - 1) <= COMMIT_GRANULE - N as u32 {
+            // The usual case: the access lies within one chunk.
+            return self.chunk_committed(first);
+        }
+        offset.checked_add(N as u32 - 1).is_some_and(|last| {
+            self.chunk_committed(first) && self.chunk_committed((last >> GRANULE_SHIFT) as usize)
+        })
+    }
+
+    /// Reads `N` bytes at `offset` (the scalar loads' common path).
+    #[inline]
+    #[track_caller]
+    fn read<const N: usize>(&self, offset: u32) -> [u8; N] {
+        if !self.scalar_committed::<N>(offset) {
+            uncommitted(offset, N as u32);
+        }
+        // SAFETY: all N bytes are committed (checked above), so inside the live storage and
+        // readable; `read_unaligned` needs no alignment; no `&mut` view exists under `&self`.
+        unsafe {
+            self.base
+                .add(offset as usize)
+                .cast::<[u8; N]>()
+                .read_unaligned()
+        }
+    }
+
+    /// Writes `bytes` at `offset` (the scalar stores' common path).
+    #[inline]
+    #[track_caller]
+    fn write<const N: usize>(&mut self, offset: u32, bytes: [u8; N]) {
+        if !self.scalar_committed::<N>(offset) {
+            uncommitted(offset, N as u32);
+        }
+        // SAFETY: as in `read`; `&mut self` makes this the only access.
+        unsafe {
+            self.base
+                .add(offset as usize)
+                .cast::<[u8; N]>()
+                .write_unaligned(bytes)
+        }
     }
 
     /// Whether every byte of `start..start + len` is committed (true for an empty range).
@@ -253,36 +302,40 @@ impl Arena {
         }
     }
 
+    #[inline]
     #[track_caller]
     pub fn load_u8(&self, offset: u32) -> u8 {
-        self.bytes(offset, 1)[0]
+        u8::from_le_bytes(self.read(offset))
     }
 
+    #[inline]
     #[track_caller]
     pub fn load_u16(&self, offset: u32) -> u16 {
-        u16::from_le_bytes(self.array(offset))
+        u16::from_le_bytes(self.read(offset))
     }
 
+    #[inline]
     #[track_caller]
     pub fn load_u32(&self, offset: u32) -> u32 {
-        u32::from_le_bytes(self.array(offset))
+        u32::from_le_bytes(self.read(offset))
     }
 
+    #[inline]
     #[track_caller]
     pub fn store_u8(&mut self, offset: u32, value: u8) {
-        self.bytes_mut(offset, 1)[0] = value;
+        self.write(offset, value.to_le_bytes());
     }
 
+    #[inline]
     #[track_caller]
     pub fn store_u16(&mut self, offset: u32, value: u16) {
-        self.bytes_mut(offset, 2)
-            .copy_from_slice(&value.to_le_bytes());
+        self.write(offset, value.to_le_bytes());
     }
 
+    #[inline]
     #[track_caller]
     pub fn store_u32(&mut self, offset: u32, value: u32) {
-        self.bytes_mut(offset, 4)
-            .copy_from_slice(&value.to_le_bytes());
+        self.write(offset, value.to_le_bytes());
     }
 
     /// Sets `start..start + len` to `byte`.
@@ -309,13 +362,6 @@ impl Arena {
                 len as usize,
             );
         }
-    }
-
-    #[track_caller]
-    fn array<const N: usize>(&self, offset: u32) -> [u8; N] {
-        let mut out = [0; N];
-        out.copy_from_slice(self.bytes(offset, N as u32));
-        out
     }
 }
 
