@@ -1182,6 +1182,7 @@ mod tests {
                     heap.pop_temp_roots(count);
                     model.temps.truncate(model.temps.len() - count);
                 }
+                9 if rng.below(2) == 0 => resize_random_root(&mut heap, &mut model, &mut rng, seed),
                 _ => {
                     heap.collect();
                     model.collect();
@@ -1192,6 +1193,45 @@ mod tests {
         heap.collect();
         model.collect();
         model.check(&heap, seed);
+    }
+
+    /// Reallocates an object that only its root slot references (the contract of `realloc`:
+    /// the caller owns the one pointer to update), first clearing any words it drops.
+    fn resize_random_root(heap: &mut Heap, model: &mut Model, rng: &mut XorShift, seed: u64) {
+        let referenced = |offset: u32| {
+            model.objects.values().any(|words| words.contains(&offset))
+                || model.temps.contains(&offset)
+                || model.roots.iter().filter(|&&(_, o)| o == offset).count() > 1
+        };
+        let candidates: Vec<usize> = (0..model.roots.len())
+            .filter(|&i| {
+                model.objects.contains_key(&model.roots[i].1) && !referenced(model.roots[i].1)
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let index = candidates[rng.below(candidates.len())];
+        let (id, old) = model.roots[index];
+        let new_len = 1 + rng.below(40);
+        let mut words = model.objects[&old].clone();
+        for dropped in new_len..words.len() {
+            heap.arena_mut().store_u32(old + 4 * dropped as u32, 0);
+        }
+        words.resize(new_len, 0);
+        model.objects.insert(old, words.clone());
+        let before = heap.collections();
+        let result = heap.realloc(old, 4 * new_len as u32);
+        if heap.collections() != before {
+            model.collect();
+        }
+        if let Ok(new) = result {
+            model.objects.remove(&old);
+            model.objects.insert(new, words);
+            heap.set_root(id, ptr(new));
+            model.roots[index].1 = new;
+        }
+        model.check(heap, seed);
     }
 
     #[test]
