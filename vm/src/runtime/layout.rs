@@ -319,6 +319,103 @@ impl ListObj {
     }
 }
 
+/// Declares a typed view of one C struct: a newtype over the object's arena offset with a
+/// getter (and setter) per 32-bit field, named after the field.
+macro_rules! struct_view {
+    ($(#[$doc:meta])* $name:ident { $($field:ident / $set:ident: $offset:expr),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            $(
+                pub fn $field(self, arena: &Arena) -> u32 {
+                    arena.load_u32(self.0 + $offset)
+                }
+
+                pub fn $set(self, arena: &mut Arena, value: u32) {
+                    arena.store_u32(self.0 + $offset, value);
+                }
+            )*
+        }
+    };
+}
+
+struct_view! {
+    /// A bytecode or native function (`mp_obj_fun_bc_t`) at an arena offset.
+    FunBcObj {
+        context / set_context: fun_bc::CONTEXT,
+        child_table / set_child_table: fun_bc::CHILD_TABLE,
+        bytecode / set_bytecode: fun_bc::BYTECODE,
+    }
+}
+
+impl FunBcObj {
+    /// Offset of `extra_args[index]` (positional defaults, then the keyword-defaults dict).
+    pub fn extra_arg_offset(self, index: u32) -> u32 {
+        self.0 + fun_bc::EXTRA_ARGS + index * WORD
+    }
+}
+
+struct_view! {
+    /// A module's context (`mp_module_context_t`): its globals and constant tables.
+    ModuleContextObj {
+        globals / set_globals: module_context::GLOBALS,
+        qstr_table / set_qstr_table: module_context::QSTR_TABLE,
+        obj_table / set_obj_table: module_context::OBJ_TABLE,
+    }
+}
+
+impl ModuleContextObj {
+    /// Global qstr number of the module's local qstr `index` (a `qstr_short_t`, 16 bits).
+    pub fn qstr(self, arena: &Arena, index: u32) -> u16 {
+        arena.load_u16(self.qstr_table(arena) + index * 2)
+    }
+
+    /// The module's constant object `index`.
+    pub fn obj(self, arena: &Arena, index: u32) -> Obj {
+        Obj::from_raw(arena.load_u32(self.obj_table(arena) + index * WORD))
+    }
+}
+
+struct_view! {
+    /// A running function's frame (`mp_code_state_t`); `ip` and `sp` are arena offsets.
+    CodeStateObj {
+        fun_bc / set_fun_bc: code_state::FUN_BC,
+        ip / set_ip: code_state::IP,
+        sp / set_sp: code_state::SP,
+        old_globals / set_old_globals: code_state::OLD_GLOBALS,
+    }
+}
+
+impl CodeStateObj {
+    pub fn n_state(self, arena: &Arena) -> u16 {
+        arena.load_u16(self.0 + code_state::N_STATE)
+    }
+
+    pub fn set_n_state(self, arena: &mut Arena, value: u16) {
+        arena.store_u16(self.0 + code_state::N_STATE, value);
+    }
+
+    pub fn exc_sp_idx(self, arena: &Arena) -> u16 {
+        arena.load_u16(self.0 + code_state::EXC_SP_IDX)
+    }
+
+    pub fn set_exc_sp_idx(self, arena: &mut Arena, value: u16) {
+        arena.store_u16(self.0 + code_state::EXC_SP_IDX, value);
+    }
+
+    /// Offset of `state[index]` (locals are stored reversed at the end, stack from the start).
+    pub fn state_offset(self, index: u32) -> u32 {
+        self.0 + code_state::STATE + index * WORD
+    }
+
+    /// Bytes of a code state with `n_state` slots and `n_exc_stack` handler entries.
+    pub const fn size(n_state: u32, n_exc_stack: u32) -> u32 {
+        code_state::STATE + n_state * WORD + n_exc_stack * exc_stack::SIZE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::arena::Backing;
@@ -420,5 +517,42 @@ mod tests {
         heap.add_root(Obj::from_ptr(obj).unwrap());
         assert_eq!(heap.collect(), 0);
         assert!(heap.is_allocated(items));
+    }
+
+    #[test]
+    fn function_context_and_frame_views_read_their_c_offsets() {
+        let mut heap = heap();
+        let qstrs = heap.alloc(4).unwrap();
+        heap.arena_mut().store_u16(qstrs + 2, 0x1234);
+        let objs = heap.alloc(8).unwrap();
+        heap.arena_mut().store_u32(objs + 4, Obj::TRUE.raw());
+        let context = ModuleContextObj(heap.alloc(module_context::SIZE).unwrap());
+        context.set_qstr_table(heap.arena_mut(), qstrs);
+        context.set_obj_table(heap.arena_mut(), objs);
+        context.set_globals(heap.arena_mut(), 0x40);
+        let arena = heap.arena();
+        assert_eq!(context.qstr(arena, 1), 0x1234);
+        assert_eq!(context.obj(arena, 1), Obj::TRUE);
+        assert_eq!(arena.load_u32(context.0 + 4), 0x40, "globals is word 1");
+
+        let fun = FunBcObj(heap.alloc(fun_bc::EXTRA_ARGS + 8).unwrap());
+        fun.set_context(heap.arena_mut(), context.0);
+        fun.set_bytecode(heap.arena_mut(), 0x500);
+        assert_eq!(heap.arena().load_u32(fun.0 + 4), context.0);
+        assert_eq!(fun.bytecode(heap.arena()), 0x500);
+        assert_eq!(fun.extra_arg_offset(1), fun.0 + 20);
+
+        let size = CodeStateObj::size(3, 1);
+        assert_eq!(size, 20 + 12 + 12);
+        let frame = CodeStateObj(heap.alloc(size).unwrap());
+        frame.set_fun_bc(heap.arena_mut(), fun.0);
+        frame.set_n_state(heap.arena_mut(), 3);
+        frame.set_exc_sp_idx(heap.arena_mut(), 0xBEEF);
+        frame.set_sp(heap.arena_mut(), frame.state_offset(0));
+        let arena = heap.arena();
+        assert_eq!(arena.bytes(frame.0 + 12, 4), &[3, 0, 0xEF, 0xBE]);
+        assert_eq!(frame.sp(arena), frame.0 + 20);
+        assert_eq!((frame.n_state(arena), frame.exc_sp_idx(arena)), (3, 0xBEEF));
+        assert_eq!(frame.fun_bc(arena), fun.0);
     }
 }
