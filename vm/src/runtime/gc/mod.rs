@@ -26,6 +26,14 @@ use std::fmt;
 use super::arena::{Arena, ArenaError};
 use super::obj::Obj;
 
+mod config;
+#[cfg(test)]
+mod shadow_model_tests;
+mod table;
+
+pub use config::{parse_heapsize, HeapConfig, DEFAULT_HEAP_SIZE, DEFAULT_POOL_START};
+use table::{AllocTable, BlockKind};
+
 /// Bytes in one allocation block (MicroPython's `MICROPY_BYTES_PER_GC_BLOCK` on 32-bit).
 pub const BYTES_PER_BLOCK: u32 = 16;
 const WORD: u32 = 4;
@@ -65,74 +73,6 @@ impl fmt::Display for OutOfMemory {
 }
 
 impl std::error::Error for OutOfMemory {}
-
-/// Where the pool sits in the arena and how big it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HeapConfig {
-    /// Arena offset of the first block: a nonzero multiple of [`BYTES_PER_BLOCK`].
-    pub pool_start: u32,
-    /// Pool size in bytes (rounded down to whole blocks), like `-X heapsize=`.
-    pub pool_size: u32,
-}
-
-/// Where [`HeapConfig::with_size`] puts the pool: past a first 64 KiB that stays uncommitted,
-/// so native code dereferencing `NULL` or another small word faults instead of reading.
-pub const DEFAULT_POOL_START: u32 = 0x1_0000;
-
-/// The unix port's default heap for a 32-bit word: 1 MiB.
-pub const DEFAULT_HEAP_SIZE: u32 = 1 << 20;
-
-impl HeapConfig {
-    /// A pool of `pool_size` bytes at [`DEFAULT_POOL_START`].
-    pub fn with_size(pool_size: u32) -> HeapConfig {
-        HeapConfig {
-            pool_start: DEFAULT_POOL_START,
-            pool_size,
-        }
-    }
-}
-
-/// Parses the value of MicroPython's `-X heapsize=<n>[w][K|M]`: `n` as C's `strtol` in base 0
-/// reads it (decimal, `0x` hex or leading-`0` octal), an optional `w` (scale by the word size
-/// over 4 bytes, which is 1 for krait's 32-bit words), then an optional `K` or `M`. `None` if
-/// malformed or larger than the 32-bit arena.
-pub fn parse_heapsize(text: &str) -> Option<u32> {
-    let (number, suffix) = split_number(text);
-    let value = if let Some(hex) = number
-        .strip_prefix("0x")
-        .or_else(|| number.strip_prefix("0X"))
-    {
-        u64::from_str_radix(hex, 16).ok()?
-    } else if number.len() > 1 && number.starts_with('0') {
-        u64::from_str_radix(&number[1..], 8).ok()?
-    } else {
-        number.parse::<u64>().ok()?
-    };
-    let suffix = suffix.strip_prefix(['w', 'W']).unwrap_or(suffix);
-    let scale: u64 = match suffix {
-        "" => 1,
-        "k" | "K" => 1 << 10,
-        "m" | "M" => 1 << 20,
-        _ => return None,
-    };
-    u32::try_from(value.checked_mul(scale)?).ok()
-}
-
-/// Splits `text` after its leading number (with a `0x` prefix, hex digits count).
-fn split_number(text: &str) -> (&str, &str) {
-    let is_hex = text.starts_with("0x") || text.starts_with("0X");
-    let skip = if is_hex { 2 } else { 0 };
-    let end = text[skip..]
-        .find(|c: char| {
-            if is_hex {
-                !c.is_ascii_hexdigit()
-            } else {
-                !c.is_ascii_digit()
-            }
-        })
-        .map_or(text.len(), |index| index + skip);
-    text.split_at(end)
-}
 
 /// Why a heap could not be created.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,53 +119,6 @@ pub struct RootId(u32);
 /// A registered arena range scanned conservatively at every collection (a Python stack, say).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RootRangeId(u32);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum BlockKind {
-    Free = 0,
-    Head = 1,
-    Tail = 2,
-    Mark = 3,
-}
-
-/// Two bits per block, four blocks per byte, block 0 in the low bits (as `gc.c`'s ATB).
-struct AllocTable {
-    bits: Vec<u8>,
-    n_blocks: u32,
-}
-
-impl AllocTable {
-    fn new(n_blocks: u32) -> AllocTable {
-        AllocTable {
-            bits: vec![0; n_blocks.div_ceil(4) as usize],
-            n_blocks,
-        }
-    }
-
-    fn kind(&self, block: u32) -> BlockKind {
-        match (self.bits[(block / 4) as usize] >> ((block % 4) * 2)) & 3 {
-            0 => BlockKind::Free,
-            1 => BlockKind::Head,
-            2 => BlockKind::Tail,
-            _ => BlockKind::Mark,
-        }
-    }
-
-    fn set(&mut self, block: u32, kind: BlockKind) {
-        let byte = &mut self.bits[(block / 4) as usize];
-        let shift = (block % 4) * 2;
-        *byte = (*byte & !(3 << shift)) | ((kind as u8) << shift);
-    }
-
-    /// Blocks in the allocation whose head is `head`.
-    fn run_len(&self, head: u32) -> u32 {
-        let mut len = 1;
-        while head + len < self.n_blocks && self.kind(head + len) == BlockKind::Tail {
-            len += 1;
-        }
-        len
-    }
-}
 
 /// Explicitly registered roots: long-lived slots, a stack of temporaries, and arena ranges.
 #[derive(Default)]
@@ -699,7 +592,6 @@ impl fmt::Debug for Heap {
 mod tests {
     use super::super::arena::Backing;
     use super::*;
-    use std::collections::{HashMap, HashSet};
 
     const POOL_START: u32 = 0x1_0000;
 
@@ -787,29 +679,6 @@ mod tests {
         heap.collect();
         assert_eq!(heap.info().free, 32);
         assert_eq!(heap.alloc(32), Err(OutOfMemory::new(32)));
-    }
-
-    #[test]
-    fn heapsize_option_parses_like_the_unix_port() {
-        assert_eq!(parse_heapsize("1024"), Some(1024));
-        assert_eq!(parse_heapsize("64K"), Some(64 << 10));
-        assert_eq!(parse_heapsize("2m"), Some(2 << 20));
-        assert_eq!(
-            parse_heapsize("16wK"),
-            Some(16 << 10),
-            "w scales by word size / 4 = 1"
-        );
-        assert_eq!(parse_heapsize("0x100"), Some(256));
-        assert_eq!(parse_heapsize("0x10k"), Some(16 << 10));
-        assert_eq!(
-            parse_heapsize("010"),
-            Some(8),
-            "leading zero is octal, as strtol base 0"
-        );
-        assert_eq!(parse_heapsize("4096M"), None, "past the 32-bit arena");
-        for bad in ["", "K", "12Q", "1KK", "0x", "09", "-5", "1 K"] {
-            assert_eq!(parse_heapsize(bad), None, "{bad:?}");
-        }
     }
 
     #[test]
@@ -1051,200 +920,5 @@ mod tests {
         let big = heap.alloc(4 << 20).unwrap();
         assert!(heap.arena().committed_bytes() >= u64::from(big + (4 << 20) - POOL_START));
         assert!(heap.arena().committed_bytes() < 16 << 20);
-    }
-
-    /// A tiny deterministic generator so failures reproduce from the printed seed.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    /// The shadow model: each live allocation's words as the test wrote them. Words are either
-    /// model pointers or odd small ints, so conservative marking finds exactly the model's edges.
-    #[derive(Default)]
-    struct Model {
-        objects: HashMap<u32, Vec<u32>>,
-        roots: Vec<(RootId, u32)>,
-        temps: Vec<u32>,
-    }
-
-    impl Model {
-        fn reachable(&self) -> HashSet<u32> {
-            let mut seen = HashSet::new();
-            let roots = self.roots.iter().map(|&(_, offset)| offset);
-            let mut stack: Vec<u32> = roots.chain(self.temps.iter().copied()).collect();
-            while let Some(offset) = stack.pop() {
-                if self.objects.contains_key(&offset) && seen.insert(offset) {
-                    stack.extend(self.objects[&offset].iter().copied());
-                }
-            }
-            seen
-        }
-
-        /// Drops what a collection frees: everything unreachable from the roots.
-        fn collect(&mut self) {
-            let live = self.reachable();
-            self.objects.retain(|offset, _| live.contains(offset));
-        }
-
-        fn check(&self, heap: &Heap, seed: u64) {
-            let mut used = 0;
-            for (&offset, words) in &self.objects {
-                assert!(heap.is_allocated(offset), "seed {seed}: {offset:#x} lost");
-                for (index, &word) in words.iter().enumerate() {
-                    assert_eq!(
-                        heap.arena().load_u32(offset + 4 * index as u32),
-                        word,
-                        "seed {seed}"
-                    );
-                }
-                used += heap.allocation_size(offset).unwrap();
-            }
-            assert_eq!(
-                heap.info().used,
-                used,
-                "seed {seed}: something unreachable survived"
-            );
-        }
-    }
-
-    fn run_random_program(seed: u64, stress: bool) {
-        let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        let mut heap = heap(256);
-        heap.set_stress(stress);
-        let mut model = Model::default();
-        for _ in 0..400 {
-            let live: Vec<u32> = model.objects.keys().copied().collect();
-            match rng.below(10) {
-                0..=3 => {
-                    let max_words = if rng.below(8) == 0 { 60 } else { 12 };
-                    let n_bytes = 4 + 4 * rng.below(max_words) as u32;
-                    let before = heap.collections();
-                    let result = heap.alloc(n_bytes);
-                    let collected = heap.collections() != before;
-                    if collected {
-                        model.collect();
-                    }
-                    let Ok(offset) = result else {
-                        model.check(&heap, seed);
-                        assert!(
-                            heap.info().max_free * BYTES_PER_BLOCK < n_bytes,
-                            "seed {seed}"
-                        );
-                        continue;
-                    };
-                    assert!(
-                        !model.objects.contains_key(&offset),
-                        "seed {seed}: reused a live block"
-                    );
-                    model.objects.insert(offset, vec![0; n_bytes as usize / 4]);
-                    model.check(&heap, seed);
-                    let words = (0..n_bytes / 4)
-                        .map(|_| rng.next() as u32 | 1)
-                        .collect::<Vec<_>>();
-                    for (index, &word) in words.iter().enumerate() {
-                        heap.arena_mut().store_u32(offset + 4 * index as u32, word);
-                    }
-                    model.objects.insert(offset, words);
-                    match rng.below(3) {
-                        0 => model.roots.push((heap.add_root(ptr(offset)), offset)),
-                        1 => {
-                            heap.push_temp_root(ptr(offset));
-                            model.temps.push(offset);
-                        }
-                        _ => {}
-                    }
-                }
-                4..=6 if live.len() >= 2 => {
-                    let from = live[rng.below(live.len())];
-                    let to = live[rng.below(live.len())];
-                    let words = model.objects.get_mut(&from).unwrap();
-                    let index = rng.below(words.len());
-                    words[index] = to;
-                    heap.arena_mut().store_u32(from + 4 * index as u32, to);
-                }
-                7 if !model.roots.is_empty() => {
-                    let (id, _) = model.roots.swap_remove(rng.below(model.roots.len()));
-                    heap.remove_root(id);
-                }
-                8 if !model.temps.is_empty() => {
-                    let count = 1 + rng.below(model.temps.len());
-                    heap.pop_temp_roots(count);
-                    model.temps.truncate(model.temps.len() - count);
-                }
-                9 if rng.below(2) == 0 => resize_random_root(&mut heap, &mut model, &mut rng, seed),
-                _ => {
-                    heap.collect();
-                    model.collect();
-                    model.check(&heap, seed);
-                }
-            }
-        }
-        heap.collect();
-        model.collect();
-        model.check(&heap, seed);
-    }
-
-    /// Reallocates an object that only its root slot references (the contract of `realloc`:
-    /// the caller owns the one pointer to update), first clearing any words it drops.
-    fn resize_random_root(heap: &mut Heap, model: &mut Model, rng: &mut XorShift, seed: u64) {
-        let referenced = |offset: u32| {
-            model.objects.values().any(|words| words.contains(&offset))
-                || model.temps.contains(&offset)
-                || model.roots.iter().filter(|&&(_, o)| o == offset).count() > 1
-        };
-        let candidates: Vec<usize> = (0..model.roots.len())
-            .filter(|&i| {
-                model.objects.contains_key(&model.roots[i].1) && !referenced(model.roots[i].1)
-            })
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        let index = candidates[rng.below(candidates.len())];
-        let (id, old) = model.roots[index];
-        let new_len = 1 + rng.below(40);
-        let mut words = model.objects[&old].clone();
-        for dropped in new_len..words.len() {
-            heap.arena_mut().store_u32(old + 4 * dropped as u32, 0);
-        }
-        words.resize(new_len, 0);
-        model.objects.insert(old, words.clone());
-        let before = heap.collections();
-        let result = heap.realloc(old, 4 * new_len as u32);
-        if heap.collections() != before {
-            model.collect();
-        }
-        if let Ok(new) = result {
-            model.objects.remove(&old);
-            model.objects.insert(new, words);
-            heap.set_root(id, ptr(new));
-            model.roots[index].1 = new;
-        }
-        model.check(heap, seed);
-    }
-
-    #[test]
-    fn random_programs_agree_with_the_shadow_model() {
-        for seed in 0..40 {
-            run_random_program(seed, false);
-        }
-    }
-
-    #[test]
-    fn random_programs_agree_with_the_shadow_model_under_stress() {
-        for seed in 100..110 {
-            run_random_program(seed, true);
-        }
     }
 }
