@@ -10,4 +10,5 @@ pub mod bytecode;
 pub mod error;
 pub mod lexer;
 pub mod rawcode;
+pub mod runtime;
 pub mod token;
