@@ -19,7 +19,9 @@ fn mpy_cross(source: &str, options: &[&str]) -> Option<Vec<u8>> {
     let py: PathBuf = dir.join("snippet.py");
     let mpy = dir.join("snippet.mpy");
     std::fs::write(&py, source).unwrap();
-    let status = Command::new("mpy-cross")
+    // `MPY_CROSS` may name the binary itself, skipping a slow launcher script on PATH.
+    let program = std::env::var("MPY_CROSS").unwrap_or_else(|_| "mpy-cross".into());
+    let status = Command::new(program)
         .args(options)
         .arg("-o")
         .arg(&mpy)
