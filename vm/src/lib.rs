@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod bytecode;
 pub mod error;
+pub mod format;
 pub mod lexer;
 pub mod mpy;
 pub mod rawcode;

@@ -7,8 +7,7 @@
 //! children.
 
 mod dump;
-mod f80;
-pub mod float;
+pub use crate::format::float;
 pub mod qstr;
 mod reader;
 mod writer;

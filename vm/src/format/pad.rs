@@ -1,0 +1,83 @@
+//! Padding a piece of text to a width (`mp_print_strn`), the last step of every conversion.
+
+/// Where the padding goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    Left,
+    #[default]
+    Right,
+    Center,
+}
+
+/// How a number or text is printed: MicroPython's `PF_FLAG_*` bits as fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags {
+    pub align: Align,
+    /// Numbers put their sign (and base prefix) before the padding (`=` alignment, or the `0`
+    /// flag of `%`, which can be combined with `-` and then pads zeros on the right).
+    pub after_sign: bool,
+    /// `+`: a sign on non-negative numbers too.
+    pub show_sign: bool,
+    /// ` `: a space where a non-negative number's sign would go.
+    pub space_sign: bool,
+    /// `#`: the `0b`/`0o`/`0x` prefix.
+    pub show_prefix: bool,
+    /// Octal prefixes are `0o` rather than `0`.
+    pub octal_letter: bool,
+    /// `,` or `_` between digit groups; zero padding then continues the grouping.
+    pub grouping: Option<u8>,
+}
+
+/// Appends `text` padded with `fill` to `width` bytes (MicroPython counts bytes, not
+/// characters). Zero fill with grouping continues the digit groups into the padding, adding a
+/// zero when the padding would otherwise start with a separator.
+pub(crate) fn pad_into(out: &mut Vec<u8>, text: &[u8], flags: Flags, fill: u8, width: i32) {
+    let mut pad = i64::from(width) - text.len() as i64;
+    let mut width = i64::from(width);
+    let chunk: Vec<u8> = match (fill, flags.grouping) {
+        (0 | b' ', _) => vec![b' '],
+        (b'0', None) => vec![b'0'],
+        (b'0', Some(separator)) => {
+            // The padding repeats one group (`0000_` or `000,`) from a phase chosen so that
+            // the separators line up with those in the digits.
+            let period: i64 = if separator == b'_' { 5 } else { 4 };
+            if width % period == 0 {
+                pad += 1;
+                width += 1;
+            }
+            let phase = period - 1 - width.rem_euclid(period);
+            (0..period)
+                .map(|i| {
+                    if (phase + i) % period == period - 1 {
+                        separator
+                    } else {
+                        b'0'
+                    }
+                })
+                .collect()
+        }
+        (other, _) => vec![other],
+    };
+    let (left, right) = match flags.align {
+        Align::Center => (pad / 2, pad - pad / 2),
+        Align::Left => (0, pad),
+        Align::Right => (pad, 0),
+    };
+    push_padding(out, &chunk, left);
+    out.extend_from_slice(text);
+    push_padding(out, &chunk, right);
+}
+
+/// Appends `count` bytes of padding, restarting `chunk` every `chunk.len()` bytes.
+fn push_padding(out: &mut Vec<u8>, chunk: &[u8], mut count: i64) {
+    while count > 0 {
+        let take = count.min(chunk.len() as i64);
+        out.extend_from_slice(&chunk[..take as usize]);
+        count -= take;
+    }
+}
+
+/// Appends `count` spaces (nothing when `count` is not positive).
+pub(crate) fn spaces_into(out: &mut Vec<u8>, count: i32) {
+    push_padding(out, b" ", i64::from(count));
+}
