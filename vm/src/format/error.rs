@@ -12,6 +12,8 @@ pub enum ErrorKind {
     KeyError,
     NotImplementedError,
     OverflowError,
+    /// A field so wide that its padding could not be allocated.
+    MemoryError,
     /// Only for format specs nested too deeply to format without overflowing the stack.
     RuntimeError,
 }

@@ -58,7 +58,7 @@ pub(crate) fn write_int(
     mut fill: u8,
     mut width: i32,
     mut precision: i32,
-) {
+) -> Result<(), FormatError> {
     if flags.align == Align::Right && fill == b'0' {
         width = width.max(precision);
         precision = 0;
@@ -127,7 +127,7 @@ pub(crate) fn write_int(
         }
     }
 
-    spaces_into(out, spaces_before);
+    spaces_into(out, spaces_before)?;
     if after_sign {
         if let Some(sign) = sign {
             out.push(sign);
@@ -139,8 +139,8 @@ pub(crate) fn write_int(
     if precision > 1 {
         width = precision;
     }
-    pad_into(out, &digits, flags, fill, width);
-    spaces_into(out, spaces_after);
+    pad_into(out, &digits, flags, fill, width)?;
+    spaces_into(out, spaces_after)
 }
 
 /// Appends the UTF-8 encoding of code point `code` padded to `width` (`mp_print_char`):
@@ -156,8 +156,7 @@ pub(crate) fn write_char(
     if code >= 0x11_0000 {
         return Err(FormatError::overflow("char not in range(0x110000)"));
     }
-    pad_into(out, &encode_code_point(code as u32), flags, fill, width);
-    Ok(())
+    pad_into(out, &encode_code_point(code as u32), flags, fill, width)
 }
 
 /// UTF-8 bytes of `code` (below 0x110000), surrogates included.
@@ -332,4 +331,143 @@ fn skip_space(text: &[u8], mut pos: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn big(text: &str) -> BigInt {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn radix_text_matches_cpython_format() {
+        // Bases 2 to 16: CPython's format(n, 'b'/'o'/'x'/'X'/'d'/','), on which MicroPython
+        // agrees; base 36 worked by hand (1295 = 35 * 36 + 35).
+        let n = big("-123456789012345678901234567890");
+        assert_eq!(
+            int_to_radix(&n, 10, false, b"", None),
+            b"-123456789012345678901234567890"
+        );
+        assert_eq!(
+            int_to_radix(&n, 16, false, b"0x", None),
+            b"-0x18ee90ff6c373e0ee4e3f0ad2"
+        );
+        assert_eq!(
+            int_to_radix(&n, 16, true, b"", None),
+            b"-18EE90FF6C373E0EE4E3F0AD2"
+        );
+        assert_eq!(
+            int_to_radix(&n, 10, false, b"", Some(b',')),
+            b"-123,456,789,012,345,678,901,234,567,890"
+        );
+        assert_eq!(
+            int_to_radix(&big("255"), 2, false, b"", Some(b'_')),
+            b"1111_1111"
+        );
+        assert_eq!(
+            int_to_radix(&big("256"), 2, false, b"", Some(b'_')),
+            b"1_0000_0000"
+        );
+        assert_eq!(int_to_radix(&big("8"), 8, false, b"0o", None), b"0o10");
+        assert_eq!(int_to_radix(&big("0"), 16, false, b"0x", None), b"0x0");
+        assert_eq!(int_to_radix(&big("1295"), 36, true, b"", None), b"ZZ");
+        assert_eq!(int_to_radix(&big("-46655"), 36, false, b"", None), b"-zzz");
+    }
+
+    #[test]
+    fn radix_text_parses_back() {
+        let mut n = BigInt::from(7);
+        for step in 0..200u32 {
+            n = &n * 131 - step;
+            let base = 2 + step % 35;
+            let text = int_to_radix(&n, base, step % 2 == 0, b"", None);
+            assert_eq!(parse_int(&text, base, 31), Ok(n.clone()), "base {base}");
+        }
+    }
+
+    #[test]
+    fn chars_follow_micropython_1_29() {
+        // 1.29 encodes the code point as UTF-8 and range-checks it (`MICROPY_FULL_CHECKS`);
+        // a negative int is a huge unsigned machine word there.
+        let char_text = |code: i64| {
+            let mut out = Vec::new();
+            write_char(&mut out, &BigInt::from(code), Flags::default(), b' ', -1).map(|()| out)
+        };
+        assert_eq!(char_text(65).unwrap(), b"A");
+        assert_eq!(char_text(0xe9).unwrap(), "\u{e9}".as_bytes());
+        assert_eq!(char_text(0x20ac).unwrap(), "\u{20ac}".as_bytes());
+        assert_eq!(char_text(0x1f600).unwrap(), "\u{1f600}".as_bytes());
+        assert_eq!(char_text(0x10ffff).unwrap(), "\u{10ffff}".as_bytes());
+        assert_eq!(char_text(0xd800).unwrap(), b"\xed\xa0\x80");
+        for bad in [0x110000, -1, 1 << 40] {
+            let error = char_text(bad).unwrap_err();
+            assert_eq!(error.kind, super::super::ErrorKind::OverflowError);
+            assert_eq!(error.message, b"char not in range(0x110000)");
+        }
+        let error = write_char(
+            &mut Vec::new(),
+            &(BigInt::from(1) << 70),
+            Flags::default(),
+            b' ',
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            b"overflow converting long int to machine word"
+        );
+        // Padding counts bytes: the two-byte 'é' gets two spaces in a width of 4.
+        let mut out = Vec::new();
+        let centered = Flags {
+            align: Align::Center,
+            ..Flags::default()
+        };
+        write_char(&mut out, &BigInt::from(0xe9), centered, b' ', 4).unwrap();
+        assert_eq!(out, " \u{e9} ".as_bytes());
+    }
+
+    #[test]
+    fn underscores_in_big_numbers_depend_on_the_small_int_width() {
+        // krait's 31-bit small ints (and the 32-bit webassembly runtime): the big-int
+        // re-parse stops at the first `_`.
+        let error = parse_int(b"1_000_000_000_000", 10, 31).unwrap_err();
+        assert_eq!(
+            error.message,
+            b"invalid syntax for integer with base 10: '1_000_000_000_000'"
+        );
+        // The 64-bit unix port's 63-bit small ints hold it.
+        assert_eq!(
+            parse_int(b"1_000_000_000_000", 10, 63),
+            Ok(big("1000000000000"))
+        );
+        assert!(parse_int(b"1_000_000_000_000_000_000_000", 10, 63).is_err());
+        assert_eq!(parse_int(b"  -0x_ff_ff  ", 0, 31), Ok(big("-65535")));
+    }
+
+    #[test]
+    fn big_int_to_float_accumulates_32_bit_digits() {
+        assert_eq!(int_to_f64(&big("9007199254740993")), 9007199254740992.0);
+        assert_eq!(int_to_f64(&big("-1000000000000000000000")), -1e21);
+        // CPython rounds this correctly to 0x1.2fd4b83b8a453p+149; MicroPython's digit-wise
+        // accumulation (32-bit digits on x86-64) gives the float just below.
+        let n = big("846957036358777114547875397617949635788771600");
+        assert_eq!(int_to_f64(&n), f64::from_bits(0x4942_fd4b_83b8_a452));
+    }
+
+    #[test]
+    fn float_to_int_truncates_exactly() {
+        assert_eq!(f64_to_int(-2.7), Ok(big("-2")));
+        assert_eq!(f64_to_int(1e20), Ok(big("100000000000000000000")));
+        assert_eq!(f64_to_int(-1e300).unwrap().to_string().len(), 302);
+        assert_eq!(
+            f64_to_int(f64::INFINITY).unwrap_err().message,
+            b"can't convert inf to int"
+        );
+        assert_eq!(
+            f64_to_int(f64::NAN).unwrap_err().message,
+            b"can't convert NaN to int"
+        );
+    }
 }

@@ -1,5 +1,20 @@
 //! Padding a piece of text to a width (`mp_print_strn`), the last step of every conversion.
 
+use super::error::{ErrorKind, FormatError};
+
+/// The most padding one field may ask for. MicroPython would try to allocate any width and
+/// raise `MemoryError` when its heap cannot hold it; widths beyond this could not fit in a
+/// krait heap either, and refusing them early keeps a typo like `{:999999999}` from
+/// exhausting the host's memory.
+const MAX_PADDING: i64 = 1 << 26;
+
+fn too_wide(bytes: i64) -> FormatError {
+    FormatError::new(
+        ErrorKind::MemoryError,
+        format!("memory allocation failed, allocating {bytes} bytes"),
+    )
+}
+
 /// Where the padding goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
@@ -31,8 +46,17 @@ pub struct Flags {
 /// Appends `text` padded with `fill` to `width` bytes (MicroPython counts bytes, not
 /// characters). Zero fill with grouping continues the digit groups into the padding, adding a
 /// zero when the padding would otherwise start with a separator.
-pub(crate) fn pad_into(out: &mut Vec<u8>, text: &[u8], flags: Flags, fill: u8, width: i32) {
+pub(crate) fn pad_into(
+    out: &mut Vec<u8>,
+    text: &[u8],
+    flags: Flags,
+    fill: u8,
+    width: i32,
+) -> Result<(), FormatError> {
     let mut pad = i64::from(width) - text.len() as i64;
+    if pad > MAX_PADDING {
+        return Err(too_wide(pad));
+    }
     let mut width = i64::from(width);
     let chunk: Vec<u8> = match (fill, flags.grouping) {
         (0 | b' ', _) => vec![b' '],
@@ -66,6 +90,7 @@ pub(crate) fn pad_into(out: &mut Vec<u8>, text: &[u8], flags: Flags, fill: u8, w
     push_padding(out, &chunk, left);
     out.extend_from_slice(text);
     push_padding(out, &chunk, right);
+    Ok(())
 }
 
 /// Appends `count` bytes of padding, restarting `chunk` every `chunk.len()` bytes.
@@ -78,6 +103,10 @@ fn push_padding(out: &mut Vec<u8>, chunk: &[u8], mut count: i64) {
 }
 
 /// Appends `count` spaces (nothing when `count` is not positive).
-pub(crate) fn spaces_into(out: &mut Vec<u8>, count: i32) {
+pub(crate) fn spaces_into(out: &mut Vec<u8>, count: i32) -> Result<(), FormatError> {
+    if i64::from(count) > MAX_PADDING {
+        return Err(too_wide(i64::from(count)));
+    }
     push_padding(out, b" ", i64::from(count));
+    Ok(())
 }

@@ -112,7 +112,7 @@ pub fn format_percent<H: FormatHost>(
                     if data.len() != 1 {
                         return Err(FormatError::type_error("%c needs int or char").into());
                     }
-                    pad_into(&mut out, &data, flags, b' ', width);
+                    pad_into(&mut out, &data, flags, b' ', width)?;
                 }
                 value @ (Value::Int(_) | Value::Bool(_)) => {
                     let code = value.to_integer()?;
@@ -125,19 +125,19 @@ pub fn format_percent<H: FormatHost>(
                     Value::Float(x) => f64_to_int(x)?,
                     other => other.to_integer()?,
                 };
-                write_int(&mut out, &n, 10, false, flags, fill, width, precision);
+                write_int(&mut out, &n, 10, false, flags, fill, width, precision)?;
             }
             b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
                 let x = host.value(&arg)?.to_float()?;
                 write_float(
                     &mut out, x, conversion, flags, fill, width, precision, false,
-                );
+                )?;
             }
             b'o' => {
                 let n = host.value(&arg)?.to_integer()?;
                 flags.show_prefix = alternate;
                 flags.octal_letter = alternate;
-                write_int(&mut out, &n, 8, false, flags, fill, width, precision);
+                write_int(&mut out, &n, 8, false, flags, fill, width, precision)?;
             }
             b'x' | b'X' => {
                 let n = host.value(&arg)?.to_integer()?;
@@ -151,7 +151,7 @@ pub fn format_percent<H: FormatHost>(
                     fill,
                     width,
                     precision,
-                );
+                )?;
             }
             b'r' | b's' => {
                 // `b'%s' % b'x'` inserts the bytes themselves, not their repr.
@@ -171,7 +171,7 @@ pub fn format_percent<H: FormatHost>(
                     Ok(precision) => &text[..precision.min(text.len())],
                     Err(_) => &text[..],
                 };
-                pad_into(&mut out, shown, flags, b' ', width);
+                pad_into(&mut out, shown, flags, b' ', width)?;
             }
             other => {
                 let mut message = b"unsupported format character '".to_vec();

@@ -208,3 +208,101 @@ fn drivers_match_micropython() {
         failures[..failures.len().min(30)].join("\n")
     );
 }
+
+mod never_panic {
+    use super::*;
+    use crate::format::float::format_float;
+    use proptest::prelude::*;
+
+    /// Bytes that mean something in templates, specs and `%` patterns, plus a few that don't.
+    const ALPHABET: &[u8] = b"{}{}:!rsa0123456789<>=^+- #,_.bcdeEfFgGnosxX%%()*[]\x00\xc3\xa9z";
+
+    fn pattern() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop::sample::select(ALPHABET), 0..24)
+    }
+
+    fn args() -> Vec<Arg> {
+        vec![
+            Arg::Int(BigInt::from(-1234567)),
+            Arg::Float(-0.015625),
+            Arg::Str("h\u{e9}".into()),
+            Arg::Bytes(b"b'".to_vec()),
+            Arg::Bool(true),
+            Arg::None,
+            Arg::Int(BigInt::from(1) << 80),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn templates(template in pattern(), count in 0usize..7) {
+            let mut host = Host { keywords: vec![(b"a".to_vec(), Arg::Float(2.5))] };
+            let _ = format_template(&mut host, &template, &args()[..count]);
+        }
+
+        #[test]
+        fn percent_patterns(template in pattern(), count in 0usize..7, with_dict in any::<bool>()) {
+            let mut host = Host { keywords: vec![] };
+            if with_dict {
+                let dict = Arg::Dict(vec![(b"a".to_vec(), Arg::Int(BigInt::from(5)))]);
+                let _ = format_percent(&mut host, &template, false, std::slice::from_ref(&dict), Some(&dict));
+            } else {
+                let _ = format_percent(&mut host, &template, count % 2 == 0, &args()[..count], None);
+            }
+        }
+
+        #[test]
+        fn specs_on_every_kind_of_value(spec in pattern(), pick in 0usize..7) {
+            let mut host = Host { keywords: vec![] };
+            let value = host.value(&args()[pick]).unwrap();
+            if let Ok(spec) = parse_spec(&spec) {
+                let _ = format_value(&mut Vec::new(), &value, &spec);
+            }
+        }
+
+        #[test]
+        fn floats_in_every_style(bits in any::<u64>(), style in prop::sample::select(&b"eEfFgGx"[..]),
+                                 precision in -2i32..120, sign in prop::sample::select(&[None, Some('+'), Some(' ')][..])) {
+            let text = format_float(f64::from_bits(bits), char::from(style), precision, sign);
+            prop_assert!(text.len() <= 40, "{text}");
+        }
+
+        #[test]
+        fn int_text_round_trips(magnitude in prop::collection::vec(any::<u8>(), 0..40),
+                                negative in any::<bool>(), base in 2u32..=36) {
+            let n = BigInt::from_bytes_le(
+                if negative { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus },
+                &magnitude,
+            );
+            let text = int_to_radix(&n, base, negative, b"", None);
+            prop_assert_eq!(parse_int(&text, base, 31), Ok(n));
+        }
+
+        #[test]
+        fn int_parsing(text in prop::collection::vec(prop::sample::select(&b" \t-+_0123456789abcxoBXZ\xc3"[..]), 0..20),
+                       base in 0u32..40) {
+            let _ = parse_int(&text, base, 31);
+        }
+    }
+
+    #[test]
+    fn huge_widths_are_memory_errors() {
+        let mut host = Host { keywords: vec![] };
+        let error =
+            format_template(&mut host, b"{:999999999}", &[Arg::Int(BigInt::from(1))]).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::MemoryError);
+        let star = [Arg::Int(BigInt::from(i32::MAX)), Arg::Str(b"x".to_vec())];
+        let error = format_percent(&mut host, b"%*s", false, &star, None).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::MemoryError);
+    }
+
+    #[test]
+    fn deeply_nested_specs_are_runtime_errors() {
+        let mut host = Host { keywords: vec![] };
+        let template = [&b"{:"[..], &b"{:".repeat(100), &b"}".repeat(101)].concat();
+        // Each field takes an argument before its spec is expanded.
+        let args = vec![Arg::Int(BigInt::from(1)); 120];
+        let error = format_template(&mut host, &template, &args).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::RuntimeError);
+    }
+}

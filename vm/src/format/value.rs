@@ -135,13 +135,12 @@ pub fn format_value(
             Some(other) => return Err(unknown_code(other, value)),
         };
         if let Some(base) = base {
-            write_int(out, &n, base, kind == Some(b'X'), flags, fill, width, 0);
-            return Ok(());
+            return write_int(out, &n, base, kind == Some(b'X'), flags, fill, width, 0);
         }
     }
     if numeric {
         let x = value.to_float()?;
-        match kind.unwrap_or(b'g') {
+        return match kind.unwrap_or(b'g') {
             b'n' => write_float(out, x, b'g', flags, fill, width, spec.precision, false),
             style @ (b'e' | b'E' | b'f' | b'F' | b'g' | b'G') => {
                 write_float(out, x, style, flags, fill, width, spec.precision, false)
@@ -156,9 +155,8 @@ pub fn format_value(
                 spec.precision,
                 true,
             ),
-            other => return Err(unknown_code(other, value)),
-        }
-        return Ok(());
+            other => Err(unknown_code(other, value)),
+        };
     }
 
     if flags.after_sign {
@@ -182,8 +180,7 @@ pub fn format_value(
                 Ok(precision) => &data[..precision.min(data.len())],
                 Err(_) => data,
             };
-            pad_into(out, shown, flags, fill, width);
-            Ok(())
+            pad_into(out, shown, flags, fill, width)
         }
         Some(other) => Err(unknown_code(other, value)),
     }
@@ -201,7 +198,7 @@ pub(crate) fn write_float(
     mut width: i32,
     precision: i32,
     percent: bool,
-) {
+) -> Result<(), FormatError> {
     let sign = if flags.show_sign {
         Some('+')
     } else if flags.space_sign {
@@ -221,5 +218,5 @@ pub(crate) fn write_float(
             body = &text[1..];
         }
     }
-    pad_into(out, body, flags, fill, width);
+    pad_into(out, body, flags, fill, width)
 }
