@@ -17,7 +17,7 @@ fn too_wide(bytes: i64) -> FormatError {
 
 /// Where the padding goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     #[default]
     Right,
@@ -26,21 +26,21 @@ pub enum Align {
 
 /// How a number or text is printed: MicroPython's `PF_FLAG_*` bits as fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Flags {
-    pub align: Align,
+pub(crate) struct Flags {
+    pub(crate) align: Align,
     /// Numbers put their sign (and base prefix) before the padding (`=` alignment, or the `0`
     /// flag of `%`, which can be combined with `-` and then pads zeros on the right).
-    pub after_sign: bool,
+    pub(crate) after_sign: bool,
     /// `+`: a sign on non-negative numbers too.
-    pub show_sign: bool,
+    pub(crate) show_sign: bool,
     /// ` `: a space where a non-negative number's sign would go.
-    pub space_sign: bool,
+    pub(crate) space_sign: bool,
     /// `#`: the `0b`/`0o`/`0x` prefix.
-    pub show_prefix: bool,
+    pub(crate) show_prefix: bool,
     /// Octal prefixes are `0o` rather than `0`.
-    pub octal_letter: bool,
+    pub(crate) octal_letter: bool,
     /// `,` or `_` between digit groups; zero padding then continues the grouping.
-    pub grouping: Option<u8>,
+    pub(crate) grouping: Option<u8>,
 }
 
 /// Appends `text` padded with `fill` to `width` bytes (MicroPython counts bytes, not

@@ -224,3 +224,31 @@ for text in ["0", "123", "-123", "+5", "  42  ", "\t7\n", "1_000", "_1", "1__2",
         I(text, base)
 for base in [1, 37, -1]:
     I("1", base)
+
+# Random templates and patterns over fixed arguments (ints chosen so that `c` behaves the
+# same in 1.27 and 1.29). Widths stay small: digits come one at a time. The generator is our
+# own so that MicroPython and CPython produce the same cases.
+SEED = [2024]
+
+
+def rand(n):
+    SEED[0] = (SEED[0] * 1103515245 + 12345) % 2147483648
+    return (SEED[0] >> 8) % n
+
+
+PIECES = ["{", "}", ":", "!", "r", "s", "0", "1", "2", "5", "<", ">", "=", "^", "+", "-", " ",
+          "#", ",", "_", ".", "b", "c", "d", "e", "E", "f", "g", "G", "n", "o", "x", "X", "%",
+          "a", "(", ")", "*", "[", "z", "{}", "{:", "}}", "{{", "%s", "%d", "%(", "\u00e9"]
+RANDOM_ARGS = [65, -2.5, "h\u00e9", 2**80, True, None, 0.001]
+
+
+def random_text():
+    return "".join(PIECES[rand(len(PIECES))] for _ in range(1 + rand(10)))
+
+
+for _ in range(400):
+    F(random_text(), *RANDOM_ARGS[: rand(8)], a=7)
+for _ in range(400):
+    P(random_text(), *RANDOM_ARGS[: rand(8)])
+for _ in range(100):
+    case("PD", random_text(), a=1.5, b="x")
