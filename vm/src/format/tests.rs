@@ -158,6 +158,10 @@ fn run_case(kind: &str, template: &[u8], tokens: &[&str]) -> Vec<u8> {
             let base = u32::try_from(base).unwrap_or(u32::MAX);
             outcome(parse_int(template, base, 31).map(|n| n.to_string().into_bytes()))
         }
+        "D" => match parse_decimal(template, false) {
+            Some(Decimal::Float(x)) => float_repr(x).into_bytes(),
+            _ => b"!ValueError: invalid syntax for number".to_vec(),
+        },
         "F" => {
             let mut host = Host { keywords };
             outcome(format_template(&mut host, template, &args))

@@ -3,7 +3,8 @@
 # (`python3 cases.py`) it prints the same table from CPython, which oracle.mjs uses to mark
 # the lines on which both runtimes agree.
 #
-# `I` lines are `int(text, base)`: template is the text, the only arg the base.
+# `I` lines are `int(text, base)`: template is the text, the only arg the base. `D` lines are
+# `repr(float(text))`.
 #
 # Table lines: kind, template, expected, args... separated by tabs. Kind: `F` str.format, `PT`
 # `%` with a tuple, `PS` `%` with one object, `PD` `%` with a dict, `PBT` bytes `%` with a
@@ -224,6 +225,23 @@ for text in ["0", "123", "-123", "+5", "  42  ", "\t7\n", "1_000", "_1", "1__2",
         I(text, base)
 for base in [1, 37, -1]:
     I("1", base)
+
+
+def D(text):
+    try:
+        r = repr(float(text))
+    except Exception as e:
+        r = "!" + type(e).__name__ + ": " + esc(str(e))
+    print("\t".join(["D", esc(text), r]))
+
+
+for text in ["1", "1.5", "-2.5e-3", " 1e5 ", "1_0", "_1", "1__0", "1e_5", ".e1", ".", "", " ",
+             "1x", "infinityx", "inf", "-INF", "Infinity", "nan", "-nan", "NaN", "1e", "1e+",
+             "e5", "+.5", "-.5e1", "0.1", "1e400", "1e-400", "123456789012345678901234567890",
+             "0.000000000000000000000000000000000000001", "4.9406564584124654e-324",
+             "2.4703282292062328e-324", "2.4703282292062327e-324", "1.7976931348623159e308",
+             "0x10", "1j", "1e5.5", "--1", "1 2", "\u00e91", "00012", "1.", "1.e3", "9" * 40]:
+    D(text)
 
 # Random templates and patterns over fixed arguments (ints chosen so that `c` behaves the
 # same in 1.27 and 1.29). Widths stay small: digits come one at a time. The generator is our
