@@ -603,6 +603,38 @@ mod tests {
 }
 
 #[cfg(test)]
+mod unix_port_tests {
+    use super::*;
+
+    /// Where the webassembly oracle (whose `long double` is binary128) and the unix port
+    /// (x87 extended) print or parse differently, the unix port rules; `mpy-cross` 1.29 for
+    /// x86-64 shares its float code. Pairs of a literal and the text `mpy-cross` stores for it
+    /// (parse, then repr).
+    #[test]
+    fn literals_read_and_print_as_mpy_cross() {
+        let cases = [
+            ("6.579674e-06", "6.579674e-06"),
+            ("6.5796740000000004e-06", "6.5796740000000004e-06"),
+            ("0.22263445696398731", "0.22263445696398732"),
+            ("5.6248083940105726e+32", "5.624808394010573e+32"),
+            ("1.5683831621846331e-267", "1.568383162184633e-267"),
+            ("9.999999999999999e22", "1e+23"),
+        ];
+        for (literal, expected) in cases {
+            let Some(Decimal::Float(x)) = parse_decimal(literal.as_bytes(), false) else {
+                panic!("{literal} did not parse");
+            };
+            assert_eq!(float_repr(x), expected, "{literal}");
+        }
+        // The webassembly runtime prints this double as 0.22263445696398731.
+        assert_eq!(
+            float_repr(f64::from_bits(0x3fcc_7f49_2fcf_bff0)),
+            "0.22263445696398732"
+        );
+    }
+}
+
+#[cfg(test)]
 mod oracle_tests {
     use super::*;
 
