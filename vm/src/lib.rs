@@ -10,3 +10,4 @@ pub mod bytecode;
 pub mod error;
 pub mod rawcode;
 pub mod token;
+pub mod parser;
