@@ -307,6 +307,10 @@ pub enum Constant {
         interned: bool,
     },
     Bytes(Rc<[u8]>),
+    /// A tuple of constants, built by the parser where MicroPython's parser builds one
+    /// (`MICROPY_COMP_CONST_TUPLE`: a parenthesised or bare tuple display, or a subscript
+    /// tuple, whose items are all constants); the compiler loads it as one constant object.
+    Tuple(Vec<Constant>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,6 @@
 pub mod ast;
 pub mod bytecode;
 pub mod error;
+pub mod parser;
 pub mod rawcode;
 pub mod token;
-pub mod parser;

@@ -1,9 +1,40 @@
 //! The parser: tokens to [`ast::Module`], with MicroPython's parse-time folding.
 //!
-//! It follows MicroPython 1.29's `py/parse.c`: the same grammar (`py/grammar.h`), the same
-//! table-driven, non-recursive matching (so deeply nested input cannot overflow the stack),
-//! and the same rewrites while nodes are built: constant folding, `const()` substitution,
-//! constant tuples, `__debug__`, dropping of lonely constant statements (docstrings).
+//! It follows MicroPython 1.29's `py/parse.c` as mpy-cross is built: the same grammar
+//! ([`grammar`], from `py/grammar.h`), the same table-driven matching with explicit stacks
+//! (so deep nesting cannot overflow the Rust stack; see [`engine`]), and the same rewrites
+//! while nodes are built:
+//! - constant folding of `| ^ & << >> + - * / // % **` and unary `+ - ~` on ints and floats
+//!   ([`fold`]), of `or`/`and`/`not` with constant operands, and of `math.e`, `math.pi`,
+//!   `math.tau`, `math.inf`, `math.nan`;
+//! - `name = const(value)`: later uses of `name` become the value; a `_name` is not assigned;
+//! - tuples of constants become one constant ([`ast::Constant::Tuple`]);
+//! - `__debug__` is `True` at optimisation level 0, else `False`;
+//! - a statement that is only a constant (a docstring) becomes `pass` (not in `Single` mode);
+//! - string literals are marked interned as MicroPython interns them ([`qstr`]).
+//!
+//! # Lines
+//! Every node carries the line MicroPython's parse node for it has, which is what
+//! `py/compile.c` feeds to the line-number table:
+//! - a statement, and an expression built from a grammar rule, has the line of its first token
+//!   (for a parenthesised tuple or a display, the opening bracket);
+//! - `Call`, `Subscript` and `Attribute` have the line of their `(`, `[` or `.`;
+//! - names, small ints, interned strings and `None`/`True`/`False`/`...` have the line of
+//!   their token (MicroPython keeps no line for these leaves, so the compiler must not emit one
+//!   for them); other literals (floats, long ints, other strings, bytes) have their token's
+//!   line, and a constant tuple the line of the rule that built it;
+//! - a folded constant has line 0 (MicroPython records none) unless it is a small int, which
+//!   gets the line of its first token;
+//! - an `If` statement standing for an `elif` clause has line 0, as MicroPython records no
+//!   line for `elif`; a `pass` replacing a private `const()` definition also has line 0.
+
+mod engine;
+mod fold;
+mod grammar;
+mod lower;
+mod node;
+mod number;
+mod qstr;
 
 use crate::ast;
 use crate::error::CompileError;
@@ -39,12 +70,15 @@ impl Default for ParseOptions {
     }
 }
 
-/// Parses `tokens` (ending with `TokenKind::End`) into a module.
+/// Parses `tokens` (as the lexer produces them, ending with `TokenKind::End`) into a module.
 pub fn parse_tokens(
     tokens: &[Token],
     mode: InputMode,
     opts: &ParseOptions,
 ) -> Result<ast::Module, CompileError> {
-    let _ = (tokens, mode, opts);
-    Err(CompileError::syntax("invalid syntax", 1))
+    let root = engine::Engine::new(tokens, mode, opts).run()?;
+    match mode {
+        InputMode::Eval => lower::eval_module(&root),
+        InputMode::File | InputMode::Single => lower::module(&root),
+    }
 }
