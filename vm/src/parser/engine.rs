@@ -36,6 +36,8 @@ struct Frame {
 pub(super) struct Engine<'t> {
     tokens: &'t [Token],
     pos: usize,
+    /// The lexer's error after the last token, raised if the parser reaches that point.
+    lex_error: Option<CompileError>,
     mode: InputMode,
     opts: ParseOptions,
     rules: Vec<Frame>,
@@ -46,10 +48,16 @@ pub(super) struct Engine<'t> {
 }
 
 impl<'t> Engine<'t> {
-    pub(super) fn new(tokens: &'t [Token], mode: InputMode, opts: &ParseOptions) -> Self {
+    pub(super) fn new(
+        tokens: &'t [Token],
+        lex_error: Option<CompileError>,
+        mode: InputMode,
+        opts: &ParseOptions,
+    ) -> Self {
         Engine {
             tokens,
             pos: 0,
+            lex_error,
             mode,
             opts: *opts,
             rules: Vec::new(),
@@ -63,10 +71,14 @@ impl<'t> Engine<'t> {
         self.tokens.get(self.pos)
     }
 
-    /// The current token as the grammar sees it; past the end the input has ended.
+    /// The current token as the grammar sees it. Past the last token the input has ended,
+    /// unless the lexer failed there: then nothing matches and the lexer's error is raised.
     fn tok(&self) -> Tok {
-        self.token()
-            .map_or(Tok::End, |t| Tok::of(&t.kind, self.opts.opt_level == 0))
+        match self.token() {
+            Some(t) => Tok::of(&t.kind, self.opts.opt_level == 0),
+            None if self.lex_error.is_some() => Tok::LexError,
+            None => Tok::End,
+        }
     }
 
     fn tok_line(&self) -> u32 {
@@ -97,6 +109,9 @@ impl<'t> Engine<'t> {
     }
 
     fn syntax_error(&self) -> CompileError {
+        if let (None, Some(error)) = (self.token(), &self.lex_error) {
+            return error.clone();
+        }
         let line = self.tok_line();
         match self.token().map(|t| &t.kind) {
             Some(TokenKind::Indent) => {

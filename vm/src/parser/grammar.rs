@@ -14,6 +14,8 @@ use crate::token::TokenKind;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tok {
     End,
+    /// Where the lexer failed; no rule accepts it.
+    LexError,
     Newline,
     Indent,
     Dedent,

@@ -630,110 +630,25 @@ fn exprs(nodes: &[Node]) -> Result<Vec<Expr>> {
     nodes.iter().map(expr).collect()
 }
 
+/// An expression from a rule node. Each form has its own function so that this dispatcher,
+/// which recursion passes through once per nesting level, keeps a small stack frame.
 fn rule_expr(r: &RuleNode) -> Result<Expr> {
-    let line = r.line;
     let kind = match r.rule {
-        Rule::NamedexprTest => {
-            let target = child(r, 0);
-            let target = target.id().cloned().ok_or_else(|| {
-                CompileError::syntax("can't assign to expression", error_line(target, line))
-            })?;
-            ExprKind::NamedExpr {
-                target,
-                value: boxed(child(r, 1))?,
-            }
-        }
-        Rule::TestIfExpr => {
-            let branches = child(r, 1)
-                .as_rule(Rule::TestIfElse)
-                .ok_or_else(|| malformed(line))?;
-            ExprKind::IfExp {
-                test: boxed(child(branches, 0))?,
-                body: boxed(child(r, 0))?,
-                orelse: boxed(child(branches, 1))?,
-            }
-        }
-        Rule::Lambdef | Rule::LambdefNocond => ExprKind::Lambda {
-            args: Box::new(parameters(child(r, 0), ParamRules::LAMBDA, line)?),
-            body: boxed(child(r, 1))?,
-        },
-        Rule::OrTest | Rule::AndTest => ExprKind::BoolOp {
-            op: if r.rule == Rule::OrTest {
-                BoolOp::Or
-            } else {
-                BoolOp::And
-            },
-            values: exprs(&r.children)?,
-        },
-        Rule::NotTest2 => ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand: boxed(child(r, 0))?,
-        },
+        Rule::NamedexprTest => named_expr(r)?,
+        Rule::TestIfExpr => if_expr(r)?,
+        Rule::Lambdef | Rule::LambdefNocond => lambda(r)?,
+        Rule::OrTest | Rule::AndTest => bool_op(r)?,
+        Rule::NotTest2 => not_expr(r)?,
         Rule::Comparison => comparison(r)?,
         Rule::StarExpr => ExprKind::Starred(boxed(child(r, 0))?),
-        Rule::Expr | Rule::XorExpr | Rule::AndExpr => {
-            let op = match r.rule {
-                Rule::Expr => BinOp::Or,
-                Rule::XorExpr => BinOp::Xor,
-                _ => BinOp::And,
-            };
-            let (first, rest) = r.children.split_first().ok_or_else(|| malformed(line))?;
-            return rest.iter().try_fold(expr(first)?, |left, right| {
-                Ok(binop(line, left, op, expr(right)?))
-            });
-        }
-        Rule::ShiftExpr | Rule::ArithExpr | Rule::Term => {
-            let (first, rest) = r.children.split_first().ok_or_else(|| malformed(line))?;
-            let mut acc = expr(first)?;
-            for pair in rest.chunks(2) {
-                let [Node::Tok { tok, .. }, right] = pair else {
-                    return Err(malformed(line));
-                };
-                let op = super::fold::binop_of(*tok).ok_or_else(|| malformed(line))?;
-                acc = binop(line, acc, op, expr(right)?);
-            }
-            return Ok(acc);
-        }
-        Rule::Factor2 => {
-            let op = match child(r, 0) {
-                Node::Tok { tok: Tok::Plus, .. } => UnaryOp::Positive,
-                Node::Tok {
-                    tok: Tok::Minus, ..
-                } => UnaryOp::Negative,
-                Node::Tok {
-                    tok: Tok::Tilde, ..
-                } => UnaryOp::Invert,
-                _ => return Err(malformed(line)),
-            };
-            ExprKind::UnaryOp {
-                op,
-                operand: boxed(child(r, 1))?,
-            }
-        }
-        Rule::Power => ExprKind::BinOp {
-            left: boxed(child(r, 0))?,
-            op: BinOp::Pow,
-            right: boxed(child(r, 1))?,
-        },
+        Rule::Expr | Rule::XorExpr | Rule::AndExpr => return bitwise_chain(r),
+        Rule::ShiftExpr | Rule::ArithExpr | Rule::Term => return operator_chain(r),
+        Rule::Factor2 => unary(r)?,
+        Rule::Power => power(r)?,
         Rule::AtomExprAwait => ExprKind::Await(Box::new(trailers(child(r, 0), child(r, 1))?)),
         Rule::AtomExprNormal => return trailers(child(r, 0), child(r, 1)),
-        Rule::AtomParen => match child(r, 0).as_rule(Rule::TestlistComp) {
-            None => ExprKind::Tuple(Vec::new()),
-            Some(items) => match comprehension_tail(items)? {
-                Some((elt, generators)) => ExprKind::GeneratorExp { elt, generators },
-                None => ExprKind::Tuple(exprs(&items.children)?),
-            },
-        },
-        Rule::AtomBracket => match child(r, 0) {
-            Node::Null => ExprKind::List(Vec::new()),
-            Node::Rule(items) if items.rule == Rule::TestlistComp => {
-                match comprehension_tail(items)? {
-                    Some((elt, generators)) => ExprKind::ListComp { elt, generators },
-                    None => ExprKind::List(exprs(&items.children)?),
-                }
-            }
-            item => ExprKind::List(vec![expr(item)?]),
-        },
+        Rule::AtomParen => paren_display(r)?,
+        Rule::AtomBracket => bracket_display(r)?,
         Rule::AtomBrace => brace_display(child(r, 0))?,
         Rule::TestlistStarExpr | Rule::Testlist | Rule::Exprlist | Rule::TestlistComp => {
             ExprKind::Tuple(exprs(&r.children)?)
@@ -742,16 +657,142 @@ fn rule_expr(r: &RuleNode) -> Result<Expr> {
             ExprKind::Tuple(r.children.iter().map(subscript).collect::<Result<_>>()?)
         }
         Rule::Subscript2 | Rule::Subscript3 => return slice(r),
-        Rule::YieldExpr => match child(r, 0) {
-            Node::Null => ExprKind::Yield(None),
-            Node::Rule(f) if f.rule == Rule::YieldArgFrom => {
-                ExprKind::YieldFrom(boxed(child(f, 0))?)
-            }
-            value => ExprKind::Yield(Some(boxed(value)?)),
-        },
-        _ => return Err(malformed(line)),
+        Rule::YieldExpr => yield_expr(r)?,
+        _ => return Err(malformed(r.line)),
     };
-    Ok(Expr { line, kind })
+    Ok(Expr { line: r.line, kind })
+}
+
+fn named_expr(r: &RuleNode) -> Result<ExprKind> {
+    let target = child(r, 0);
+    let target = target.id().cloned().ok_or_else(|| {
+        CompileError::syntax("can't assign to expression", error_line(target, r.line))
+    })?;
+    Ok(ExprKind::NamedExpr {
+        target,
+        value: boxed(child(r, 1))?,
+    })
+}
+
+fn if_expr(r: &RuleNode) -> Result<ExprKind> {
+    let branches = child(r, 1)
+        .as_rule(Rule::TestIfElse)
+        .ok_or_else(|| malformed(r.line))?;
+    Ok(ExprKind::IfExp {
+        test: boxed(child(branches, 0))?,
+        body: boxed(child(r, 0))?,
+        orelse: boxed(child(branches, 1))?,
+    })
+}
+
+fn lambda(r: &RuleNode) -> Result<ExprKind> {
+    Ok(ExprKind::Lambda {
+        args: Box::new(parameters(child(r, 0), ParamRules::LAMBDA, r.line)?),
+        body: boxed(child(r, 1))?,
+    })
+}
+
+fn bool_op(r: &RuleNode) -> Result<ExprKind> {
+    let op = if r.rule == Rule::OrTest {
+        BoolOp::Or
+    } else {
+        BoolOp::And
+    };
+    Ok(ExprKind::BoolOp {
+        op,
+        values: exprs(&r.children)?,
+    })
+}
+
+fn not_expr(r: &RuleNode) -> Result<ExprKind> {
+    Ok(ExprKind::UnaryOp {
+        op: UnaryOp::Not,
+        operand: boxed(child(r, 0))?,
+    })
+}
+
+fn power(r: &RuleNode) -> Result<ExprKind> {
+    Ok(ExprKind::BinOp {
+        left: boxed(child(r, 0))?,
+        op: BinOp::Pow,
+        right: boxed(child(r, 1))?,
+    })
+}
+
+/// `a | b | c` (and `^`, `&`): operands only, the operator is the rule's.
+fn bitwise_chain(r: &RuleNode) -> Result<Expr> {
+    let op = match r.rule {
+        Rule::Expr => BinOp::Or,
+        Rule::XorExpr => BinOp::Xor,
+        _ => BinOp::And,
+    };
+    let (first, rest) = r.children.split_first().ok_or_else(|| malformed(r.line))?;
+    rest.iter().try_fold(expr(first)?, |left, right| {
+        Ok(binop(r.line, left, op, expr(right)?))
+    })
+}
+
+/// `a + b - c` (and shifts, `* @ / % //`): operands alternate with operator tokens.
+fn operator_chain(r: &RuleNode) -> Result<Expr> {
+    let (first, rest) = r.children.split_first().ok_or_else(|| malformed(r.line))?;
+    let mut acc = expr(first)?;
+    for pair in rest.chunks(2) {
+        let [Node::Tok { tok, .. }, right] = pair else {
+            return Err(malformed(r.line));
+        };
+        let op = super::fold::binop_of(*tok).ok_or_else(|| malformed(r.line))?;
+        acc = binop(r.line, acc, op, expr(right)?);
+    }
+    Ok(acc)
+}
+
+fn unary(r: &RuleNode) -> Result<ExprKind> {
+    let op = match child(r, 0) {
+        Node::Tok { tok: Tok::Plus, .. } => UnaryOp::Positive,
+        Node::Tok {
+            tok: Tok::Minus, ..
+        } => UnaryOp::Negative,
+        Node::Tok {
+            tok: Tok::Tilde, ..
+        } => UnaryOp::Invert,
+        _ => return Err(malformed(r.line)),
+    };
+    Ok(ExprKind::UnaryOp {
+        op,
+        operand: boxed(child(r, 1))?,
+    })
+}
+
+/// `()`, `(a, b)` and `(a for ...)`; a parenthesised single expression has no node.
+fn paren_display(r: &RuleNode) -> Result<ExprKind> {
+    Ok(match child(r, 0).as_rule(Rule::TestlistComp) {
+        None => ExprKind::Tuple(Vec::new()),
+        Some(items) => match comprehension_tail(items)? {
+            Some((elt, generators)) => ExprKind::GeneratorExp { elt, generators },
+            None => ExprKind::Tuple(exprs(&items.children)?),
+        },
+    })
+}
+
+fn bracket_display(r: &RuleNode) -> Result<ExprKind> {
+    Ok(match child(r, 0) {
+        Node::Null => ExprKind::List(Vec::new()),
+        Node::Rule(items) if items.rule == Rule::TestlistComp => {
+            match comprehension_tail(items)? {
+                Some((elt, generators)) => ExprKind::ListComp { elt, generators },
+                None => ExprKind::List(exprs(&items.children)?),
+            }
+        }
+        item => ExprKind::List(vec![expr(item)?]),
+    })
+}
+
+fn yield_expr(r: &RuleNode) -> Result<ExprKind> {
+    Ok(match child(r, 0) {
+        Node::Null => ExprKind::Yield(None),
+        Node::Rule(f) if f.rule == Rule::YieldArgFrom => ExprKind::YieldFrom(boxed(child(f, 0))?),
+        value => ExprKind::Yield(Some(boxed(value)?)),
+    })
 }
 
 fn binop(line: u32, left: Expr, op: BinOp, right: Expr) -> Expr {

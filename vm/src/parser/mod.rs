@@ -70,15 +70,34 @@ impl Default for ParseOptions {
     }
 }
 
+/// Parses source text into a module, reporting the first error MicroPython would report
+/// (a lexer error only if the parser gets as far as the bad token).
+pub fn parse(source: &str, mode: InputMode, opts: &ParseOptions) -> Result<ast::Module, CompileError> {
+    let lexed = crate::lexer::tokenize_until_error(source);
+    parse_lexed(&lexed.tokens, lexed.error, mode, opts)
+}
+
 /// Parses `tokens` (as the lexer produces them, ending with `TokenKind::End`) into a module.
 pub fn parse_tokens(
     tokens: &[Token],
     mode: InputMode,
     opts: &ParseOptions,
 ) -> Result<ast::Module, CompileError> {
-    let root = engine::Engine::new(tokens, mode, opts).run()?;
+    parse_lexed(tokens, None, mode, opts)
+}
+
+/// Parses `tokens`, after which the lexer stopped with `lex_error` (if any).
+fn parse_lexed(
+    tokens: &[Token],
+    lex_error: Option<CompileError>,
+    mode: InputMode,
+    opts: &ParseOptions,
+) -> Result<ast::Module, CompileError> {
+    let root = engine::Engine::new(tokens, lex_error, mode, opts).run()?;
     match mode {
         InputMode::Eval => lower::eval_module(&root),
         InputMode::File | InputMode::Single => lower::module(&root),
     }
 }
+#[cfg(test)]
+mod tests;
