@@ -595,15 +595,17 @@ fn arg(name: &Node, annotation: &Node) -> Result<Arg> {
 // Expressions
 
 fn expr(node: &Node) -> Result<Expr> {
+    // Kept minimal: nested expressions recurse through this function.
     match node {
-        Node::Id { name, line } => Ok(Expr {
-            line: *line,
-            kind: ExprKind::Name(name.clone()),
-        }),
-        Node::Const { value, line } => Ok(Expr {
-            line: *line,
-            kind: ExprKind::Const(value.clone()),
-        }),
+        Node::Rule(r) => rule_expr(r),
+        leaf => leaf_expr(leaf),
+    }
+}
+
+fn leaf_expr(node: &Node) -> Result<Expr> {
+    let (line, kind) = match node {
+        Node::Id { name, line } => (*line, ExprKind::Name(name.clone())),
+        Node::Const { value, line } => (*line, ExprKind::Const(value.clone())),
         Node::Tok { tok, line } => {
             let value = match tok {
                 Tok::None => Constant::None,
@@ -612,14 +614,12 @@ fn expr(node: &Node) -> Result<Expr> {
                 Tok::Ellipsis => Constant::Ellipsis,
                 _ => return Err(malformed(*line)),
             };
-            Ok(Expr {
-                line: *line,
-                kind: ExprKind::Const(value),
-            })
+            (*line, ExprKind::Const(value))
         }
-        Node::Rule(r) => rule_expr(r),
-        Node::Null => Err(malformed(0)),
-    }
+        Node::Rule(r) => return rule_expr(r),
+        Node::Null => return Err(malformed(0)),
+    };
+    Ok(Expr { line, kind })
 }
 
 fn boxed(node: &Node) -> Result<Box<Expr>> {
@@ -630,37 +630,54 @@ fn exprs(nodes: &[Node]) -> Result<Vec<Expr>> {
     nodes.iter().map(expr).collect()
 }
 
-/// An expression from a rule node. Each form has its own function so that this dispatcher,
-/// which recursion passes through once per nesting level, keeps a small stack frame.
+/// An expression from a rule node. Nested expressions recurse through here, so it only
+/// picks the builder for the form and keeps a small stack frame.
 fn rule_expr(r: &RuleNode) -> Result<Expr> {
-    let kind = match r.rule {
-        Rule::NamedexprTest => named_expr(r)?,
-        Rule::TestIfExpr => if_expr(r)?,
-        Rule::Lambdef | Rule::LambdefNocond => lambda(r)?,
-        Rule::OrTest | Rule::AndTest => bool_op(r)?,
-        Rule::NotTest2 => not_expr(r)?,
-        Rule::Comparison => comparison(r)?,
-        Rule::StarExpr => ExprKind::Starred(boxed(child(r, 0))?),
+    let build: fn(&RuleNode) -> Result<ExprKind> = match r.rule {
         Rule::Expr | Rule::XorExpr | Rule::AndExpr => return bitwise_chain(r),
         Rule::ShiftExpr | Rule::ArithExpr | Rule::Term => return operator_chain(r),
-        Rule::Factor2 => unary(r)?,
-        Rule::Power => power(r)?,
-        Rule::AtomExprAwait => ExprKind::Await(Box::new(trailers(child(r, 0), child(r, 1))?)),
         Rule::AtomExprNormal => return trailers(child(r, 0), child(r, 1)),
-        Rule::AtomParen => paren_display(r)?,
-        Rule::AtomBracket => bracket_display(r)?,
-        Rule::AtomBrace => brace_display(child(r, 0))?,
-        Rule::TestlistStarExpr | Rule::Testlist | Rule::Exprlist | Rule::TestlistComp => {
-            ExprKind::Tuple(exprs(&r.children)?)
-        }
-        Rule::Subscriptlist => {
-            ExprKind::Tuple(r.children.iter().map(subscript).collect::<Result<_>>()?)
-        }
         Rule::Subscript2 | Rule::Subscript3 => return slice(r),
-        Rule::YieldExpr => yield_expr(r)?,
+        Rule::NamedexprTest => named_expr,
+        Rule::TestIfExpr => if_expr,
+        Rule::Lambdef | Rule::LambdefNocond => lambda,
+        Rule::OrTest | Rule::AndTest => bool_op,
+        Rule::NotTest2 => not_expr,
+        Rule::Comparison => comparison,
+        Rule::StarExpr => starred,
+        Rule::Factor2 => unary,
+        Rule::Power => power,
+        Rule::AtomExprAwait => await_expr,
+        Rule::AtomParen => paren_display,
+        Rule::AtomBracket => bracket_display,
+        Rule::AtomBrace => |r| brace_display(child(r, 0)),
+        Rule::TestlistStarExpr | Rule::Testlist | Rule::Exprlist | Rule::TestlistComp => {
+            |r| Ok(ExprKind::Tuple(exprs(&r.children)?))
+        }
+        Rule::Subscriptlist => subscript_tuple,
+        Rule::YieldExpr => yield_expr,
         _ => return Err(malformed(r.line)),
     };
-    Ok(Expr { line: r.line, kind })
+    Ok(Expr {
+        line: r.line,
+        kind: build(r)?,
+    })
+}
+
+fn starred(r: &RuleNode) -> Result<ExprKind> {
+    Ok(ExprKind::Starred(boxed(child(r, 0))?))
+}
+
+fn await_expr(r: &RuleNode) -> Result<ExprKind> {
+    Ok(ExprKind::Await(Box::new(trailers(
+        child(r, 0),
+        child(r, 1),
+    )?)))
+}
+
+fn subscript_tuple(r: &RuleNode) -> Result<ExprKind> {
+    let items = r.children.iter().map(subscript).collect::<Result<_>>()?;
+    Ok(ExprKind::Tuple(items))
 }
 
 fn named_expr(r: &RuleNode) -> Result<ExprKind> {
@@ -777,12 +794,10 @@ fn paren_display(r: &RuleNode) -> Result<ExprKind> {
 fn bracket_display(r: &RuleNode) -> Result<ExprKind> {
     Ok(match child(r, 0) {
         Node::Null => ExprKind::List(Vec::new()),
-        Node::Rule(items) if items.rule == Rule::TestlistComp => {
-            match comprehension_tail(items)? {
-                Some((elt, generators)) => ExprKind::ListComp { elt, generators },
-                None => ExprKind::List(exprs(&items.children)?),
-            }
-        }
+        Node::Rule(items) if items.rule == Rule::TestlistComp => match comprehension_tail(items)? {
+            Some((elt, generators)) => ExprKind::ListComp { elt, generators },
+            None => ExprKind::List(exprs(&items.children)?),
+        },
         item => ExprKind::List(vec![expr(item)?]),
     })
 }

@@ -72,7 +72,11 @@ impl Default for ParseOptions {
 
 /// Parses source text into a module, reporting the first error MicroPython would report
 /// (a lexer error only if the parser gets as far as the bad token).
-pub fn parse(source: &str, mode: InputMode, opts: &ParseOptions) -> Result<ast::Module, CompileError> {
+pub fn parse(
+    source: &str,
+    mode: InputMode,
+    opts: &ParseOptions,
+) -> Result<ast::Module, CompileError> {
     let lexed = crate::lexer::tokenize_until_error(source);
     parse_lexed(&lexed.tokens, lexed.error, mode, opts)
 }
