@@ -924,3 +924,187 @@ fn deep_nesting_is_bounded_not_a_stack_overflow() {
     src += &format!("{}pass\n", " ".repeat(100));
     assert!(parse(&src, InputMode::File, &ParseOptions::default()).is_ok());
 }
+
+/// Random input never makes the parser panic or overflow: it returns a module or an error.
+mod random {
+    use super::*;
+    use crate::token::{Token, TokenKind};
+    use proptest::prelude::*;
+
+    fn token_kind() -> impl Strategy<Value = TokenKind> {
+        use TokenKind as K;
+        let fixed = vec![
+            K::Newline,
+            K::Indent,
+            K::Dedent,
+            K::Ellipsis,
+            K::KwFalse,
+            K::KwNone,
+            K::KwTrue,
+            K::KwDebug,
+            K::KwAnd,
+            K::KwAs,
+            K::KwAssert,
+            K::KwAsync,
+            K::KwAwait,
+            K::KwBreak,
+            K::KwClass,
+            K::KwContinue,
+            K::KwDef,
+            K::KwDel,
+            K::KwElif,
+            K::KwElse,
+            K::KwExcept,
+            K::KwFinally,
+            K::KwFor,
+            K::KwFrom,
+            K::KwGlobal,
+            K::KwIf,
+            K::KwImport,
+            K::KwIn,
+            K::KwIs,
+            K::KwLambda,
+            K::KwNonlocal,
+            K::KwNot,
+            K::KwOr,
+            K::KwPass,
+            K::KwRaise,
+            K::KwReturn,
+            K::KwTry,
+            K::KwWhile,
+            K::KwWith,
+            K::KwYield,
+            K::OpAssign,
+            K::OpTilde,
+            K::OpLess,
+            K::OpMore,
+            K::OpDblEqual,
+            K::OpLessEqual,
+            K::OpMoreEqual,
+            K::OpNotEqual,
+            K::OpPipe,
+            K::OpCaret,
+            K::OpAmpersand,
+            K::OpDblLess,
+            K::OpDblMore,
+            K::OpPlus,
+            K::OpMinus,
+            K::OpStar,
+            K::OpAt,
+            K::OpDblSlash,
+            K::OpSlash,
+            K::OpPercent,
+            K::OpDblStar,
+            K::DelPlusEqual,
+            K::DelDblStarEqual,
+            K::DelParenOpen,
+            K::DelParenClose,
+            K::DelBracketOpen,
+            K::DelBracketClose,
+            K::DelBraceOpen,
+            K::DelBraceClose,
+            K::DelComma,
+            K::DelColon,
+            K::DelPeriod,
+            K::DelSemicolon,
+            K::DelEqual,
+            K::DelMinusMore,
+        ];
+        prop_oneof![
+            4 => proptest::sample::select(fixed),
+            2 => prop::sample::select(vec!["a", "b", "const", "math", "pi", "_p"])
+                .prop_map(|n| K::Name(n.to_string())),
+            1 => prop::sample::select(vec!["0", "1", "7", "0x10", "99999999999999999999", "012"])
+                .prop_map(|n| K::Integer(n.to_string())),
+            1 => prop::sample::select(vec!["1.5", "2j", "1e400"])
+                .prop_map(|n| K::FloatOrImag(n.to_string())),
+            1 => prop::sample::select(vec!["", "s", "a much longer string"])
+                .prop_map(|s| K::Str(s.to_string())),
+            1 => Just(K::Bytes(b"b".to_vec())),
+        ]
+    }
+
+    fn python_text() -> impl Strategy<Value = String> {
+        let pieces = vec![
+            "x",
+            "y",
+            " ",
+            " ",
+            "\n",
+            "    ",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            ":",
+            ",",
+            ".",
+            "=",
+            "+",
+            "-",
+            "*",
+            "**",
+            "/",
+            "//",
+            "%",
+            "<<",
+            "~",
+            "not ",
+            " and ",
+            " or ",
+            "if ",
+            " else ",
+            "for ",
+            " in ",
+            "def ",
+            "class ",
+            "lambda",
+            "return ",
+            "yield ",
+            "1",
+            "2.5",
+            "'s'",
+            "b'b'",
+            "const(",
+            "math.pi",
+            "__debug__",
+            "@",
+            "async ",
+            "await ",
+            "try:",
+            "except",
+            "finally:",
+            "with ",
+            " as ",
+            "import ",
+            "from ",
+            ":=",
+            ";",
+        ];
+        prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn random_tokens_never_panic(kinds in prop::collection::vec(token_kind(), 0..80)) {
+            let mut tokens: Vec<Token> = kinds
+                .into_iter()
+                .enumerate()
+                .map(|(i, kind)| Token { kind, line: 1 + i as u32 / 8, column: 1 })
+                .collect();
+            tokens.push(Token { kind: TokenKind::End, line: 99, column: 1 });
+            for mode in [InputMode::File, InputMode::Single, InputMode::Eval] {
+                let _ = parse_tokens(&tokens, mode, &ParseOptions::default());
+            }
+        }
+
+        #[test]
+        fn random_text_never_panics(src in python_text()) {
+            for mode in [InputMode::File, InputMode::Single, InputMode::Eval] {
+                let _ = parse(&src, mode, &ParseOptions::default());
+            }
+        }
+    }
+}
