@@ -367,7 +367,10 @@ impl<'t> Engine<'t> {
                     None
                 };
                 match constant {
-                    Some(value) => Node::Const { value, line },
+                    Some(value) => Node::Const {
+                        value: substituted(value),
+                        line,
+                    },
                     None => Node::Id {
                         name: Rc::from(name.as_str()),
                         line,
@@ -673,6 +676,20 @@ impl<'t> Engine<'t> {
             self.rules.truncate(keep);
         }
         true
+    }
+}
+
+/// How a `const()` value appears where its name is used: MicroPython's parser makes it a
+/// constant object unless it is a small int, so a string is no longer a qstr and `None`,
+/// `True` and `False` load as objects.
+fn substituted(value: Constant) -> Constant {
+    match value {
+        Constant::Str { value, .. } => Constant::Str {
+            value,
+            interned: false,
+        },
+        Constant::None | Constant::True | Constant::False => Constant::Object(Box::new(value)),
+        other => other,
     }
 }
 

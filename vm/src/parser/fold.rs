@@ -239,6 +239,10 @@ pub(super) fn is_const(node: &Node) -> bool {
 /// The value of a node for which [`is_const`] holds.
 pub(super) fn to_constant(node: &Node) -> Option<Constant> {
     match node {
+        Node::Const {
+            value: Constant::Object(inner),
+            ..
+        } => Some((**inner).clone()),
         Node::Const { value, .. } => Some(value.clone()),
         Node::Tok { tok: Tok::None, .. } => Some(Constant::None),
         Node::Tok { tok: Tok::True, .. } => Some(Constant::True),
@@ -263,6 +267,7 @@ pub(super) fn truthy(value: &Constant) -> bool {
         Constant::Str { value, .. } => !value.is_empty(),
         Constant::Bytes(b) => !b.is_empty(),
         Constant::Tuple(items) => !items.is_empty(),
+        Constant::Object(inner) => truthy(inner),
     }
 }
 

@@ -230,6 +230,7 @@ fn constant(c: &Constant) -> String {
             "#({})",
             items.iter().map(constant).collect::<Vec<_>>().join(" ")
         ),
+        Constant::Object(inner) => format!("obj:{}", constant(inner)),
     }
 }
 
@@ -617,6 +618,21 @@ fn const_definitions() {
     assert_eq!(
         shape("A = const(1)\nx.A = A\n"),
         "(= [A] 1)\n(= [(. x A)] 1)"
+    );
+}
+
+#[test]
+fn const_values_become_objects_where_used() {
+    // mpy-cross: `y = X` loads `X = const(None)` with LOAD_CONST_OBJ None, and
+    // `w = S` for `S = const("s")` with LOAD_CONST_OBJ 's', while the definitions use
+    // LOAD_CONST_NONE and LOAD_CONST_STRING.
+    assert_eq!(
+        shape("X = const(None)\nS = const('s')\nT = const(True)\ny = X, S, T\nz = S\nif T: pass\n"),
+        "(= [X] None)\n(= [S] 's')\n(= [T] True)\n(= [y] #(None \"s\" True))\n(= [z] \"s\")\n(if obj:True [pass] [])"
+    );
+    assert_eq!(
+        shape("T = const(True)\nx = not T\n"),
+        "(= [T] True)\n(= [x] False)"
     );
 }
 
