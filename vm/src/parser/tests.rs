@@ -875,6 +875,26 @@ fn syntax_errors_match_mpy_cross() {
             "unindent doesn't match any outer indent level",
             3,
         ),
+        // A parse error before the lexer's error wins, as MicroPython's lexer runs lazily.
+        (
+            "x = (1 2)\nif x:\n    y\n  z\n",
+            ErrorKind::SyntaxError,
+            "invalid syntax",
+            1,
+        ),
+        (
+            "x = 1\nif x:\n    y\n  z = (1 2)\n",
+            ErrorKind::IndentationError,
+            "unindent doesn't match any outer indent level",
+            3,
+        ),
+        (
+            "x = 1\ny = \"abc\n",
+            ErrorKind::SyntaxError,
+            "invalid syntax",
+            2,
+        ),
+        ("x = $\n", ErrorKind::SyntaxError, "invalid syntax", 1),
     ];
     for &(src, kind, message, line) in cases {
         let e = error(src);
