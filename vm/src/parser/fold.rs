@@ -67,7 +67,13 @@ fn int_binary(op: BinOp, a: &BigInt, b: &BigInt) -> Option<Num> {
         BinOp::Xor => int(a ^ b),
         BinOp::And => int(a & b),
         BinOp::LShift => {
-            let shift = b.to_u64().filter(|_| !b.is_negative())?;
+            if b.is_negative() {
+                return None;
+            }
+            if a.is_zero() {
+                return int(BigInt::zero());
+            }
+            let shift = b.to_u64()?;
             if a.bits().saturating_add(shift) > MAX_FOLDED_INT_BITS {
                 return None;
             }
@@ -117,6 +123,16 @@ fn int_binary(op: BinOp, a: &BigInt, b: &BigInt) -> Option<Num> {
             if b.is_negative() {
                 return float_binary(op, Num::Int(a.clone()).as_float(), b.to_f64()?)
                     .map(Num::Float);
+            }
+            if a.magnitude() <= &num_bigint::BigUint::from(1u8) {
+                // 0, 1 and -1 stay small whatever the exponent.
+                let odd = b.bit(0);
+                return int(match a.sign() {
+                    Sign::Minus if odd => a.clone(),
+                    Sign::Minus => BigInt::from(1),
+                    _ if b.is_zero() => BigInt::from(1),
+                    _ => a.clone(),
+                });
             }
             let exp = b.to_u32()?;
             if a.bits().saturating_mul(u64::from(exp)) > MAX_FOLDED_INT_BITS {
@@ -333,6 +349,17 @@ mod tests {
         );
         assert_eq!(binary(BinOp::Or, &int(1), &Num::Float(1.0)), None);
         assert_eq!(binary(BinOp::Pow, &int(10), &int(100_000_000)), None);
+        // Trivially small results of huge operands still fold.
+        assert_eq!(
+            binary(BinOp::Pow, &int(1), &int(100_000_000_000)),
+            Some(int(1))
+        );
+        assert_eq!(
+            binary(BinOp::Pow, &int(-1), &int(100_000_000_001)),
+            Some(int(-1))
+        );
+        assert_eq!(binary(BinOp::Pow, &int(0), &int(0)), Some(int(1)));
+        assert_eq!(binary(BinOp::LShift, &int(0), &int(1 << 40)), Some(int(0)));
         assert_eq!(unary(UnaryOp::Invert, &Num::Float(1.0)), None);
     }
 

@@ -7,7 +7,9 @@
 //! - constant folding of `| ^ & << >> + - * / // % **` and unary `+ - ~` on ints and floats
 //!   ([`fold`]), of `or`/`and`/`not` with constant operands, and of `math.e`, `math.pi`,
 //!   `math.tau`, `math.inf`, `math.nan`;
-//! - `name = const(value)`: later uses of `name` become the value; a `_name` is not assigned;
+//! - `name = const(value)`: later uses of `name` become the value (a string there is not
+//!   interned, and `None`/`True`/`False` become [`ast::Constant::Object`], as MicroPython
+//!   loads them as objects); a `_name` is not assigned;
 //! - tuples of constants become one constant ([`ast::Constant::Tuple`]);
 //! - `__debug__` is `True` at optimisation level 0, else `False`;
 //! - a statement that is only a constant (a docstring) becomes `pass` (not in `Single` mode);
