@@ -15,7 +15,8 @@ type Result<T> = std::result::Result<T, CompileError>;
 
 /// The module for a root node of `file_input` or `single_input`.
 pub(super) fn module(root: &Node) -> Result<Module> {
-    Ok(Module { body: stmts(root)? })
+    let body = stmts(root).map_err(|e| at_scope_line(e, node_line(root).max(1)))?;
+    Ok(Module { body })
 }
 
 /// The module for a root node of `eval_input`: one expression statement.
@@ -59,6 +60,20 @@ fn error_line(node: &Node, enclosing: u32) -> u32 {
     }
 }
 
+/// An error at a node without a line (a name or literal) gets 0 here, then, as in MicroPython's
+/// compiler, the line of the statement holding it in the nearest statement list, or failing
+/// that the line of its scope's definition.
+fn unknown_line_error(message: &str) -> CompileError {
+    CompileError::syntax(message, 0)
+}
+
+fn at_scope_line(mut e: CompileError, line: u32) -> CompileError {
+    if e.line == 0 {
+        e.line = line;
+    }
+    e
+}
+
 fn opt_expr(node: &Node) -> Result<Option<Expr>> {
     if node.is_null() {
         Ok(None)
@@ -93,7 +108,9 @@ fn collect_stmts(node: &Node, out: &mut Vec<Stmt>) -> Result<()> {
                 Rule::FileInput | Rule::FileInput2 | Rule::SuiteBlockStmts | Rule::SimpleStmt2
             ) =>
         {
-            r.children.iter().try_for_each(|c| collect_stmts(c, out))
+            r.children
+                .iter()
+                .try_for_each(|c| collect_stmts(c, out).map_err(|e| at_scope_line(e, node_line(c))))
         }
         Node::Rule(r) => {
             out.push(stmt(r)?);
@@ -412,7 +429,7 @@ fn funcdef(r: &RuleNode, decorators: Vec<Decorator>, is_async: bool) -> Result<F
         decorators,
         args: parameters(child(r, 1), ParamRules::TYPED, r.line)?,
         returns: opt_expr(child(r, 2))?,
-        body: stmts(child(r, 3))?,
+        body: stmts(child(r, 3)).map_err(|e| at_scope_line(e, r.line))?,
     })
 }
 
@@ -428,7 +445,7 @@ fn classdef(r: &RuleNode, decorators: Vec<Decorator>) -> Result<ClassDef> {
         name: name_of(child(r, 0))?,
         decorators,
         args,
-        body: stmts(child(r, 2))?,
+        body: stmts(child(r, 2)).map_err(|e| at_scope_line(e, r.line))?,
     })
 }
 
@@ -570,10 +587,11 @@ fn parameters(node: &Node, rules: ParamRules, def_line: u32) -> Result<Arguments
             match default {
                 Some(d) => args.defaults.push(d),
                 None if !args.defaults.is_empty() => {
-                    return Err(CompileError::syntax(
-                        "non-default argument follows default argument",
-                        error_line(item, def_line),
-                    ));
+                    let message = "non-default argument follows default argument";
+                    return Err(match item {
+                        Node::Rule(p) => CompileError::syntax(message, p.line),
+                        _ => unknown_line_error(message),
+                    });
                 }
                 None => {}
             }
@@ -682,9 +700,10 @@ fn subscript_tuple(r: &RuleNode) -> Result<ExprKind> {
 
 fn named_expr(r: &RuleNode) -> Result<ExprKind> {
     let target = child(r, 0);
-    let target = target.id().cloned().ok_or_else(|| {
-        CompileError::syntax("can't assign to expression", error_line(target, r.line))
-    })?;
+    let target = target
+        .id()
+        .cloned()
+        .ok_or_else(|| assign_to_expression(target))?;
     Ok(ExprKind::NamedExpr {
         target,
         value: boxed(child(r, 1))?,
@@ -702,10 +721,19 @@ fn if_expr(r: &RuleNode) -> Result<ExprKind> {
     })
 }
 
+/// `:=` to something other than a name.
+fn assign_to_expression(target: &Node) -> CompileError {
+    let message = "can't assign to expression";
+    match target {
+        Node::Rule(t) => CompileError::syntax(message, t.line),
+        _ => unknown_line_error(message),
+    }
+}
+
 fn lambda(r: &RuleNode) -> Result<ExprKind> {
     Ok(ExprKind::Lambda {
         args: Box::new(parameters(child(r, 0), ParamRules::LAMBDA, r.line)?),
-        body: boxed(child(r, 1))?,
+        body: boxed(child(r, 1)).map_err(|e| at_scope_line(e, r.line))?,
     })
 }
 
@@ -954,9 +982,10 @@ fn argument(a: &RuleNode) -> Result<Argument> {
             },
         })),
         Node::Rule(w) if w.rule == Rule::Argument3 => {
-            let target = first.id().cloned().ok_or_else(|| {
-                CompileError::syntax("can't assign to expression", error_line(first, a.line))
-            })?;
+            let target = first
+                .id()
+                .cloned()
+                .ok_or_else(|| assign_to_expression(first))?;
             Ok(Argument::Positional(Expr {
                 line: a.line,
                 kind: ExprKind::NamedExpr {
