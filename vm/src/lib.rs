@@ -11,6 +11,7 @@ pub mod error;
 pub mod format;
 pub mod lexer;
 pub mod mpy;
+pub mod parser;
 pub mod rawcode;
 pub mod runtime;
 pub mod token;
