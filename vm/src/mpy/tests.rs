@@ -346,6 +346,10 @@ fn loadability_follows_micropython_arch_rules() {
         Err(MpyError::IncompatibleArch)
     );
     assert_eq!(
+        check_loadable(&native, &target(None, 31)),
+        Err(MpyError::NativeCodeUnsupported)
+    );
+    assert_eq!(
         check_loadable(&native, &target(Armv6m, 15)),
         Err(MpyError::IncompatibleFile)
     );
@@ -356,6 +360,17 @@ fn loadability_follows_micropython_arch_rules() {
         check_loadable(&newer, &target(Armv6m, 31)),
         Err(MpyError::IncompatibleArch)
     );
+    let options = ["-march=rv32imc", "-march-flags=zba", "-X", "emit=native"];
+    let flagged = read(&mpy_cross(NATIVE_SNIPPETS[0], &options).unwrap()).unwrap();
+    assert_eq!(
+        check_loadable(&flagged, &target(Rv32imc, 31)),
+        Err(MpyError::IncompatibleFile)
+    );
+    let allowing = LoadTarget {
+        allowed_arch_flags: flagged.arch_flags,
+        ..target(Rv32imc, 31)
+    };
+    assert_eq!(check_loadable(&flagged, &allowing), Ok(()));
 }
 
 /// Builds a file from its parts, for structural errors no compiler produces.
