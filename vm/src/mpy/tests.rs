@@ -565,6 +565,8 @@ proptest! {
             }
         }
         if let Ok(module) = read(&bytes) {
+            // The disassembler copes with anything the reader accepts.
+            prop_assert!(dump(&module).contains("raw code 0 "));
             prop_assert_eq!(read(&write(&module)), Ok(module));
         }
     }
