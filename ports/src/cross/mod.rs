@@ -1,0 +1,4 @@
+//! krait-cross: compiles a Python file to a `.mpy`, as a drop-in for mpy-cross 1.29.
+
+pub mod arch;
+pub mod args;
