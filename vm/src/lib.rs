@@ -8,5 +8,6 @@
 pub mod ast;
 pub mod bytecode;
 pub mod error;
+pub mod lexer;
 pub mod rawcode;
 pub mod token;
