@@ -11,3 +11,4 @@ pub mod error;
 pub mod lexer;
 pub mod rawcode;
 pub mod token;
+pub mod parser;
