@@ -10,6 +10,6 @@ pub mod bytecode;
 pub mod error;
 pub mod lexer;
 pub mod mpy;
+pub mod parser;
 pub mod rawcode;
 pub mod token;
-pub mod parser;

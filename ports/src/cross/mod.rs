@@ -2,3 +2,7 @@
 
 pub mod arch;
 pub mod args;
+mod frontend;
+pub mod run;
+
+pub use run::{run, version, Streams};
