@@ -80,10 +80,55 @@ fn both(case: &str, args: &[&str], stdin: &[u8]) -> (Observed, Observed) {
 
 fn assert_same(case: &str, args: &[&str], stdin: &[u8]) {
     let (ours, theirs) = both(case, args, stdin);
-    assert_eq!(
-        ours, theirs,
-        "krait-cross (left) and mpy-cross (right) differ for {args:?}"
-    );
+    if ours != theirs {
+        panic!(
+            "krait-cross and mpy-cross differ for {args:?}:\n{}",
+            differences(&ours, &theirs)
+        );
+    }
+}
+
+/// A readable account of how two runs differ (the raw bytes of .mpy files are not).
+fn differences(ours: &Observed, theirs: &Observed) -> String {
+    let mut report = Vec::new();
+    if ours.code != theirs.code {
+        report.push(format!(
+            "exit code {:?}, mpy-cross {:?}",
+            ours.code, theirs.code
+        ));
+    }
+    if ours.stderr != theirs.stderr {
+        report.push(format!(
+            "stderr {:?}\nmpy-cross stderr {:?}",
+            ours.stderr, theirs.stderr
+        ));
+    }
+    if ours.stdout != theirs.stdout {
+        report.push(format!(
+            "stdout: {}",
+            first_difference(&ours.stdout, &theirs.stdout)
+        ));
+    }
+    let names = |o: &Observed| {
+        o.files
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    };
+    if names(ours) != names(theirs) {
+        report.push(format!(
+            "files {:?}, mpy-cross files {:?}",
+            names(ours),
+            names(theirs)
+        ));
+    } else {
+        for ((name, a), (_, b)) in ours.files.iter().zip(&theirs.files) {
+            if a != b {
+                report.push(format!("{name}: {}", first_difference(a, b)));
+            }
+        }
+    }
+    report.join("\n")
 }
 
 #[test]
