@@ -9,5 +9,6 @@ pub mod ast;
 pub mod bytecode;
 pub mod compile;
 pub mod error;
+pub mod mpy;
 pub mod rawcode;
 pub mod token;

@@ -1,0 +1,1 @@
+//! Tests of the whole `.mpy` round trip against `mpy-cross`.
