@@ -12,3 +12,4 @@ pub mod error;
 pub mod mpy;
 pub mod rawcode;
 pub mod token;
+pub mod parser;
