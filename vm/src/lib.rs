@@ -11,6 +11,6 @@ pub mod compile;
 pub mod error;
 pub mod lexer;
 pub mod mpy;
+pub mod parser;
 pub mod rawcode;
 pub mod token;
-pub mod parser;

@@ -12,6 +12,9 @@ pub mod scope;
 mod stmt;
 mod tables;
 
+#[cfg(test)]
+mod tests;
+
 use crate::ast::{self, Name};
 use crate::error::{CompileError, ErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, NativeArch, RawCode};
@@ -20,17 +23,7 @@ use emit::{BreakTarget, Emitter, Label, Pass};
 use scope::{EmitOption, Scope, ScopeId, ScopeKind, ScopeNode};
 use tables::ModuleTables;
 
-/// How the source is to be read (MicroPython's `mp_parse_input_kind_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InputMode {
-    /// A whole file.
-    #[default]
-    File,
-    /// One REPL statement: expression statements print their value.
-    Single,
-    /// One expression, whose value the module returns.
-    Eval,
-}
+pub use crate::parser::InputMode;
 
 /// Which emitter generates the module's code by default (`-X emit=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,6 +117,21 @@ pub fn compile_module(
         arch_flags: 0,
         small_int_bits: opts.small_int_bits,
     })
+}
+
+/// Tokenizes, parses and compiles `source` (mpy-cross's whole front end).
+pub fn compile_source(
+    source: &str,
+    source_file: &str,
+    opts: &CompileOptions,
+) -> CResult<CompiledModule> {
+    let tokens = crate::lexer::tokenize(source)?;
+    let parse_opts = crate::parser::ParseOptions {
+        opt_level: opts.opt_level,
+        small_int_bits: opts.small_int_bits,
+    };
+    let module = crate::parser::parse_tokens(&tokens, opts.mode, &parse_opts)?;
+    compile_module(&module, source_file, opts)
 }
 
 fn build_raw_code(fun_data: &mut [Option<(Vec<u8>, Vec<ScopeId>)>], sid: ScopeId) -> RawCode {
