@@ -480,8 +480,9 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             && matches!(&func.kind, ExprKind::Name(n) if &**n == "super")
     }
 
-    /// Loads `__class__` and the first parameter for a `super()` with no arguments.
+    /// Loads `super`, `__class__` and the first parameter for a `super()` with no arguments.
     fn load_super_args(&mut self, line: u32) -> CResult {
+        self.load_id(&Name::from("super"));
         self.load_id(&Name::from("__class__"));
         let first_param = self
             .scope()

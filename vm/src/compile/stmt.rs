@@ -1233,7 +1233,6 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                     self.emit.subscr(AccessKind::Store);
                 } else {
                     self.compile_expr(value)?;
-                    self.emit.set_source_line(target.line);
                     self.compile_expr(index)?;
                     if kind == AssignKind::AugLoad {
                         self.emit.dup_top_two();
@@ -1301,7 +1300,6 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             }
             ExprKind::Subscript { value, index } => {
                 self.compile_expr(value)?;
-                self.emit.set_source_line(target.line);
                 self.compile_expr(index)?;
                 self.emit.subscr(AccessKind::Delete);
                 Ok(())

@@ -214,3 +214,185 @@ fn break_outside_loop_is_a_syntax_error() {
     assert_eq!(err.message, "'break'/'continue' outside loop");
     assert_eq!(err.line, 2);
 }
+
+fn attr(line: u32, value: Expr, a: &str) -> Expr {
+    e(
+        line,
+        ExprKind::Attribute {
+            value: Box::new(value),
+            attr: Rc::from(a),
+        },
+    )
+}
+
+#[test]
+fn class_with_super_method_call() {
+    let init = def(
+        2,
+        "__init__",
+        Arguments {
+            args: vec![arg(2, "self")],
+            ..Default::default()
+        },
+        vec![expr_stmt(
+            3,
+            call(
+                3,
+                attr(3, call(3, name(3, "super"), vec![]), "__init__"),
+                vec![],
+            ),
+        )],
+    );
+    let class = s(
+        1,
+        StmtKind::ClassDef(Rc::new(ClassDef {
+            line: 1,
+            name: Rc::from("A"),
+            decorators: vec![],
+            args: vec![Argument::Positional(name(1, "B"))],
+            body: vec![init],
+        })),
+    );
+    assert_same(
+        "class A(B):\n    def __init__(self):\n        super().__init__()\n",
+        &Module { body: vec![class] },
+    );
+}
+
+#[test]
+fn try_except_as_finally() {
+    let handler = ExceptHandler {
+        line: 3,
+        exc_type: Some(name(3, "ValueError")),
+        name: Some(Rc::from("e")),
+        body: vec![expr_stmt(4, call(4, name(4, "g"), vec![name(4, "e")]))],
+    };
+    let module = Module {
+        body: vec![s(
+            1,
+            StmtKind::Try {
+                body: vec![expr_stmt(2, call(2, name(2, "f"), vec![]))],
+                handlers: vec![handler],
+                orelse: vec![],
+                finalbody: vec![expr_stmt(6, call(6, name(6, "h"), vec![]))],
+            },
+        )],
+    };
+    assert_same(
+        "try:\n    f()\nexcept ValueError as e:\n    g(e)\nfinally:\n    h()\n",
+        &module,
+    );
+}
+
+#[test]
+fn list_comprehension_and_lambda() {
+    let comp = e(
+        1,
+        ExprKind::ListComp {
+            elt: Box::new(e(
+                1,
+                ExprKind::BinOp {
+                    left: Box::new(name(1, "x")),
+                    op: BinOp::Mult,
+                    right: Box::new(name(1, "k")),
+                },
+            )),
+            generators: vec![Comprehension {
+                target: name(1, "x"),
+                iter: name(1, "y"),
+                ifs: vec![name(1, "x")],
+            }],
+        },
+    );
+    let lambda = e(
+        3,
+        ExprKind::Lambda {
+            args: Box::new(Arguments {
+                args: vec![arg(3, "a")],
+                ..Default::default()
+            }),
+            body: Box::new(name(3, "a")),
+        },
+    );
+    let f = def(
+        1,
+        "f",
+        Arguments {
+            args: vec![arg(1, "y"), arg(1, "k")],
+            ..Default::default()
+        },
+        vec![s(2, StmtKind::Return(Some(comp)))],
+    );
+    // The comprehension is on the def's second line in the source below.
+    let module = Module {
+        body: vec![f, assign(3, name(3, "h"), lambda)],
+    };
+    assert_same(
+        "def f(y, k):\n    return [x * k for x in y if x]\nh = lambda a: a\n",
+        &fix_lines(module, &[(1, 2)]),
+    );
+}
+
+/// Moves the nodes of a hand-built statement to other lines: `(from, to)` on expressions of
+/// the first statement's body (a small convenience for multi-line snippets).
+fn fix_lines(mut module: Module, moves: &[(u32, u32)]) -> Module {
+    fn fix_expr(e: &mut Expr, moves: &[(u32, u32)]) {
+        for (from, to) in moves {
+            if e.line == *from {
+                e.line = *to;
+            }
+        }
+        if let ExprKind::ListComp { elt, generators } = &mut e.kind {
+            fix_expr(elt, moves);
+            for g in generators {
+                fix_expr(&mut g.target, moves);
+                fix_expr(&mut g.iter, moves);
+                g.ifs.iter_mut().for_each(|i| fix_expr(i, moves));
+            }
+        }
+        if let ExprKind::BinOp { left, right, .. } = &mut e.kind {
+            fix_expr(left, moves);
+            fix_expr(right, moves);
+        }
+    }
+    if let StmtKind::FunctionDef(f) = &mut module.body[0].kind {
+        let f = Rc::make_mut(f);
+        for st in &mut f.body {
+            if let StmtKind::Return(Some(v)) = &mut st.kind {
+                fix_expr(v, moves);
+            }
+        }
+    }
+    module
+}
+
+#[test]
+fn with_statement_and_generator() {
+    let body = vec![s(
+        2,
+        StmtKind::With {
+            is_async: false,
+            items: vec![WithItem {
+                context: call(2, name(2, "open"), vec![name(2, "p")]),
+                target: Some(name(2, "fh")),
+            }],
+            body: vec![expr_stmt(
+                3,
+                e(3, ExprKind::Yield(Some(Box::new(name(3, "fh"))))),
+            )],
+        },
+    )];
+    let f = def(
+        1,
+        "f",
+        Arguments {
+            args: vec![arg(1, "p")],
+            ..Default::default()
+        },
+        body,
+    );
+    assert_same(
+        "def f(p):\n    with open(p) as fh:\n        yield fh\n",
+        &Module { body: vec![f] },
+    );
+}
