@@ -396,3 +396,199 @@ fn with_statement_and_generator() {
         &Module { body: vec![f] },
     );
 }
+
+fn tuple(line: u32, items: Vec<Expr>) -> Expr {
+    e(line, ExprKind::Tuple(items))
+}
+fn starred(line: u32, inner: Expr) -> Expr {
+    e(line, ExprKind::Starred(Box::new(inner)))
+}
+fn string(line: u32, v: &str) -> Expr {
+    e(
+        line,
+        ExprKind::Const(Constant::Str {
+            value: Rc::from(v),
+            interned: v.len() <= 10,
+        }),
+    )
+}
+
+#[test]
+fn tuple_swap_and_star_unpacking() {
+    let module = Module {
+        body: vec![
+            assign(
+                1,
+                tuple(1, vec![name(1, "a"), name(1, "b")]),
+                tuple(1, vec![name(1, "b"), name(1, "a")]),
+            ),
+            assign(
+                2,
+                tuple(2, vec![name(2, "a"), name(2, "b"), name(2, "c")]),
+                tuple(2, vec![name(2, "c"), name(2, "a"), name(2, "b")]),
+            ),
+            assign(
+                3,
+                tuple(
+                    3,
+                    vec![name(3, "a"), starred(3, name(3, "b")), name(3, "c")],
+                ),
+                name(3, "x"),
+            ),
+            assign(
+                4,
+                tuple(4, vec![name(4, "a"), name(4, "b")]),
+                tuple(4, vec![int(4, 1), int(4, 2)]),
+            ),
+        ],
+    };
+    assert_same(
+        "a, b = b, a\na, b, c = c, a, b\na, *b, c = x\na, b = 1, 2\n",
+        &module,
+    );
+}
+
+#[test]
+fn calls_with_star_and_keyword_arguments() {
+    let module = Module {
+        body: vec![expr_stmt(
+            1,
+            e(
+                1,
+                ExprKind::Call {
+                    func: Box::new(attr(1, name(1, "o"), "m")),
+                    args: vec![
+                        Argument::Positional(int(1, 1)),
+                        Argument::Star(name(1, "a")),
+                        Argument::Keyword {
+                            name: Rc::from("k"),
+                            value: string(1, "v"),
+                        },
+                        Argument::DoubleStar(name(1, "kw")),
+                    ],
+                },
+            ),
+        )],
+    };
+    assert_same("o.m(1, *a, k='v', **kw)\n", &module);
+}
+
+#[test]
+fn keyword_only_defaults_varargs_and_nonlocal() {
+    let inner = def(
+        2,
+        "g",
+        Arguments::default(),
+        vec![
+            s(3, StmtKind::Nonlocal(vec![Rc::from("c")])),
+            s(
+                4,
+                StmtKind::AugAssign {
+                    target: name(4, "c"),
+                    op: BinOp::Add,
+                    value: name(4, "args"),
+                },
+            ),
+        ],
+    );
+    let f = def(
+        1,
+        "f",
+        Arguments {
+            args: vec![arg(1, "a")],
+            defaults: vec![int(1, 5)],
+            vararg: Some(arg(1, "args")),
+            kwonlyargs: vec![(arg(1, "b"), None), (arg(1, "c"), Some(int(1, 7)))],
+            kwarg: Some(arg(1, "kw")),
+            ..Default::default()
+        },
+        vec![inner, s(5, StmtKind::Return(Some(name(5, "g"))))],
+    );
+    assert_same(
+        "def f(a=5, *args, b, c=7, **kw):\n    def g():\n        nonlocal c\n        c += args\n    return g\n",
+        &Module { body: vec![f] },
+    );
+}
+
+#[test]
+fn chained_comparison_and_boolean_condition() {
+    let cmp = e(
+        1,
+        ExprKind::Compare {
+            left: Box::new(name(1, "a")),
+            ops: vec![CmpOp::Lt, CmpOp::LtE, CmpOp::NotIn],
+            comparators: vec![name(1, "b"), name(1, "c"), name(1, "d")],
+        },
+    );
+    let cond = e(
+        2,
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values: vec![
+                name(2, "x"),
+                e(
+                    2,
+                    ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand: Box::new(name(2, "y")),
+                    },
+                ),
+            ],
+        },
+    );
+    let module = Module {
+        body: vec![
+            assign(1, name(1, "r"), cmp),
+            s(
+                2,
+                StmtKind::While {
+                    test: cond,
+                    body: vec![s(3, StmtKind::Continue)],
+                    orelse: vec![s(5, StmtKind::Pass)],
+                },
+            ),
+        ],
+    };
+    assert_same(
+        "r = a < b <= c not in d\nwhile x or not y:\n    continue\nelse:\n    pass\n",
+        &module,
+    );
+}
+
+#[test]
+fn imports() {
+    let alias = |n: &str, a: Option<&str>| ImportAlias {
+        name: n.to_string(),
+        asname: a.map(Rc::from),
+    };
+    let module = Module {
+        body: vec![
+            s(
+                1,
+                StmtKind::Import(vec![alias("a.b.c", None), alias("d.e", Some("f"))]),
+            ),
+            s(
+                2,
+                StmtKind::ImportFrom {
+                    level: 2,
+                    module: Some("m".to_string()),
+                    names: vec![alias("x", None), alias("y", Some("z"))],
+                    star: false,
+                },
+            ),
+            s(
+                3,
+                StmtKind::ImportFrom {
+                    level: 0,
+                    module: Some("os".to_string()),
+                    names: vec![],
+                    star: true,
+                },
+            ),
+        ],
+    };
+    assert_same(
+        "import a.b.c, d.e as f\nfrom ..m import x, y as z\nfrom os import *\n",
+        &module,
+    );
+}
