@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod bytecode;
+pub mod compile;
 pub mod error;
 pub mod lexer;
 pub mod mpy;

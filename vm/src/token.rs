@@ -21,9 +21,11 @@ pub enum TokenKind {
 
     /// An identifier, NFC-normalisation not applied (MicroPython compares bytes).
     Name(String),
-    /// The literal's source text, e.g. `0x_ff` or `123`, for the parser to evaluate.
+    /// The literal's text as MicroPython's lexer keeps it, for the parser to evaluate:
+    /// underscores dropped (`0x_ff` is `0xff`), as quoted in MicroPython's number errors.
     Integer(String),
-    /// The literal's source text, e.g. `1.5e3` or `2j`.
+    /// The literal's text as MicroPython's lexer keeps it: underscores dropped and `E` written
+    /// `e` (`1_0E3j` is `10e3j`).
     FloatOrImag(String),
     /// A decoded `str` literal (adjacent `str` literals already joined).
     Str(String),

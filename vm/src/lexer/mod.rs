@@ -6,8 +6,14 @@
 //! that shape so a parser can report whichever error MicroPython would report first;
 //! [`tokenize`] runs the lexer to the end and stops at the first error.
 //!
-//! Number tokens carry MicroPython's token text: underscores removed and `E` written `e`,
-//! which is also the text MicroPython quotes in its number syntax errors.
+//! What the parser needs to know, all as MicroPython does it:
+//! - Number tokens carry MicroPython's token text: underscores removed and `E` written `e`,
+//!   which is also the text MicroPython quotes in its number syntax errors.
+//! - `__debug__` is [`TokenKind::KwDebug`]; MicroPython's lexer replaces it by `True` or
+//!   `False` from the optimisation level, which is left to the parser here.
+//! - An indented first token is replaced by an `Indent`, for "unexpected indent".
+//! - A `str` literal next to a `bytes` literal gives two tokens, which no rule accepts.
+//! - f-strings and t-strings arrive rewritten as ordinary tokens (see `strings.rs`).
 
 mod source;
 mod strings;
@@ -112,16 +118,19 @@ impl<'a> Lexer<'a> {
         self.finish_token()
     }
 
-    fn finish_token(&self) -> Result<Token, CompileError> {
+    /// Turns the lexed kind and text into a token, or an error kind into its error.
+    fn finish_token(&mut self) -> Result<Token, CompileError> {
+        let text = std::mem::take(&mut self.text);
         let line = to_u32(self.line);
         let kind = match &self.kind {
             Kind::Plain(kind) => kind.clone(),
-            Kind::Name => TokenKind::Name(String::from_utf8_lossy(&self.text).into_owned()),
-            Kind::Integer => TokenKind::Integer(String::from_utf8_lossy(&self.text).into_owned()),
+            // Names and numbers are whole UTF-8 characters cut from the source.
+            Kind::Name => TokenKind::Name(String::from_utf8_lossy(&text).into_owned()),
+            Kind::Integer => TokenKind::Integer(String::from_utf8_lossy(&text).into_owned()),
             Kind::FloatOrImag => {
-                TokenKind::FloatOrImag(String::from_utf8_lossy(&self.text).into_owned())
+                TokenKind::FloatOrImag(String::from_utf8_lossy(&text).into_owned())
             }
-            Kind::Str => TokenKind::Str(String::from_utf8(self.text.clone()).map_err(|_| {
+            Kind::Str => TokenKind::Str(String::from_utf8(text).map_err(|_| {
                 // MicroPython stores such a literal as it is (`'\ud800'`, or a raw byte
                 // after a backslash re-encoded); a Rust string cannot hold it.
                 CompileError::new(
@@ -130,7 +139,7 @@ impl<'a> Lexer<'a> {
                     line,
                 )
             })?),
-            Kind::Bytes => TokenKind::Bytes(self.text.clone()),
+            Kind::Bytes => TokenKind::Bytes(text),
             Kind::DedentMismatch => {
                 return Err(CompileError::new(
                     ErrorKind::IndentationError,
@@ -214,22 +223,24 @@ impl<'a> Lexer<'a> {
 
     fn measure_indentation(&mut self) {
         let spaces = self.source.column - 1;
-        let top = || usize::from(self.indents.last().copied().unwrap_or(0));
-        if spaces > top() {
+        if spaces > self.indent_top() {
             // Truncated to 16 bits as MicroPython's indent stack stores it.
             self.indents.push(spaces as u16);
             self.pending_dents += 1;
-        } else if spaces < top() {
-            while spaces < usize::from(self.indents.last().copied().unwrap_or(0))
-                && self.indents.len() > 1
-            {
+        } else if spaces < self.indent_top() {
+            // The bottom entry is 0, which no indentation is below.
+            while spaces < self.indent_top() && self.indents.len() > 1 {
                 self.indents.pop();
                 self.pending_dents -= 1;
             }
-            if spaces != usize::from(self.indents.last().copied().unwrap_or(0)) {
+            if spaces != self.indent_top() {
                 self.kind = Kind::DedentMismatch;
             }
         }
+    }
+
+    fn indent_top(&self) -> usize {
+        usize::from(self.indents.last().copied().unwrap_or(0))
     }
 
     fn lex_name(&mut self) {
