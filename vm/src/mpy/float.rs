@@ -162,7 +162,7 @@ fn decimal_exponent(f: f64) -> i32 {
         return 0;
     }
     let binary_exponent = ((f.to_bits() >> 52) & 0x7ff) as i32 - 1023;
-    let mut exponent = (f64::from(binary_exponent) * 0.3010299956639812) as i32;
+    let mut exponent = (f64::from(binary_exponent) * std::f64::consts::LOG10_2) as i32;
     let at_least_one = f >= 1.0;
     let power = |e: i32| decimal_exp(F80::from_u64(1), e + i32::from(at_least_one)).to_f64();
     let mut bound = power(exponent);
@@ -225,7 +225,7 @@ fn layout_mantissa(
         exponent = 0;
     } else if (-4..0).contains(&exponent) {
         let mut dropped = 0;
-        while exponent < 0 && mantissa % 10 == 0 {
+        while exponent < 0 && mantissa.is_multiple_of(10) {
             mantissa /= 10;
             dropped += 1;
             exponent += 1;
