@@ -2,8 +2,8 @@
 //! errors under the file name MicroPython would use for it.
 
 use super::args::Options;
-use vm::ast;
-use vm::error::{CompileError, ErrorKind};
+use vm::compile::{compile_module, CompileOptions, EmitKind};
+use vm::error::CompileError;
 use vm::parser::{parse_tokens, InputMode, ParseOptions};
 use vm::rawcode::CompiledModule;
 
@@ -42,22 +42,15 @@ pub fn compile(
     };
     let module =
         parse_tokens(&tokens, InputMode::File, &parse_options).map_err(fail_as(input_name))?;
+    let compile_options = CompileOptions {
+        opt_level: options.opt_level,
+        small_int_bits: options.small_int_bits,
+        mode: InputMode::File,
+        emit: EmitKind::Bytecode,
+    };
     let mut compiled =
-        compile_module(&module, source_name, options).map_err(fail_as(source_name))?;
+        compile_module(&module, source_name, &compile_options).map_err(fail_as(source_name))?;
     compiled.small_int_bits = options.small_int_bits;
     compiled.arch_flags = options.arch_flags;
     Ok(compiled)
-}
-
-/// Stands in for `vm::compile::compile_module` until the compiler branch is merged.
-fn compile_module(
-    _module: &ast::Module,
-    _source_name: &str,
-    _options: &Options,
-) -> Result<CompiledModule, CompileError> {
-    Err(CompileError::new(
-        ErrorKind::NotImplementedError,
-        "krait's compiler is not merged into this build yet",
-        0,
-    ))
 }
