@@ -354,13 +354,13 @@ fn read_native_py(
     let decoded = decode_prelude(prelude)
         .and_then(|p| check_names(&p.arg_names, p.simple_name, tables.n_qstr).map(|()| p))
         .map_err(|e| malformed(data_at + prelude_offset + e.offset, e.reason))?;
-    let signature = decoded.signature;
+    // These flags come from the prelude, not the file's native fields, so the section keeps
+    // its stored-flags field at 0; they only decide whether relocations follow.
     let section = NativeSection {
         prelude_offset,
-        scope_flags: signature.scope_flags,
         ..NativeSection::default()
     };
-    Ok((section, signature.scope_flags))
+    Ok((section, decoded.signature.scope_flags))
 }
 
 /// The stored scope flags and optional sections of viper and inline-assembler code.
