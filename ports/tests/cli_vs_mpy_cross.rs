@@ -146,6 +146,7 @@ fn output_option() {
     assert_same("output_file", &["-o", "out.bin", "ok.py"], b"");
     assert_same("output_stdout", &["-o", "-", "ok.py"], b"");
     assert_same("output_missing_dir", &["-o", "nowhere/x.mpy", "ok.py"], b"");
+    assert_same("output_is_a_directory", &["-o", "subdir", "ok.py"], b"");
 }
 
 #[test]
