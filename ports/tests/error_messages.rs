@@ -111,11 +111,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "walrus_on_attribute",
         "raised by krait's parser, by MicroPython's compiler",
     ),
-    (
-        "native_decorator_without_arch",
-        "CompileOptions carries no target architecture yet, so the compiler cannot say \
-     'invalid arch' (no -march) apart from 'native code not implemented' (with -march)",
-    ),
 ];
 
 #[test]
