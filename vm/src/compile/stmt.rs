@@ -551,12 +551,13 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
     }
 
     fn compile_if(&mut self, test: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt]) -> CResult {
-        // MicroPython sees `elif` chains as one statement: collect them.
+        // MicroPython sees `elif` chains as one statement: collect them. The parser marks an
+        // `elif` as a nested `If` with line 0 (it has no line of its own).
         let mut branches = vec![(test, body)];
         let mut else_body = orelse;
         while let [Stmt {
+            line: 0,
             kind: StmtKind::If { test, body, orelse },
-            ..
         }] = else_body
         {
             branches.push((test, body));
