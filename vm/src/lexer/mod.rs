@@ -3,8 +3,9 @@
 //!
 //! MicroPython's lexer is pulled by its parser one token at a time, and its errors are token
 //! kinds that become exceptions only when the parser reaches them. [`Lexer::next_token`] keeps
-//! that shape so a parser can report whichever error MicroPython would report first;
-//! [`tokenize`] runs the lexer to the end and stops at the first error.
+//! that shape so a parser can report whichever error MicroPython would report first, and so
+//! does [`tokenize_until_error`] for a parser working on a slice of tokens. [`tokenize`] runs
+//! the lexer to the end and stops at the first error.
 //!
 //! What the parser needs to know, all as MicroPython does it:
 //! - Number tokens carry MicroPython's token text: underscores removed and `E` written `e`,
@@ -27,14 +28,45 @@ use source::SourceWindow;
 /// Runs the lexer to the end of `source`. The tokens end with the final `Newline` (MicroPython
 /// supplies a missing final newline), the `Dedent`s back to column 1, then `End`.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, CompileError> {
+    let lexed = tokenize_until_error(source);
+    match lexed.error {
+        Some(error) => Err(error),
+        None => Ok(lexed.tokens),
+    }
+}
+
+/// The tokens before the first error, and that error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lexed {
+    /// Ends with `End` when there is no error.
+    pub tokens: Vec<Token>,
+    /// What MicroPython raises when its parser asks for the token after `tokens`. A parser
+    /// that fails within `tokens` reports its own error instead, as MicroPython does.
+    pub error: Option<CompileError>,
+}
+
+/// Runs the lexer until `End` or the first error, keeping the tokens before the error.
+pub fn tokenize_until_error(source: &str) -> Lexed {
     let mut lexer = Lexer::new(source);
     let mut tokens = Vec::new();
     loop {
-        let token = lexer.next_token()?;
-        let done = token.kind == TokenKind::End;
-        tokens.push(token);
-        if done {
-            return Ok(tokens);
+        match lexer.next_token() {
+            Ok(token) => {
+                let done = token.kind == TokenKind::End;
+                tokens.push(token);
+                if done {
+                    return Lexed {
+                        tokens,
+                        error: None,
+                    };
+                }
+            }
+            Err(error) => {
+                return Lexed {
+                    tokens,
+                    error: Some(error),
+                }
+            }
         }
     }
 }

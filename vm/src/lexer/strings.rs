@@ -17,8 +17,9 @@ use super::{is_space, Kind, Lexer};
 use crate::error::{CompileError, ErrorKind};
 
 /// A literal's prefix letters.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Prefix {
+    /// Letters before the quote: 0, 1 or 2.
     len: usize,
     raw: bool,
     bytes: bool,
@@ -27,20 +28,16 @@ struct Prefix {
 }
 
 impl Prefix {
-    /// Reads the prefix in front of a literal the lexer has already recognised.
+    /// Reads the prefix in front of a literal the lexer has already recognised (so a second
+    /// letter here is always followed by the quote).
     fn read(first: u8, second: u8) -> Prefix {
-        let mut prefix = Prefix {
-            len: 0,
-            raw: false,
-            bytes: false,
-            format: false,
-            template: false,
-        };
-        match first {
-            b'u' => {}
+        let mut prefix = Prefix::default();
+        let has_second_letter = match first {
+            b'u' => false,
             b'b' => {
                 prefix.bytes = true;
                 prefix.raw = second == b'r';
+                prefix.raw
             }
             b'r' => {
                 prefix.raw = true;
@@ -48,25 +45,23 @@ impl Prefix {
                     b'b' => prefix.bytes = true,
                     b'f' => prefix.format = true,
                     b't' => prefix.template = true,
-                    _ => {}
+                    _ => return Prefix { len: 1, ..prefix },
                 }
+                true
             }
             b'f' => {
                 prefix.format = true;
                 prefix.raw = second == b'r';
+                prefix.raw
             }
             b't' => {
                 prefix.template = true;
                 prefix.raw = second == b'r';
+                prefix.raw
             }
             _ => return prefix,
-        }
-        let two_letters = prefix.raw as usize
-            + prefix.bytes as usize
-            + prefix.format as usize
-            + prefix.template as usize
-            == 2;
-        prefix.len = if two_letters { 2 } else { 1 };
+        };
+        prefix.len = 1 + usize::from(has_second_letter);
         prefix
     }
 }

@@ -12,25 +12,21 @@ use proptest::prelude::*;
 /// Renders the tokens up to `End` or the first error: names and literals with their text,
 /// the rest by kind, optionally with `@line:column`.
 fn render(source: &str, positions: bool) -> String {
-    let mut lexer = Lexer::new(source);
-    let mut parts = Vec::new();
-    loop {
-        match lexer.next_token() {
-            Ok(token) => {
-                let mut part = render_kind(&token.kind);
-                if positions {
-                    part += &format!("@{}:{}", token.line, token.column);
-                }
-                parts.push(part);
-                if token.kind == TokenKind::End {
-                    break;
-                }
+    let lexed = tokenize_until_error(source);
+    let mut parts: Vec<String> = lexed
+        .tokens
+        .iter()
+        .map(|token| {
+            let kind = render_kind(&token.kind);
+            if positions {
+                format!("{kind}@{}:{}", token.line, token.column)
+            } else {
+                kind
             }
-            Err(error) => {
-                parts.push(format!("error {}@{}", error, error.line));
-                break;
-            }
-        }
+        })
+        .collect();
+    if let Some(error) = lexed.error {
+        parts.push(format!("error {}@{}", error, error.line));
     }
     parts.join(" ")
 }
@@ -391,6 +387,9 @@ fn tokenize_returns_the_pulled_tokens_or_the_first_error() {
         tokenize("x = 1\ny = $\nz = '\n"),
         Err(CompileError::syntax("invalid syntax", 2))
     );
+    let lexed = tokenize_until_error("x = 1\ny = $\nz = '\n");
+    assert_eq!(lexed.tokens.len(), 6);
+    assert_eq!(lexed.error, Some(CompileError::syntax("invalid syntax", 2)));
 }
 
 #[test]
@@ -517,4 +516,97 @@ proptest! {
     fn token_soup_never_panics_or_hangs(source in soup()) {
         lex_to_end(&source);
     }
+}
+
+/// Writes tokens back as Python source, enough for the f-string rewrites below.
+fn to_python(tokens: &[Token]) -> String {
+    use TokenKind::*;
+    let mut out = String::new();
+    for token in tokens {
+        let text = match &token.kind {
+            Name(name) => name.clone(),
+            Integer(text) | FloatOrImag(text) => text.clone(),
+            Str(text) => {
+                let escaped: String = text
+                    .chars()
+                    .map(|c| match c {
+                        ' '..='~' if c != '\\' && c != '\'' => c.to_string(),
+                        _ => format!("\\U{:08x}", u32::from(c)),
+                    })
+                    .collect();
+                format!("'{escaped}'")
+            }
+            KwNone => "None".into(),
+            KwLambda => "lambda".into(),
+            KwIf => "if".into(),
+            KwElse => "else".into(),
+            DelPeriod => ".".into(),
+            DelParenOpen => "(".into(),
+            DelParenClose => ")".into(),
+            DelBracketOpen => "[".into(),
+            DelBracketClose => "]".into(),
+            DelBraceOpen => "{".into(),
+            DelBraceClose => "}".into(),
+            DelComma => ",".into(),
+            DelColon => ":".into(),
+            OpPlus => "+".into(),
+            OpStar => "*".into(),
+            OpNotEqual => "!=".into(),
+            Newline | End => String::new(),
+            other => panic!("to_python: no text for {other:?}"),
+        };
+        out.push_str(&text);
+        out.push(' ');
+    }
+    out
+}
+
+#[test]
+fn bare_self_documenting_field_uses_str_not_repr() {
+    // MicroPython's rewrite of `f'{x=}'` is `'x={}'.format((x),)`; CPython would use repr.
+    assert_eq!(
+        render("f'{x=}'\n", false),
+        "\"x={}\" DelPeriod format DelParenOpen DelParenOpen x DelParenClose DelComma \
+         DelParenClose Newline End"
+    );
+}
+
+/// The rewritten f-string must format as CPython formats the f-string itself, for the
+/// features MicroPython supports (CPython 3 as the oracle, run through `python3`).
+#[test]
+fn fstring_rewrites_format_like_cpython() {
+    let fstrings = [
+        r#"f'a{x}b{y}c'"#,
+        r#"f'{x!r}|{x!s}|{x:>8}|{x!r:^{w}}|'"#,
+        r#"f'{y:{w}.{p}f}'"#,
+        r#"f'{{}} {{{x}}} }}'"#,
+        // A bare `{x=}` differs: CPython applies repr, MicroPython's rewrite does not.
+        r#"f'{x=!r} {y=:.2f} {x=!s}'"#,
+        r#"f'{a,b}' f"{d['k']}" f'{l[1:3]}'"#,
+        r#"f'{x!=y} {p*2+1} {[1, 2][0]} { {1: 2}[1] }'"#,
+        r#"'plain ' f'{x}' "more" f'{y}!'"#,
+        r#"rf'\n{x}\t' f'\x41{x}\u00e9'"#,
+        r#"f'{f"{x}-{y}"}'"#,
+        r#"f'''{
+x
+}'''"#,
+        r#"f'{x if x else y}'"#,
+    ];
+    let setup = "x='ab'; y=3.14159; w=9; p=3; a=1; b=2; d={'k': 'v'}; l=[0, 1, 2, 3]\n";
+    let mut script = String::from(setup);
+    for (index, fstring) in fstrings.iter().enumerate() {
+        let tokens = tokenize(&format!("{fstring}\n")).unwrap();
+        let rewritten = to_python(&tokens);
+        script += &format!("assert ({fstring}) == ({rewritten}), {index}\n");
+    }
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}\n{script}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
