@@ -12,6 +12,8 @@ pub enum ErrorKind {
     ValueError,
     NotImplementedError,
     OverflowError,
+    /// The input nests too deeply (MicroPython runs out of parser memory).
+    MemoryError,
 }
 
 impl ErrorKind {
@@ -23,6 +25,7 @@ impl ErrorKind {
             ErrorKind::ValueError => "ValueError",
             ErrorKind::NotImplementedError => "NotImplementedError",
             ErrorKind::OverflowError => "OverflowError",
+            ErrorKind::MemoryError => "MemoryError",
         }
     }
 }
