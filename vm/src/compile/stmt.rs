@@ -1073,7 +1073,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             match &d.expr.kind {
                 ExprKind::Call { func, args } => {
                     self.compile_dotted(func)?;
-                    self.emit.set_source_line(d.line);
+                    self.emit.set_source_line(d.expr.line);
                     self.compile_call_args(args, false, 0)?;
                 }
                 _ => self.compile_dotted(&d.expr)?,
@@ -1233,7 +1233,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                     self.emit.rot_three();
                     self.emit.subscr(AccessKind::Store);
                 } else {
-                    self.compile_expr(value)?;
+                    self.compile_chain_part(value)?;
                     self.compile_expr(index)?;
                     if kind == AssignKind::AugLoad {
                         self.emit.dup_top_two();
@@ -1247,7 +1247,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             ExprKind::Attribute { value, attr } => {
                 match kind {
                     AssignKind::AugLoad => {
-                        self.compile_expr(value)?;
+                        self.compile_chain_part(value)?;
                         self.emit.dup_top();
                         self.emit.attr(attr, AccessKind::Load);
                     }
@@ -1256,7 +1256,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                         self.emit.attr(attr, AccessKind::Store);
                     }
                     AssignKind::Store => {
-                        self.compile_expr(value)?;
+                        self.compile_chain_part(value)?;
                         self.emit.attr(attr, AccessKind::Store);
                     }
                 }
@@ -1300,13 +1300,13 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 Ok(())
             }
             ExprKind::Subscript { value, index } => {
-                self.compile_expr(value)?;
+                self.compile_chain_part(value)?;
                 self.compile_expr(index)?;
                 self.emit.subscr(AccessKind::Delete);
                 Ok(())
             }
             ExprKind::Attribute { value, attr } => {
-                self.compile_expr(value)?;
+                self.compile_chain_part(value)?;
                 self.emit.attr(attr, AccessKind::Delete);
                 Ok(())
             }
