@@ -18,7 +18,9 @@ fn mpy_cross(source: &str, file: &str, extra_args: &[&str]) -> Vec<u8> {
         std::env::temp_dir().join(format!("krait-compile-{}-{}", std::process::id(), n));
     std::fs::create_dir_all(&dir).expect("temp dir");
     std::fs::write(dir.join(file), source).expect("write source");
-    let out = Command::new("mpy-cross")
+    // `MPY_CROSS` may name the binary itself, skipping a slow launcher script on PATH.
+    let program = std::env::var("MPY_CROSS").unwrap_or_else(|_| "mpy-cross".into());
+    let out = Command::new(program)
         .current_dir(&dir)
         .args(extra_args)
         .args(["-o", "out.mpy", file])
