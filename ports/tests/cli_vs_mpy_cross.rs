@@ -19,6 +19,12 @@ const FILES: &[(&str, &str)] = &[
     ("indentation.py", "if 1:\n    a = 1\n  b = 2\n"),
     ("outside.py", "def f():\n    pass\nreturn 5\n"),
     ("in_function.py", "def f():\n    x = 1\n    break\n"),
+    // Long literals equal to the file's names: mpy-cross interns both names before parsing,
+    // so these load as qstrs, not as string objects.
+    (
+        "names_as_literals.py",
+        "print('names_as_literals.py', 'renamed_source.py', 'not_a_known_qstr.py')\n",
+    ),
 ];
 
 /// A directory holding the case's starting files, one per tool.
@@ -137,6 +143,11 @@ fn compiles_beside_the_input_by_default() {
     assert_same(
         "default_subdir_source",
         &["-s", "sub\\name.py", "ok.py"],
+        b"",
+    );
+    assert_same(
+        "literals_equal_to_file_names",
+        &["-s", "renamed_source.py", "names_as_literals.py"],
         b"",
     );
 }

@@ -39,6 +39,7 @@ pub fn compile(
     let parse_options = ParseOptions {
         opt_level: options.opt_level,
         small_int_bits: options.small_int_bits,
+        known_qstrs: vec![input_name.to_owned(), source_name.to_owned()],
     };
     let module =
         parse_tokens(&tokens, InputMode::File, &parse_options).map_err(fail_as(input_name))?;

@@ -130,6 +130,7 @@ pub fn compile_source(
     let parse_opts = crate::parser::ParseOptions {
         opt_level: opts.opt_level,
         small_int_bits: opts.small_int_bits,
+        known_qstrs: vec![source_file.to_owned()],
     };
     let module = crate::parser::parse(source, opts.mode, &parse_opts)?;
     compile_module(&module, source_file, opts)
