@@ -270,6 +270,10 @@ pub enum ExprKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Argument {
     Positional(Expr),
+    /// A generator expression without its own parentheses (`f(x for x in y)`) or an
+    /// assignment expression (`f(n := 1)`): MicroPython's `argument` node, which it compiles
+    /// without recording a source line and without the positional-after-keyword checks.
+    Bare(Expr),
     /// `*iterable`
     Star(Expr),
     Keyword {

@@ -143,6 +143,18 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
         }
     }
 
+    /// A generator or assignment expression compiled straight from its `argument` node,
+    /// which records no source line.
+    fn compile_expr_unlined(&mut self, e: &'a Expr) -> CResult {
+        match &e.kind {
+            ExprKind::GeneratorExp { elt, generators } => {
+                self.compile_comprehension(ScopeKind::GenExpr, CompElement::Value(elt), generators)
+            }
+            ExprKind::NamedExpr { target, value } => self.compile_named_expr(target, value, e.line),
+            _ => self.compile_expr(e),
+        }
+    }
+
     pub(super) fn compile_expr(&mut self, e: &'a Expr) -> CResult {
         if is_trailer(e) {
             // MicroPython holds `atom.x(...)[...]` as one node, which records the atom's
@@ -604,6 +616,10 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                         return Err(self.syntax_error("positional arg after keyword arg", e.line));
                     }
                     self.compile_expr(e)?;
+                    n_positional += 1;
+                }
+                Argument::Bare(e) => {
+                    self.compile_expr_unlined(e)?;
                     n_positional += 1;
                 }
             }

@@ -676,17 +676,11 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
         if !matches!(&func.kind, ExprKind::Name(n) if &**n == "range") {
             return None;
         }
-        // A generator expression without its own parentheses, only possible as the sole
-        // argument, is a keyword-like argument node to MicroPython.
-        let sole = args.len() == 1;
+        // Star, keyword and bare (`argument` node) arguments stop the optimisation.
         let plain: Vec<&'a Expr> = args
             .iter()
             .map_while(|a| match a {
-                Argument::Positional(e) => match e.kind {
-                    ExprKind::NamedExpr { .. } => None,
-                    ExprKind::GeneratorExp { .. } if sole => None,
-                    _ => Some(e),
-                },
+                Argument::Positional(e) => Some(e),
                 _ => None,
             })
             .collect();

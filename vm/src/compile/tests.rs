@@ -631,6 +631,10 @@ fn snippets_match_mpy_cross() {
         "import a.b as c\nfrom . import d\nfrom .e.f import (g, h as i)\n",
         "print(a < b < c, a is not b, a not in b, (x := 5))\n",
         "print(\n    a,\n    b.c(\n        d),\n    {1: 2,\n     3: 4}[\n        1]\n)\n",
+        // A bare generator or assignment expression argument records no line; a
+        // parenthesised generator records the line of its parenthesis.
+        "n = sum(\n    1 if a else 0\n    for a in b\n)\nm = f(\n    (x for x in y)\n)\n",
+        "print(\n    k := 3\n)\nfor i in range((j for j in x)):\n    pass\n",
     ];
     for s in snippets {
         assert_source_same(s);

@@ -974,7 +974,7 @@ fn arguments(node: &Node) -> Result<Vec<Argument>> {
 fn argument(a: &RuleNode) -> Result<Argument> {
     let first = child(a, 0);
     match child(a, 1) {
-        Node::Rule(c) if c.rule == Rule::CompFor => Ok(Argument::Positional(Expr {
+        Node::Rule(c) if c.rule == Rule::CompFor => Ok(Argument::Bare(Expr {
             line: a.line,
             kind: ExprKind::GeneratorExp {
                 elt: boxed(first)?,
@@ -986,7 +986,7 @@ fn argument(a: &RuleNode) -> Result<Argument> {
                 .id()
                 .cloned()
                 .ok_or_else(|| assign_to_expression(first))?;
-            Ok(Argument::Positional(Expr {
+            Ok(Argument::Bare(Expr {
                 line: a.line,
                 kind: ExprKind::NamedExpr {
                     target,

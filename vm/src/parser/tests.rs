@@ -247,6 +247,7 @@ fn comps(g: &[Comprehension]) -> String {
 fn argument(a: &Argument) -> String {
     match a {
         Argument::Positional(e) => expr(e),
+        Argument::Bare(e) => format!("bare {}", expr(e)),
         Argument::Star(e) => format!("*{}", expr(e)),
         Argument::Keyword { name, value } => format!("{}={}", name, expr(value)),
         Argument::DoubleStar(e) => format!("**{}", expr(e)),
@@ -504,7 +505,10 @@ fn comprehensions() {
     assert_eq!(value("{a for b in c}"), "(setcomp a (for b c))");
     assert_eq!(value("{a: b for c in d}"), "(dictcomp a:b (for c d))");
     assert_eq!(value("(a for b in c)"), "(genexp a (for b c))");
-    assert_eq!(value("f(a for b in c)"), "(call f (genexp a (for b c)))");
+    assert_eq!(
+        value("f(a for b in c)"),
+        "(call f bare (genexp a (for b c)))"
+    );
     assert_eq!(
         value("[a for b in c if lambda: d]"),
         "(listcomp a (for b c (if (lambda () d))))"
@@ -516,7 +520,7 @@ fn trailers() {
     assert_eq!(value("a.b.c"), "(. (. a b) c)");
     assert_eq!(value("f(a, *b, c=1, **d)"), "(call f a *b c=1 **d)");
     assert_eq!(value("f(a,)"), "(call f a)");
-    assert_eq!(value("f(x := 1)"), "(call f (:= x 1))");
+    assert_eq!(value("f(x := 1)"), "(call f bare (:= x 1))");
     assert_eq!(value("a[b]"), "(sub a b)");
     assert_eq!(value("a[b, c]"), "(sub a (tuple b c))");
     assert_eq!(value("a[:]"), "(sub a (slice _ _ _))");
