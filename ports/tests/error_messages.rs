@@ -28,6 +28,8 @@ const CASES: &[(&str, &str)] = &[
         "def outer():\n    for i in x:\n        def inner():\n            break\n",
     ),
     ("break_outside_loop", "break\n"),
+    // Raised by the lexer as an exception of its own: no traceback frame.
+    ("unicode_name_escape", "x = 1\ns = '\\N{DASH}'\n"),
     ("conditional_without_else", "x = 1 if 2\n"),
     (
         "const_non_integer",

@@ -65,6 +65,11 @@ impl CompileError {
 
     /// The text MicroPython prints for this error when compiling `file`, ending in a newline.
     pub fn traceback(&self, file: &str) -> String {
+        if self.line == 0 {
+            // Raised outside the parser's error reporting (e.g. `\N{...}` escapes), so
+            // MicroPython's traceback has no frame to print.
+            return format!("{self}\n");
+        }
         let scope = match &self.scope {
             Some(scope) => format!(", in {scope}"),
             None => String::new(),
