@@ -28,6 +28,8 @@ const CASES: &[(&str, &str)] = &[
         "def outer():\n    for i in x:\n        def inner():\n            break\n",
     ),
     ("break_outside_loop", "break\n"),
+    // The parser fails on line 1 before it asks the lexer for the bad byte on line 2.
+    ("syntax_error_before_lexer_error", "impo sys\nx\x7f\n"),
     // Raised by the lexer as an exception of its own: no traceback frame.
     ("unicode_name_escape", "x = 1\ns = '\\N{DASH}'\n"),
     ("conditional_without_else", "x = 1 if 2\n"),

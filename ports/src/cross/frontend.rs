@@ -4,7 +4,7 @@
 use super::args::Options;
 use vm::compile::{compile_module, CompileOptions, EmitKind};
 use vm::error::CompileError;
-use vm::parser::{parse_tokens, InputMode, ParseOptions};
+use vm::parser::{parse, InputMode, ParseOptions};
 use vm::rawcode::CompiledModule;
 
 /// A compile error with the file name its traceback names.
@@ -35,14 +35,12 @@ pub fn compile(
         let file = file.to_owned();
         move |error| Failure { error, file }
     };
-    let tokens = vm::lexer::tokenize(source).map_err(fail_as(input_name))?;
     let parse_options = ParseOptions {
         opt_level: options.opt_level,
         small_int_bits: options.small_int_bits,
         known_qstrs: vec![input_name.to_owned(), source_name.to_owned()],
     };
-    let module =
-        parse_tokens(&tokens, InputMode::File, &parse_options).map_err(fail_as(input_name))?;
+    let module = parse(source, InputMode::File, &parse_options).map_err(fail_as(input_name))?;
     let compile_options = CompileOptions {
         opt_level: options.opt_level,
         small_int_bits: options.small_int_bits,
