@@ -2,6 +2,8 @@
 //! binary operator numbers that `UNARY_OP_MULTI`/`BINARY_OP_MULTI` carry (`py/bc0.h`,
 //! `py/runtime0.h`). The compiler encodes with these, the `.mpy` dumper and the VM decode.
 
+pub mod decode;
+
 /// Opcode numbers. Opcodes are grouped by the high nibble, which decides the operand format.
 pub mod op {
     pub const LOAD_CONST_STRING: u8 = 0x10;

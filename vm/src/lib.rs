@@ -9,6 +9,7 @@ pub mod ast;
 pub mod bytecode;
 pub mod error;
 pub mod lexer;
+pub mod mpy;
 pub mod rawcode;
 pub mod runtime;
 pub mod token;

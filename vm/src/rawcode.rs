@@ -99,7 +99,8 @@ pub struct NativeSection {
     /// Viper: read-only data and the size of zero-initialised data.
     pub rodata: Vec<u8>,
     pub bss_size: usize,
-    /// Relocation records, kept as the raw bytes of the file until the emitters give them meaning.
+    /// Relocation records, kept as the raw bytes of the file until the emitters give them meaning:
+    /// every record and the closing `0xff`, or empty when there are none.
     pub relocations: Vec<u8>,
 }
 
