@@ -7,9 +7,11 @@
 
 pub mod ast;
 pub mod bytecode;
+pub mod compile;
 pub mod error;
 pub mod lexer;
 pub mod mpy;
+pub mod parser;
 pub mod rawcode;
 pub mod runtime;
 pub mod token;
