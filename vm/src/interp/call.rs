@@ -249,7 +249,7 @@ impl Vm {
         let mut next_var = var_slot;
         if n_args > n_pos_args {
             if flags & SCOPE_FLAG_VARARGS == 0 {
-                return Err(self.arg_count_error(n_pos_args, n_args));
+                return Err(self.arg_count_error(fun, n_pos_args, n_args));
             }
             let tuple =
                 self.new_tuple_from_arena(args.base + 4 * n_pos_args, n_args - n_pos_args)?;
@@ -270,7 +270,7 @@ impl Vm {
                         self.arena_mut().store_u32(frame.local_addr(i), value.raw());
                     }
                 } else {
-                    return Err(self.arg_count_error(n_pos_args - n_def, n_args));
+                    return Err(self.arg_count_error(fun, n_pos_args - n_def, n_args));
                 }
             }
         }
@@ -387,9 +387,10 @@ impl Vm {
             .collect()
     }
 
-    fn arg_count_error(&mut self, expected: u32, given: u32) -> super::Raise {
+    fn arg_count_error(&mut self, fun: Obj, expected: u32, given: u32) -> super::Raise {
+        let name = self.qstr_str(self.fun_name(fun)).to_string();
         self.type_error(&format!(
-            "function takes {expected} positional arguments but {given} were given"
+            "{name}() takes {expected} positional arguments but {given} were given"
         ))
     }
 

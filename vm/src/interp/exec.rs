@@ -34,6 +34,9 @@ pub struct Frame {
     exc_sp: u32,
     /// Pystack top to release to when the frame ends.
     pub mark: u32,
+    /// End of the code state; anything above it while this frame runs is a helper's
+    /// temporary from an earlier instruction.
+    end: u32,
 }
 
 /// Why [`Vm::dispatch`] stopped.
@@ -46,8 +49,8 @@ impl Frame {
     pub fn new(cs: u32, n_state: u32, n_exc: u32, code_start: u32, mark: u32) -> Frame {
         let state = cs + code_state::STATE;
         let exc_base = state + 4 * n_state;
-        let _ = n_exc;
         Frame {
+            end: exc_base + n_exc * exc_stack::SIZE,
             cs,
             n_state,
             ip: code_start,
@@ -260,6 +263,9 @@ impl Vm {
     /// Runs instructions of `f` until it calls bytecode, returns, or raises.
     pub fn dispatch(&mut self, f: &mut Frame) -> PyResult<Flow> {
         loop {
+            // Temporaries rooted by helpers live only until the instruction that made them
+            // ends: dropping them here bounds the Python stack however helpers use it.
+            self.pystack.release(&mut self.heap, f.end);
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);
             match opcode {
@@ -556,18 +562,17 @@ impl Vm {
                     self.set_top(f, slice);
                 }
                 op::STORE_COMP => {
+                    // The operand is the collection's depth (times 4) and its kind.
                     let n = self.fetch_uint(f);
-                    let collection = self.peek(f, n);
-                    let value = self.top(f);
-                    if self.type_of(collection) == ty::DICT {
-                        let key = self.top(f);
-                        let value = self.peek(f, 1);
-                        let dict = self.peek(f, n);
-                        self.dict_store(dict, key, value)?;
-                        f.sp -= 8;
-                    } else {
+                    let collection = self.peek(f, n >> 2);
+                    if n & 3 == 0 {
+                        let value = self.top(f);
                         self.list_append(collection, value)?;
                         f.sp -= 4;
+                    } else {
+                        let (key, value) = (self.top(f), self.peek(f, 1));
+                        self.dict_store(collection, key, value)?;
+                        f.sp -= 8;
                     }
                 }
                 op::UNPACK_SEQUENCE => {

@@ -79,15 +79,18 @@ impl Vm {
                 return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, "complex"))
             }
             ConstObj::Tuple(items) => {
-                let mark = self.stack_mark();
-                let first = self.stack_mark();
-                for item in items {
+                // Allocate the tuple first so each item is rooted by it once stored.
+                let n = items.len() as u32;
+                let tuple = self.alloc_obj(ty::TUPLE, crate::runtime::layout::tuple::size(n))?;
+                self.arena_mut().store_u32(tuple + 4, n);
+                let slot = self.root(Obj::from_raw(tuple))?;
+                for (i, item) in items.iter().enumerate() {
                     let obj = self.const_obj(item)?;
-                    self.root(obj)?;
+                    let tuple = self.slot(slot).raw();
+                    self.arena_mut()
+                        .store_u32(tuple + 8 + 4 * i as u32, obj.raw());
                 }
-                let tuple = self.new_tuple_from_arena(first, items.len() as u32)?;
-                self.stack_release(mark);
-                tuple
+                self.slot(slot)
             }
         })
     }

@@ -94,6 +94,8 @@ pub struct Vm {
     builtins_slot: RootId,
     /// Root slot of a preallocated `MemoryError`, raised when even the message cannot be built.
     emergency_memory_error: RootId,
+    /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
+    building_memory_error: bool,
     /// Python frames currently live (all host loops together).
     pub(crate) depth: u32,
     max_depth: u32,
@@ -135,6 +137,7 @@ impl Vm {
             exc_slot,
             builtins_slot,
             emergency_memory_error,
+            building_memory_error: false,
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
@@ -182,16 +185,18 @@ impl Vm {
     }
 
     pub(crate) fn raise_memory_error(&mut self, oom: OutOfMemory) -> Raise {
-        let message = oom.to_string();
-        // Building the message allocates too: fall back to the preallocated instance.
-        self.heap.set_root(self.exc_slot, Obj::NULL);
-        match self.new_exception_msg(ty::MEMORY_ERROR, &message) {
-            Ok(exc) => self.raise(exc),
-            Err(_) => {
-                let exc = self.heap.root(self.emergency_memory_error);
-                self.raise(exc)
+        // Building the message allocates too; if that fails (or we are already inside such
+        // an attempt), raise the preallocated instance instead.
+        if !self.building_memory_error {
+            self.building_memory_error = true;
+            let built = self.new_exception_msg(ty::MEMORY_ERROR, &oom.to_string());
+            self.building_memory_error = false;
+            if let Ok(exc) = built {
+                return self.raise(exc);
             }
         }
+        let exc = self.heap.root(self.emergency_memory_error);
+        self.raise(exc)
     }
 
     // ---- roots for Rust temporaries ----

@@ -575,6 +575,9 @@ impl Vm {
         match t {
             ty::LIST | ty::TUPLE => {
                 if self.type_of(index) == ty::SLICE {
+                    if t == ty::TUPLE {
+                        self.require_unit_step(index)?;
+                    }
                     let items = self.seq_items(obj);
                     let picked = self.slice_pick(&items, index)?;
                     return if t == ty::LIST {
@@ -590,6 +593,7 @@ impl Vm {
             ty::STR => {
                 let chars: Vec<char> = self.str_text(obj).chars().collect();
                 if self.type_of(index) == ty::SLICE {
+                    self.require_unit_step(index)?;
                     let indices: Vec<Obj> = (0..chars.len() as i64)
                         .map(|i| Obj::small_int(i).unwrap_or(Obj::NONE))
                         .collect();
@@ -606,6 +610,7 @@ impl Vm {
             ty::BYTES => {
                 let data = self.str_bytes(obj);
                 if self.type_of(index) == ty::SLICE {
+                    self.require_unit_step(index)?;
                     let indices: Vec<Obj> = (0..data.len() as i64)
                         .map(|i| Obj::small_int(i).unwrap_or(Obj::NONE))
                         .collect();
@@ -636,6 +641,18 @@ impl Vm {
                 }
             },
         }
+    }
+
+    /// MicroPython slices str, bytes and tuple only with step 1.
+    fn require_unit_step(&mut self, slice: Obj) -> PyResult<()> {
+        let step = self.field(slice, 3);
+        if step == Obj::NONE || step.as_small_int() == Some(1) {
+            return Ok(());
+        }
+        Err(self.raise_msg(
+            ty::NOT_IMPLEMENTED_ERROR,
+            "only slices with step=1 (aka None) are supported",
+        ))
     }
 
     /// A normalised index into a sequence of `len` items, or `IndexError`.

@@ -8,15 +8,15 @@ use crate::runtime::obj::Obj;
 impl Vm {
     /// `repr(obj)`.
     pub fn repr(&mut self, obj: Obj) -> PyResult<String> {
-        self.to_text(obj, true)
+        self.text_of(obj, true)
     }
 
     /// `str(obj)`.
     pub fn str_of(&mut self, obj: Obj) -> PyResult<String> {
-        self.to_text(obj, false)
+        self.text_of(obj, false)
     }
 
-    fn to_text(&mut self, obj: Obj, repr: bool) -> PyResult<String> {
+    fn text_of(&mut self, obj: Obj, repr: bool) -> PyResult<String> {
         if obj == Obj::NONE {
             return Ok("None".into());
         }
@@ -82,9 +82,16 @@ impl Vm {
                 let name = self.qstr_str(type_name(self.arena(), addr)).to_string();
                 format!("<class '{name}'>")
             }
-            ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => {
-                format!("<function at 0x{addr:x}>")
+            ty::FUNCTION => {
+                let name = self.qstr_str(self.fun_name(obj)).to_string();
+                format!("<function {name} at 0x{addr:x}>")
             }
+            ty::CLOSURE => {
+                let fun = self.field(obj, 1);
+                let name = self.qstr_str(self.fun_name(fun)).to_string();
+                format!("<closure {name} at 0x{addr:x}>")
+            }
+            ty::BUILTIN_FUNCTION => "<function>".to_string(),
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),

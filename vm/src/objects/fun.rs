@@ -3,8 +3,9 @@
 //! their module context), closures (`mp_obj_closure_t`), cells (`mp_obj_cell_t`), bound
 //! methods (`mp_obj_bound_meth_t`) and the static/class method wrappers.
 use super::ty;
+use crate::bytecode::decode::{decode_prelude_size, decode_signature, decode_uint};
 use crate::interp::{PyResult, Vm};
-use crate::runtime::layout::{cell, closure, fun_bc, FunBcObj};
+use crate::runtime::layout::{cell, closure, fun_bc, FunBcObj, ModuleContextObj};
 use crate::runtime::obj::Obj;
 
 /// Raw code object fields: `fun_data`, its length, the children array and its length.
@@ -54,6 +55,21 @@ impl Vm {
         }
         self.stack_release(mark);
         Ok(Obj::from_raw(obj))
+    }
+
+    /// The name qstr of a bytecode function (`mp_obj_fun_bc_get_name`).
+    pub fn fun_name(&self, fun: Obj) -> u32 {
+        let f = FunBcObj(fun.raw());
+        let bytecode = f.bytecode(self.arena());
+        let room = self.heap.allocation_size(bytecode).unwrap_or(0);
+        let data = self.arena().bytes(bytecode, room);
+        let mut pos = 0;
+        let name = decode_signature(data, &mut pos)
+            .and_then(|_| decode_prelude_size(data, &mut pos))
+            .and_then(|_| decode_uint(data, &mut pos))
+            .unwrap_or(0);
+        let context = ModuleContextObj(f.context(self.arena()));
+        u32::from(context.qstr(self.arena(), name))
     }
 
     /// A closure over `fun` capturing the `n` cells at arena address `src` (rooted).

@@ -61,7 +61,8 @@ builtin_types! {
     OBJECT = "object" < NO_PARENT;
     TYPE = "type" < OBJECT;
     NONE_TYPE = "NoneType" < OBJECT;
-    BOOL = "bool" < INT;
+    // MicroPython's bool has no base: isinstance(True, int) is False there.
+    BOOL = "bool" < OBJECT;
     INT = "int" < OBJECT;
     FLOAT = "float" < OBJECT;
     STR = "str" < OBJECT;
@@ -122,7 +123,7 @@ pub const EMPTY_TUPLE_OBJ: u32 = SINGLETON_BASE + 32;
 /// Whether `addr` is a builtin (static) type object.
 pub fn is_builtin_type(addr: u32) -> bool {
     (STATIC_BASE..STATIC_BASE + BUILTIN_TYPES.len() as u32 * TYPE_STRIDE).contains(&addr)
-        && (addr - STATIC_BASE) % TYPE_STRIDE == 0
+        && (addr - STATIC_BASE).is_multiple_of(TYPE_STRIDE)
 }
 
 /// Whether `addr` is one of the builtin exception types.
