@@ -292,7 +292,17 @@ pub fn iter(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 pub fn next(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 2)?;
-    match vm.iter_next(vm.arg(&args, 0))? {
+    let iter = vm.arg(&args, 0);
+    if vm.type_of(iter) == ty::GENERATOR {
+        return match vm.resume(iter, Obj::NONE)? {
+            crate::interp::gen::Resumed::Yield(value) => Ok(value),
+            crate::interp::gen::Resumed::Return(_) if args.n_pos == 2 => Ok(vm.arg(&args, 1)),
+            crate::interp::gen::Resumed::Return(value) => {
+                Err(super::methods::raise_stop_iteration(vm, value))
+            }
+        };
+    }
+    match vm.iter_next(iter)? {
         Some(v) => Ok(v),
         None if args.n_pos == 2 => Ok(vm.arg(&args, 1)),
         None => Err(vm.raise_type(ty::STOP_ITERATION)),

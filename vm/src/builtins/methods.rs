@@ -258,3 +258,28 @@ pub fn str_format(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     }
     vm.new_str(&out)
 }
+
+pub fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    match vm.resume(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        crate::interp::gen::Resumed::Yield(value) => Ok(value),
+        crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
+    }
+}
+
+/// Raises `StopIteration` carrying a generator's return value (none for `None`/exhausted).
+pub fn raise_stop_iteration(vm: &mut Vm, value: Obj) -> crate::interp::Raise {
+    let exc_args = if value == Obj::NULL || value == Obj::NONE {
+        vm.new_tuple(&[])
+    } else {
+        vm.new_tuple(&[value])
+    };
+    match exc_args.and_then(|args| vm.new_exception(ty::STOP_ITERATION, args)) {
+        Ok(exc) => vm.raise(exc),
+        Err(raise) => raise,
+    }
+}
+
+pub fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.close_generator(vm.arg(&args, 0));
+    Ok(Obj::NONE)
+}

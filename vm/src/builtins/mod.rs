@@ -82,6 +82,8 @@ builtin_table! {
     STR_REPLACE = STR."replace" => methods::str_replace;
     STR_FIND = STR."find" => methods::str_find;
     STR_FORMAT = STR."format" => methods::str_format;
+    GEN_SEND = GENERATOR."send" => methods::gen_send;
+    GEN_CLOSE = GENERATOR."close" => methods::gen_close;
 }
 
 /// Writes the static builtin function objects (called once at VM start).
@@ -136,7 +138,11 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
         let name = vm.intern(name)?;
         if !matches!(
             addr,
-            ty::BUILTIN_FUNCTION | ty::RANGE_ITER | ty::SEQ_ITER | ty::DICT_VIEW_ITER
+            ty::BUILTIN_FUNCTION
+                | ty::RANGE_ITER
+                | ty::SEQ_ITER
+                | ty::DICT_VIEW_ITER
+                | ty::GENERATOR
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;
         }

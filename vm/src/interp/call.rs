@@ -94,13 +94,13 @@ impl Vm {
             return Err(self.not_callable(fun));
         }
         match self.type_of(fun) {
-            ty::FUNCTION => self.setup_frame(fun, args).map(CallTarget::Frame),
+            ty::FUNCTION => self.call_bytecode(fun, args),
             ty::CLOSURE => {
                 let inner = Obj::from_raw(self.arena().load_u32(fun.raw() + closure::FUN));
                 let n_closed = self.arena().load_u32(fun.raw() + closure::N_CLOSED);
                 // The closed-over cells are the function's first arguments.
                 let args = self.prepend_words(fun.raw() + closure::CLOSED, n_closed, args)?;
-                self.setup_frame(inner, args).map(CallTarget::Frame)
+                self.call_bytecode(inner, args)
             }
             ty::BOUND_METHOD => {
                 let meth = self.field(fun, 1);
@@ -186,9 +186,6 @@ impl Vm {
         };
         let info_start = bytecode + pos as u32;
         let code_start = info_start + (n_info + n_cell) as u32;
-        if sig.scope_flags & SCOPE_FLAG_GENERATOR != 0 {
-            return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, "generators"));
-        }
         self.enter_frame()?;
         let mark = self.stack_mark();
         let size = CodeStateObj::size(sig.n_state, sig.n_exc_stack);
@@ -201,7 +198,8 @@ impl Vm {
         state.set_n_state(self.arena_mut(), sig.n_state as u16);
         let globals = ModuleContextObj(context).globals(self.arena());
         state.set_old_globals(self.arena_mut(), globals);
-        let frame = Frame::new(cs, sig.n_state, sig.n_exc_stack, code_start, mark);
+        let mut frame = Frame::new(cs, sig.n_state, sig.n_exc_stack, code_start, mark);
+        frame.generator = sig.scope_flags & SCOPE_FLAG_GENERATOR != 0;
         if let Err(raise) = self.bind_args(fun, &frame, sig, info_start, args) {
             self.depth -= 1;
             self.stack_release(mark);
@@ -223,6 +221,19 @@ impl Vm {
             self.arena_mut().store_u32(addr, cell.raw());
         }
         Ok(frame)
+    }
+
+    /// Calls bytecode function `fun`: a frame to run, or (for a generator function) a new
+    /// generator holding the bound frame.
+    pub fn call_bytecode(&mut self, fun: Obj, args: Args) -> PyResult<CallTarget> {
+        let frame = self.setup_frame(fun, args)?;
+        if !frame.generator {
+            return Ok(CallTarget::Frame(frame));
+        }
+        let generator = self.new_generator(&frame);
+        self.depth -= 1;
+        self.stack_release(frame.mark);
+        generator.map(CallTarget::Done)
     }
 
     /// Bytes of `fun_data` from `bytecode` on, as far as its allocation goes.

@@ -36,13 +36,24 @@ pub struct Frame {
     pub mark: u32,
     /// End of the code state; anything above it while this frame runs is a helper's
     /// temporary from an earlier instruction.
-    end: u32,
+    pub end: u32,
+    /// The function is a generator: calling it makes a generator object instead.
+    pub generator: bool,
 }
 
 /// Why [`Vm::dispatch`] stopped.
 pub enum Flow {
     Call(Frame),
     Return(Obj),
+    /// A generator frame yielded (the value is on its stack top).
+    Yield(Obj),
+}
+
+/// How a run of frames ended without raising.
+pub enum Exit {
+    Return(Obj),
+    /// The bottom frame (a generator's) yielded; its registers are saved in its code state.
+    Yield(Obj),
 }
 
 impl Frame {
@@ -59,7 +70,40 @@ impl Frame {
             exc_base,
             exc_sp: exc_base - exc_stack::SIZE,
             mark,
+            generator: false,
         }
+    }
+
+    /// The registers of a generator's code state, saved at its last yield (or creation);
+    /// `pystack_top` is where this run's temporaries start.
+    pub fn resume(vm: &Vm, cs: u32, pystack_top: u32) -> Frame {
+        let arena = vm.arena();
+        let state = CodeStateObj(cs);
+        let n_state = u32::from(state.n_state(arena));
+        let exc_base = cs + code_state::STATE + 4 * n_state;
+        let depth = u32::from(state.exc_sp_idx(arena));
+        Frame {
+            cs,
+            n_state,
+            ip: state.ip(arena),
+            instr: state.ip(arena),
+            sp: state.sp(arena),
+            exc_base,
+            exc_sp: exc_base + depth * exc_stack::SIZE - exc_stack::SIZE,
+            mark: pystack_top,
+            end: pystack_top,
+            generator: true,
+        }
+    }
+
+    /// Saves the registers into the code state (a generator suspending).
+    pub fn save(&self, vm: &mut Vm) {
+        let depth = (self.exc_sp + exc_stack::SIZE - self.exc_base) / exc_stack::SIZE;
+        let arena = vm.arena_mut();
+        let state = CodeStateObj(self.cs);
+        state.set_ip(arena, self.ip);
+        state.set_sp(arena, self.sp);
+        state.set_exc_sp_idx(arena, depth as u16);
     }
 
     /// Address of local `index` (`fastn[-index]`).
@@ -71,6 +115,14 @@ impl Frame {
 impl Vm {
     /// Runs `frame` and everything it calls to completion.
     pub fn run_frame(&mut self, frame: Frame) -> PyResult<Obj> {
+        match self.run_frames(frame)? {
+            Exit::Return(value) | Exit::Yield(value) => Ok(value),
+        }
+    }
+
+    /// Runs `frame` until it returns or (for a generator's frame) yields. Bytecode calls
+    /// push frames onto a local list, so Python recursion stays off the host stack.
+    pub fn run_frames(&mut self, frame: Frame) -> PyResult<Exit> {
         let mut frames = vec![frame];
         loop {
             let top = frames.len() - 1;
@@ -80,9 +132,16 @@ impl Vm {
                     let done = frames.pop().unwrap_or(frame);
                     self.finish_frame(&done);
                     match frames.last_mut() {
-                        None => return Ok(value),
+                        None => return Ok(Exit::Return(value)),
                         Some(caller) => self.push(caller, value),
                     }
+                }
+                Ok(Flow::Yield(value)) => {
+                    // Only a generator's own frame yields, and it is always the bottom one.
+                    let done = frames.pop().unwrap_or(frame);
+                    done.save(self);
+                    self.finish_frame(&done);
+                    return Ok(Exit::Yield(value));
                 }
                 Err(raise) => loop {
                     let top = frames.len() - 1;
@@ -706,8 +765,23 @@ impl Vm {
                 op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
                     return Err(self.raise_msg(ty::IMPORT_ERROR, "no module named"));
                 }
-                op::YIELD_VALUE | op::YIELD_FROM => {
-                    return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, "generators"));
+                op::YIELD_VALUE => {
+                    let value = self.top(f);
+                    return Ok(Flow::Yield(value));
+                }
+                op::YIELD_FROM => {
+                    let send = self.pop(f);
+                    let inner = self.top(f);
+                    match self.resume_any(inner, send)? {
+                        Some(crate::interp::gen::Resumed::Yield(value)) => {
+                            // Stay on this instruction: the next resume delegates again.
+                            f.ip = f.instr;
+                            self.push(f, value);
+                            return Ok(Flow::Yield(value));
+                        }
+                        Some(crate::interp::gen::Resumed::Return(value)) => self.set_top(f, value),
+                        None => self.set_top(f, Obj::NONE),
+                    }
                 }
                 _ => self.dispatch_multi(f, opcode)?,
             }

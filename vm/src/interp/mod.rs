@@ -19,6 +19,7 @@
 //!   call returns, so an early `?` cannot leak them past that point.
 pub mod call;
 pub mod exec;
+pub mod gen;
 pub mod load;
 pub mod ops;
 pub mod print;

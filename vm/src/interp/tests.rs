@@ -69,6 +69,12 @@ const PROGRAMS: &[&str] = &[
     "print(abs(-3), divmod(-7, 2), chr(65), ord('a'), all([1, 2]), any([]), str(12) + 'x', int('42'))",
     "print(1, 2, sep='-', end='!\\n')\nprint(isinstance(True, int), hash(5), callable(len), getattr(1, 'x', 'd'))",
     "a, *b, c = [1, 2, 3, 4]\nprint(a, b, c)\nx, y = 1, 2\nx, y = y, x\nprint(x, y)",
+    // Generators.
+    "def gen(n):\n    for i in range(n):\n        yield i * i\n    return 'done'\nprint(list(gen(5)))\ng = gen(2)\nprint(next(g), next(g))\ntry:\n    next(g)\nexcept StopIteration as e:\n    print('stop', e.args)",
+    "def gen(n):\n    yield from range(n)\n    return 'r'\ndef deleg():\n    r = yield from gen(3)\n    print('r', r)\n    yield 100\nprint(list(deleg()))",
+    "def acc():\n    total = 0\n    while True:\n        x = yield total\n        total += x\na = acc()\nnext(a)\nprint(a.send(5), a.send(10))\nprint(sum(x for x in range(10) if x % 2))",
+    "def fin():\n    try:\n        yield 1\n        yield 2\n    finally:\n        print('fin')\nfor v in fin():\n    print(v)",
+    "def bad():\n    yield 1\n    raise ValueError('in gen')\nfor v in bad():\n    print(v)",
     // Uncaught exceptions: the traceback format and MicroPython's messages.
     "def g():\n    raise ValueError('bad')\ng()",
     "def f(x):\n    return x + 'a'\nf(1)",

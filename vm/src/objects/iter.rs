@@ -148,7 +148,10 @@ impl Vm {
             return Ok(Obj::from_raw(it));
         }
         let t = self.type_of(obj);
-        if matches!(t, ty::RANGE_ITER | ty::SEQ_ITER | ty::DICT_VIEW_ITER) {
+        if matches!(
+            t,
+            ty::RANGE_ITER | ty::SEQ_ITER | ty::DICT_VIEW_ITER | ty::GENERATOR
+        ) {
             return Ok(obj);
         }
         if let Some(iter) = self.call_special(obj, crate::objects::qstrs::ITER, &[])? {
@@ -218,6 +221,10 @@ impl Vm {
                     _ => self.new_tuple(&[key, value]).map(Some),
                 }
             }
+            ty::GENERATOR => match self.resume(iter, Obj::NONE)? {
+                crate::interp::gen::Resumed::Yield(value) => Ok(Some(value)),
+                crate::interp::gen::Resumed::Return(_) => Ok(None),
+            },
             _ => {
                 let result = self.call_special(iter, crate::objects::qstrs::NEXT, &[]);
                 match result {

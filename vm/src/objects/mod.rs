@@ -84,6 +84,7 @@ builtin_types! {
     NOT_IMPLEMENTED = "NotImplementedType" < OBJECT;
     STATICMETHOD = "staticmethod" < OBJECT;
     CLASSMETHOD = "classmethod" < OBJECT;
+    GENERATOR = "generator" < OBJECT;
     RANGE_ITER = "iterator" < OBJECT;
     SEQ_ITER = "iterator" < OBJECT;
     DICT_VIEW_ITER = "iterator" < OBJECT;
