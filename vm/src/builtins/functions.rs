@@ -90,7 +90,9 @@ fn extreme(vm: &mut Vm, args: Args, op: B) -> PyResult<Obj> {
     };
     let key = vm.kwarg_named(&args, qstrs::KEY).unwrap_or(Obj::NONE);
     let mark = vm.stack_mark();
-    let iter = vm.get_iter(source)?;
+    // The tuple made from several arguments is referenced from nowhere else.
+    let source_slot = vm.root(source)?;
+    let iter = vm.get_iter(vm.slot(source_slot))?;
     let iter_slot = vm.root(iter)?;
     let best = vm.root(Obj::NULL)?;
     let best_key = vm.root(Obj::NULL)?;
@@ -337,6 +339,21 @@ pub fn any(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     all_any(vm, args, true)
 }
 
+/// `reversed(seq)`: an iterator over a reversed copy of a sequence.
+pub fn reversed(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let list = vm.list_from_iterable(vm.arg(&args, 0))?;
+    let slot = vm.root(list)?;
+    let (start, len) = vm.seq_raw(list);
+    for i in 0..len / 2 {
+        let (a, b) = (start + 4 * i, start + 4 * (len - 1 - i));
+        let (x, y) = (vm.arena().load_u32(a), vm.arena().load_u32(b));
+        vm.arena_mut().store_u32(a, y);
+        vm.arena_mut().store_u32(b, x);
+    }
+    vm.get_iter(vm.slot(slot))
+}
+
 pub fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
@@ -472,6 +489,41 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
                 return Err(vm.value_error("zero step"));
             }
             vm.new_range(start, stop, step)
+        }
+        ty::ENUMERATE => {
+            arity(vm, &args, 1, 2)?;
+            let start = if args.n_pos == 2 {
+                vm.arg(&args, 1)
+            } else {
+                Obj::small_int(0).unwrap_or(Obj::NONE)
+            };
+            let iter = vm.get_iter(vm.arg(&args, 0))?;
+            vm.new_pair(ty::ENUMERATE, iter, start)
+        }
+        ty::ZIP | ty::MAP => {
+            let skip = u32::from(t == ty::MAP);
+            if args.n_pos < 1 + skip {
+                return Err(vm.type_error("function missing required positional argument"));
+            }
+            let iters = vm.new_list(&[])?;
+            let slot = vm.root(iters)?;
+            for i in skip..args.n_pos {
+                let iter = vm.get_iter(vm.arg(&args, i))?;
+                vm.list_append(vm.slot(slot), iter)?;
+            }
+            let (start, n) = vm.seq_raw(vm.slot(slot));
+            let tuple = vm.new_tuple_from_arena(start, n)?;
+            let fun = if t == ty::MAP {
+                vm.arg(&args, 0)
+            } else {
+                Obj::NONE
+            };
+            vm.new_pair(t, tuple, fun)
+        }
+        ty::FILTER => {
+            arity(vm, &args, 2, 2)?;
+            let iter = vm.get_iter(vm.arg(&args, 1))?;
+            vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
         ty::TYPE if args.n_pos == 1 => Ok(Obj::from_raw(vm.type_of(vm.arg(&args, 0)))),
         ty::OBJECT => vm.alloc_obj(ty::OBJECT, 4).map(Obj::from_raw),

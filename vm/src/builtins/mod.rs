@@ -55,6 +55,7 @@ builtin_table! {
     DIVMOD = NO_PARENT."divmod" => functions::divmod;
     ALL = NO_PARENT."all" => functions::all;
     ANY = NO_PARENT."any" => functions::any;
+    REVERSED = NO_PARENT."reversed" => functions::reversed;
     OBJECT_INIT = OBJECT."__init__" => functions::object_init;
     LIST_APPEND = LIST."append" => methods::list_append;
     LIST_POP = LIST."pop" => methods::list_pop;

@@ -150,7 +150,14 @@ impl Vm {
         let t = self.type_of(obj);
         if matches!(
             t,
-            ty::RANGE_ITER | ty::SEQ_ITER | ty::DICT_VIEW_ITER | ty::GENERATOR
+            ty::RANGE_ITER
+                | ty::SEQ_ITER
+                | ty::DICT_VIEW_ITER
+                | ty::GENERATOR
+                | ty::ENUMERATE
+                | ty::ZIP
+                | ty::MAP
+                | ty::FILTER
         ) {
             return Ok(obj);
         }
@@ -221,6 +228,72 @@ impl Vm {
                     _ => self.new_tuple(&[key, value]).map(Some),
                 }
             }
+            ty::ENUMERATE => {
+                // {type, iterator, next index}
+                let Some(value) = self.iter_next(self.field(iter, 1))? else {
+                    return Ok(None);
+                };
+                let mark = self.stack_mark();
+                let value_slot = self.root(value)?;
+                let index = self.field(iter, 2);
+                let index_slot = self.root(index)?;
+                let one = Obj::small_int(1).unwrap_or(index);
+                let next = self.binary_op(crate::bytecode::BinaryOpNum::Add, index, one)?;
+                self.arena_mut().store_u32(it + 8, next.raw());
+                let pair = [self.slot(index_slot), self.slot(value_slot)];
+                let tuple = self.new_tuple(&pair);
+                self.stack_release(mark);
+                tuple.map(Some)
+            }
+            ty::ZIP | ty::MAP => {
+                // {type, tuple of iterators, function (map only)}: one item from each.
+                let mark = self.stack_mark();
+                let iter_slot = self.root(iter)?;
+                let items = self.new_list(&[])?;
+                let items_slot = self.root(items)?;
+                let n = self.seq_raw(self.field(iter, 1)).1;
+                for i in 0..n {
+                    let (start, _) = self.seq_raw(self.field(self.slot(iter_slot), 1));
+                    let sub = Obj::from_raw(self.arena().load_u32(start + 4 * i));
+                    let Some(value) = self.iter_next(sub)? else {
+                        self.stack_release(mark);
+                        return Ok(None);
+                    };
+                    self.list_append(self.slot(items_slot), value)?;
+                }
+                let (first, n) = self.seq_raw(self.slot(items_slot));
+                let iter = self.slot(iter_slot);
+                let result = if self.type_of(iter) == ty::ZIP {
+                    self.new_tuple_from_arena(first, n)
+                } else {
+                    let fun = self.field(iter, 2);
+                    let args = crate::interp::call::Args {
+                        base: first,
+                        n_pos: n,
+                        n_kw: 0,
+                    };
+                    self.call(fun, args)
+                };
+                self.stack_release(mark);
+                result.map(Some)
+            }
+            ty::FILTER => loop {
+                let Some(value) = self.iter_next(self.field(iter, 1))? else {
+                    return Ok(None);
+                };
+                let fun = self.field(iter, 2);
+                let keep = if fun == Obj::NONE {
+                    value
+                } else {
+                    let slot = self.root(value)?;
+                    let keep = self.call_objs(fun, &[value])?;
+                    let _ = self.slot(slot);
+                    keep
+                };
+                if self.is_true(keep)? {
+                    return Ok(Some(value));
+                }
+            },
             ty::GENERATOR => match self.resume(iter, Obj::NONE)? {
                 crate::interp::gen::Resumed::Yield(value) => Ok(Some(value)),
                 crate::interp::gen::Resumed::Return(_) => Ok(None),

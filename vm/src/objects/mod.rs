@@ -85,6 +85,10 @@ builtin_types! {
     STATICMETHOD = "staticmethod" < OBJECT;
     CLASSMETHOD = "classmethod" < OBJECT;
     GENERATOR = "generator" < OBJECT;
+    ENUMERATE = "enumerate" < OBJECT;
+    ZIP = "zip" < OBJECT;
+    MAP = "map" < OBJECT;
+    FILTER = "filter" < OBJECT;
     RANGE_ITER = "iterator" < OBJECT;
     SEQ_ITER = "iterator" < OBJECT;
     DICT_VIEW_ITER = "iterator" < OBJECT;
