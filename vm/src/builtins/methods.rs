@@ -283,3 +283,22 @@ pub fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.close_generator(vm.arg(&args, 0));
     Ok(Obj::NONE)
 }
+
+pub fn set_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.set_add(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn set_discard(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn set_remove(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        return Ok(Obj::NONE);
+    }
+    let exc_args = vm.new_tuple(&[vm.arg(&args, 1)])?;
+    let exc = vm.new_exception(ty::KEY_ERROR, exc_args)?;
+    Err(vm.raise(exc))
+}

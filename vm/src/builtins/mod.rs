@@ -84,6 +84,9 @@ builtin_table! {
     STR_FIND = STR."find" => methods::str_find;
     STR_FORMAT = STR."format" => methods::str_format;
     GEN_SEND = GENERATOR."send" => methods::gen_send;
+    SET_ADD = SET."add" => methods::set_add;
+    SET_REMOVE = SET."remove" => methods::set_remove;
+    SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
 }
 
@@ -143,6 +146,7 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
                 | ty::RANGE_ITER
                 | ty::SEQ_ITER
                 | ty::DICT_VIEW_ITER
+                | ty::SET_ITER
                 | ty::GENERATOR
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;

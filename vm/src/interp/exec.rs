@@ -600,6 +600,18 @@ impl Vm {
                     let list = self.new_list_from_arena(f.sp + 4, n)?;
                     self.push(f, list);
                 }
+                op::BUILD_SET => {
+                    let n = self.fetch_uint(f);
+                    let set = self.new_set(n)?;
+                    let slot = self.root(set)?;
+                    f.sp -= 4 * n;
+                    for i in 0..n {
+                        let item = Obj::from_raw(self.arena().load_u32(f.sp + 4 + 4 * i));
+                        self.set_add(self.slot(slot), item)?;
+                    }
+                    let set = self.slot(slot);
+                    self.push(f, set);
+                }
                 op::BUILD_MAP => {
                     let n = self.fetch_uint(f);
                     let dict = self.new_dict(n)?;
@@ -627,6 +639,10 @@ impl Vm {
                     if n & 3 == 0 {
                         let value = self.top(f);
                         self.list_append(collection, value)?;
+                        f.sp -= 4;
+                    } else if n & 3 == 2 {
+                        let value = self.top(f);
+                        self.set_add(collection, value)?;
                         f.sp -= 4;
                     } else {
                         let (key, value) = (self.top(f), self.peek(f, 1));

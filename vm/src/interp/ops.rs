@@ -234,7 +234,7 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Ok(true),
             ty::FLOAT => Ok(self.float_value(obj) != 0.0),
-            ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE => {
+            ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE | ty::SET => {
                 Ok(self.len_of(obj)? != 0)
             }
             t if self.is_user_type(t) => {
@@ -261,6 +261,7 @@ impl Vm {
                 ty::BYTES => return Ok(self.str_bytes(obj).len() as i64),
                 ty::TUPLE | ty::LIST => return Ok(i64::from(self.seq_raw(obj).1)),
                 ty::DICT => return Ok(i64::from(self.dict_len(obj))),
+                ty::SET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
                 _ => {}
             }
@@ -469,6 +470,11 @@ impl Vm {
                 };
             }
         }
+        if lt == ty::SET && rt == ty::SET {
+            if let Some(result) = self.set_binary_op(op, lhs, rhs)? {
+                return Ok(Some(result));
+            }
+        }
         let seq = |t: u32| t == ty::TUPLE || t == ty::LIST;
         if seq(lt) && lt == rt {
             if op == B::InplaceAdd && lt == ty::LIST {
@@ -501,6 +507,65 @@ impl Vm {
             }
         }
         Ok(None)
+    }
+
+    /// `|`, `&`, `-`, `^`, `==` and `!=` of two sets.
+    fn set_binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Option<Obj>> {
+        let mark = self.stack_mark();
+        let (a, b) = (self.set_items(lhs), self.set_items(rhs));
+        let rhs_slot = self.root(rhs)?;
+        let lhs_slot = self.root(lhs)?;
+        self.root_all(&a)?;
+        self.root_all(&b)?;
+        let mut keep = Vec::new();
+        match op {
+            B::Or | B::InplaceOr => {
+                keep.extend_from_slice(&a);
+                keep.extend_from_slice(&b);
+            }
+            B::And | B::InplaceAnd | B::Subtract | B::InplaceSubtract => {
+                let want = matches!(op, B::And | B::InplaceAnd);
+                for item in &a {
+                    if self.set_contains(self.slot(rhs_slot), *item)? == want {
+                        keep.push(*item);
+                    }
+                }
+            }
+            B::Xor | B::InplaceXor => {
+                for item in &a {
+                    if !self.set_contains(self.slot(rhs_slot), *item)? {
+                        keep.push(*item);
+                    }
+                }
+                for item in &b {
+                    if !self.set_contains(self.slot(lhs_slot), *item)? {
+                        keep.push(*item);
+                    }
+                }
+            }
+            B::Equal | B::NotEqual => {
+                let mut same = a.len() == b.len();
+                for item in &a {
+                    if same && !self.set_contains(self.slot(rhs_slot), *item)? {
+                        same = false;
+                    }
+                }
+                self.stack_release(mark);
+                return Ok(Some(Obj::bool(same == (op == B::Equal))));
+            }
+            _ => {
+                self.stack_release(mark);
+                return Ok(None);
+            }
+        }
+        let set = self.new_set(0)?;
+        let slot = self.root(set)?;
+        for item in keep {
+            self.set_add(self.slot(slot), item)?;
+        }
+        let set = self.slot(slot);
+        self.stack_release(mark);
+        Ok(Some(set))
     }
 
     /// Lexicographic comparison of two tuples or lists.
@@ -536,6 +601,7 @@ impl Vm {
                 Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle))
             }
             ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
+            ty::SET => self.set_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
                 self.is_true(value.unwrap_or(Obj::FALSE))

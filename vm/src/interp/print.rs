@@ -66,6 +66,20 @@ impl Vm {
                 self.stack_release(mark);
                 format!("{{{}}}", parts.join(", "))
             }
+            ty::SET => {
+                let items = self.set_items(obj);
+                if items.is_empty() {
+                    return Ok("set()".into());
+                }
+                let mark = self.stack_mark();
+                self.root_all(&items)?;
+                let mut parts = Vec::with_capacity(items.len());
+                for item in &items {
+                    parts.push(self.repr(*item)?);
+                }
+                self.stack_release(mark);
+                format!("{{{}}}", parts.join(", "))
+            }
             ty::RANGE => {
                 let (a, b, c) = (
                     self.arena().load_u32(addr + 4) as i32,

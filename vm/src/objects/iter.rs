@@ -128,6 +128,7 @@ impl Vm {
             }
             ty::LIST | ty::TUPLE | ty::STR | ty::BYTES => Some([ty::SEQ_ITER, obj.raw(), 0, 0]),
             ty::DICT => Some([ty::DICT_VIEW_ITER, obj.raw(), 0, DICT_KEYS]),
+            ty::SET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
             ty::DICT_VIEW => Some([
                 ty::DICT_VIEW_ITER,
                 self.field(obj, 1).raw(),
@@ -151,6 +152,7 @@ impl Vm {
         if matches!(
             t,
             ty::RANGE_ITER
+                | ty::SET_ITER
                 | ty::SEQ_ITER
                 | ty::DICT_VIEW_ITER
                 | ty::GENERATOR
@@ -227,6 +229,15 @@ impl Vm {
                     DICT_VALUES => Ok(Some(value)),
                     _ => self.new_tuple(&[key, value]).map(Some),
                 }
+            }
+            ty::SET_ITER => {
+                let set = self.field(iter, 1);
+                let pos = self.arena().load_u32(it + 8);
+                let Some((next, item)) = self.set_next(set, pos) else {
+                    return Ok(None);
+                };
+                self.arena_mut().store_u32(it + 8, next);
+                Ok(Some(item))
             }
             ty::ENUMERATE => {
                 // {type, iterator, next index}

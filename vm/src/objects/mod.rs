@@ -14,6 +14,7 @@ pub mod int;
 pub mod iter;
 pub mod qstrs;
 pub mod seq;
+pub mod set;
 pub mod string;
 
 use crate::runtime::arena::Arena;
@@ -70,6 +71,7 @@ builtin_types! {
     TUPLE = "tuple" < OBJECT;
     LIST = "list" < OBJECT;
     DICT = "dict" < OBJECT;
+    SET = "set" < OBJECT;
     RANGE = "range" < OBJECT;
     SLICE = "slice" < OBJECT;
     FUNCTION = "function" < OBJECT;
@@ -92,6 +94,7 @@ builtin_types! {
     RANGE_ITER = "iterator" < OBJECT;
     SEQ_ITER = "iterator" < OBJECT;
     DICT_VIEW_ITER = "iterator" < OBJECT;
+    SET_ITER = "iterator" < OBJECT;
     DICT_VIEW = "dict_view" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;

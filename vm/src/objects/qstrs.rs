@@ -192,6 +192,10 @@ pub const EXTRA: &[&str] = &[
     "to_bytes",
     "from_bytes",
     "bit_length",
+    "enumerate",
+    "filter",
+    "dict_view",
+    "discard",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
