@@ -83,10 +83,17 @@ fn run(args: &[String]) -> u8 {
         Ok(_) => 0,
         Err(_) => {
             let exc = vm.pending_exception();
-            let text = vm.format_exception(exc);
             let _ = stdout.write_all(&vm.out);
-            let _ = stdout.write_all(text.as_bytes());
-            1
+            let _ = stdout.flush();
+            match vm.system_exit_status(exc) {
+                Some(status) => status,
+                None => {
+                    // The unix port reports uncaught exceptions on stderr.
+                    let text = vm.format_exception(exc);
+                    let _ = std::io::stderr().write_all(text.as_bytes());
+                    1
+                }
+            }
         }
     };
     let _ = stdout.flush();

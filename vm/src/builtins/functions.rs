@@ -551,3 +551,105 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
         }
     }
 }
+
+fn radix_text(vm: &mut Vm, args: Args, radix: u32, prefix: &str) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let x = vm.arg(&args, 0);
+    let Some(value) = vm.as_bigint(x) else {
+        let name = vm.type_name_of(x);
+        return Err(vm.type_error(&format!("can't convert {name} to int")));
+    };
+    let digits = value.magnitude().to_str_radix(radix);
+    let sign = if value.sign() == num_bigint::Sign::Minus {
+        "-"
+    } else {
+        ""
+    };
+    vm.new_str(&format!("{sign}{prefix}{digits}"))
+}
+
+pub fn hex(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    radix_text(vm, args, 16, "0x")
+}
+
+pub fn oct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    radix_text(vm, args, 8, "0o")
+}
+
+pub fn bin(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    radix_text(vm, args, 2, "0b")
+}
+
+/// `pow(x, y)` is `x ** y`; `pow(x, y, z)` is modular, on ints only.
+pub fn pow(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 3)?;
+    if args.n_pos == 2 {
+        return vm.binary_op(B::Power, vm.arg(&args, 0), vm.arg(&args, 1));
+    }
+    let values: Vec<_> = (0..3).map(|i| vm.as_bigint(vm.arg(&args, i))).collect();
+    let (Some(base), Some(exp), Some(modulus)) = (&values[0], &values[1], &values[2]) else {
+        return Err(vm.type_error("pow() with 3 arguments requires integers"));
+    };
+    if exp.sign() == num_bigint::Sign::Minus {
+        return Err(
+            vm.value_error("pow() 2nd argument cannot be negative when 3rd argument specified")
+        );
+    }
+    if modulus.sign() == num_bigint::Sign::NoSign {
+        return Err(vm.value_error("pow() 3rd argument cannot be 0"));
+    }
+    // Python's result takes the modulus' sign.
+    let mut result = base.modpow(exp, modulus);
+    if result.sign() != num_bigint::Sign::NoSign && (result.sign() != modulus.sign()) {
+        result += modulus;
+    }
+    vm.new_big_int(&result)
+}
+
+/// `round(x)` rounds half to even; `round(int, n)` rounds to a power of ten.
+pub fn round(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 2)?;
+    let x = vm.arg(&args, 0);
+    let digits = if args.n_pos == 2 && vm.arg(&args, 1) != Obj::NONE {
+        Some(vm.get_int(vm.arg(&args, 1))?)
+    } else {
+        None
+    };
+    match vm.as_num(x) {
+        Some(crate::objects::int::Num::Float(f)) => match digits {
+            None => {
+                let rounded = f.round_ties_even();
+                if !rounded.is_finite() {
+                    return Err(vm.raise_msg(ty::OVERFLOW_ERROR, "can't convert inf to int"));
+                }
+                vm.new_big_int(&num_bigint::BigInt::from(rounded as i64))
+            }
+            Some(n) => {
+                let scale = 10f64.powi(n as i32);
+                vm.new_float((f * scale).round_ties_even() / scale)
+            }
+        },
+        Some(_) => match digits {
+            Some(n) if n < 0 => {
+                let value = vm.as_bigint(x).unwrap_or_default();
+                let unit = num_traits::pow(num_bigint::BigInt::from(10), (-n) as usize);
+                let half = &unit / 2;
+                let (q, r) = (&value / &unit, &value % &unit);
+                let (mut q, r) = if r.sign() == num_bigint::Sign::Minus {
+                    (q - 1, r + &unit)
+                } else {
+                    (q, r)
+                };
+                if r > half || (r == half && (&q % 2u32) != num_bigint::BigInt::from(0)) {
+                    q += 1;
+                }
+                vm.new_big_int(&(q * unit))
+            }
+            _ => Ok(x),
+        },
+        None => {
+            let name = vm.type_name_of(x);
+            Err(vm.type_error(&format!("can't convert {name} to float")))
+        }
+    }
+}

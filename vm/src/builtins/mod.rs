@@ -56,6 +56,11 @@ builtin_table! {
     ALL = NO_PARENT."all" => functions::all;
     ANY = NO_PARENT."any" => functions::any;
     REVERSED = NO_PARENT."reversed" => functions::reversed;
+    HEX = NO_PARENT."hex" => functions::hex;
+    OCT = NO_PARENT."oct" => functions::oct;
+    BIN = NO_PARENT."bin" => functions::bin;
+    POW = NO_PARENT."pow" => functions::pow;
+    ROUND = NO_PARENT."round" => functions::round;
     OBJECT_INIT = OBJECT."__init__" => functions::object_init;
     LIST_APPEND = LIST."append" => methods::list_append;
     LIST_POP = LIST."pop" => methods::list_pop;

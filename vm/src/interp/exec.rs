@@ -430,17 +430,27 @@ impl Vm {
                     f.sp -= 4;
                 }
                 op::STORE_ATTR => {
+                    // A `NULL` value (from `del obj.attr`) deletes.
                     let q = self.fetch_qstr(f);
                     let obj = self.top(f);
                     let value = self.peek(f, 1);
-                    self.store_attr(obj, q, value)?;
+                    if value == Obj::NULL {
+                        self.delete_attr(obj, q)?;
+                    } else {
+                        self.store_attr(obj, q, value)?;
+                    }
                     f.sp -= 8;
                 }
                 op::STORE_SUBSCR => {
+                    // A `NULL` value (from `del obj[index]`) deletes.
                     let index = self.top(f);
                     let obj = self.peek(f, 1);
                     let value = self.peek(f, 2);
-                    self.store_subscr(obj, index, value)?;
+                    if value == Obj::NULL {
+                        self.delete_subscr(obj, index)?;
+                    } else {
+                        self.store_subscr(obj, index, value)?;
+                    }
                     f.sp -= 12;
                 }
                 op::DELETE_FAST => {

@@ -202,6 +202,23 @@ impl Vm {
         Err(self.no_attribute(obj, q))
     }
 
+    /// `del obj.attr`: instance members, or a class's locals.
+    pub fn delete_attr(&mut self, obj: Obj, q: u32) -> PyResult<()> {
+        let t = self.type_of(obj);
+        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+        let target = if t == ty::TYPE && self.is_user_type(obj.raw()) {
+            Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
+        } else if self.is_user_type(t) {
+            obj
+        } else {
+            return Err(self.no_attribute(obj, q));
+        };
+        match self.dict_remove(target, key)? {
+            Some(_) => Ok(()),
+            None => Err(self.no_attribute(obj, q)),
+        }
+    }
+
     /// Calls special method `name` of a user instance if its class has it.
     pub fn call_special(&mut self, obj: Obj, name: u32, items: &[Obj]) -> PyResult<Option<Obj>> {
         let t = self.type_of(obj);
@@ -438,6 +455,13 @@ impl Vm {
         let (lt, rt) = (self.type_of(lhs), self.type_of(rhs));
         let is_add = matches!(op, B::Add | B::InplaceAdd);
         let is_mul = matches!(op, B::Multiply | B::InplaceMultiply);
+        if is_mul
+            && matches!(rt, ty::STR | ty::BYTES | ty::LIST | ty::TUPLE)
+            && self.as_bigint(lhs).is_some()
+        {
+            // `n * seq` repeats like `seq * n`.
+            return self.builtin_binary_op(B::Multiply, rhs, lhs);
+        }
         let compare = matches!(
             op,
             B::Less | B::More | B::LessEqual | B::MoreEqual | B::Equal | B::NotEqual

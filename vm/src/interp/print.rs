@@ -147,6 +147,22 @@ impl Vm {
         }
     }
 
+    /// For an uncaught `SystemExit`, the process exit status the unix port uses (None is 0,
+    /// an int is itself, anything else 1); `None` for every other exception.
+    pub fn system_exit_status(&mut self, exc: Obj) -> Option<u8> {
+        if !self.is_subclass(self.type_of(exc), ty::SYSTEM_EXIT) {
+            return None;
+        }
+        let value = self.exception_value(exc);
+        if value == Obj::NONE {
+            return Some(0);
+        }
+        Some(match self.as_bigint(value) {
+            Some(v) => (v & num_bigint::BigInt::from(255)).try_into().unwrap_or(1),
+            None => 1,
+        })
+    }
+
     /// The text MicroPython prints for an uncaught exception, traceback first.
     pub fn format_exception(&mut self, exc: Obj) -> String {
         let mut out = String::from("Traceback (most recent call last):\n");
