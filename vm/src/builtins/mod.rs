@@ -4,6 +4,7 @@
 //! Rust function with the one helper signature `fn(&mut Vm, Args) -> PyResult<Obj>`, where
 //! `Args` are MicroPython's `n_args, n_kw, args` on the Python stack. Methods of builtin types
 //! are found by (type, name) in [`type_attr`], so builtin types need no locals dicts.
+pub mod format;
 mod functions;
 mod methods;
 

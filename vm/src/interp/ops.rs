@@ -499,6 +499,9 @@ impl Vm {
                 return Ok(Some(result));
             }
         }
+        if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
+            return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
+        }
         let seq = |t: u32| t == ty::TUPLE || t == ty::LIST;
         if seq(lt) && lt == rt {
             if op == B::InplaceAdd && lt == ty::LIST {
