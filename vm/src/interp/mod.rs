@@ -68,6 +68,8 @@ impl Default for VmConfig {
 pub enum VmError {
     Arena(ArenaError),
     Heap(HeapError),
+    /// The heap cannot even hold the builtins.
+    HeapTooSmall,
 }
 
 impl fmt::Display for VmError {
@@ -75,6 +77,7 @@ impl fmt::Display for VmError {
         match self {
             VmError::Arena(err) => write!(f, "{err}"),
             VmError::Heap(err) => write!(f, "{err}"),
+            VmError::HeapTooSmall => write!(f, "heap too small to start"),
         }
     }
 }
@@ -146,10 +149,10 @@ impl Vm {
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))
-            .map_err(|_| VmError::Heap(HeapError::BadGeometry))?;
+            .map_err(|_| VmError::HeapTooSmall)?;
         vm.heap.set_root(vm.emergency_memory_error, exc);
-        let builtins = crate::builtins::make_builtins_dict(&mut vm)
-            .map_err(|_| VmError::Heap(HeapError::BadGeometry))?;
+        let builtins =
+            crate::builtins::make_builtins_dict(&mut vm).map_err(|_| VmError::HeapTooSmall)?;
         vm.heap.set_root(vm.builtins_slot, builtins);
         vm.heap.set_stress(config.gc_stress);
         Ok(vm)

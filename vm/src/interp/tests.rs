@@ -221,3 +221,12 @@ fn exhausting_the_heap_is_a_catchable_memory_error() {
     };
     assert_eq!(run_with_config(mpy, config), "caught\n");
 }
+
+#[test]
+fn a_heap_too_small_for_the_builtins_is_an_error_not_a_panic() {
+    let config = VmConfig {
+        heap_size: 256,
+        ..VmConfig::default()
+    };
+    assert!(matches!(Vm::new(config), Err(super::VmError::HeapTooSmall)));
+}
