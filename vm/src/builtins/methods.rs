@@ -141,12 +141,12 @@ pub fn dict_setdefault(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(default)
 }
 
-fn text(vm: &Vm, args: &Args, i: u32) -> String {
-    vm.str_text(vm.arg(args, i))
+fn text(vm: &mut Vm, args: &Args, i: u32) -> PyResult<String> {
+    vm.expect_str(vm.arg(args, i))
 }
 
 pub fn str_join(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let sep = text(vm, &args, 0);
+    let sep = text(vm, &args, 0)?;
     let list = vm.list_from_iterable(vm.arg(&args, 1))?;
     let mut parts = Vec::new();
     for item in vm.seq_items(list) {
@@ -161,9 +161,9 @@ pub fn str_join(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn str_split(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0);
+    let s = text(vm, &args, 0)?;
     let parts: Vec<String> = if args.n_pos > 1 && vm.arg(&args, 1) != Obj::NONE {
-        let sep = text(vm, &args, 1);
+        let sep = text(vm, &args, 1)?;
         if sep.is_empty() {
             return Err(vm.value_error("empty separator"));
         }
@@ -181,37 +181,39 @@ pub fn str_split(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn str_upper(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0).to_ascii_uppercase();
+    let s = text(vm, &args, 0)?.to_ascii_uppercase();
     vm.new_str(&s)
 }
 
 pub fn str_lower(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0).to_ascii_lowercase();
+    let s = text(vm, &args, 0)?.to_ascii_lowercase();
     vm.new_str(&s)
 }
 
 pub fn str_strip(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0);
+    let s = text(vm, &args, 0)?;
     vm.new_str(s.trim())
 }
 
 pub fn str_startswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(Obj::bool(
-        text(vm, &args, 0).starts_with(&text(vm, &args, 1)),
+        text(vm, &args, 0)?.starts_with(&text(vm, &args, 1)?),
     ))
 }
 
 pub fn str_endswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    Ok(Obj::bool(text(vm, &args, 0).ends_with(&text(vm, &args, 1))))
+    Ok(Obj::bool(
+        text(vm, &args, 0)?.ends_with(&text(vm, &args, 1)?),
+    ))
 }
 
 pub fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0).replace(&text(vm, &args, 1), &text(vm, &args, 2));
+    let s = text(vm, &args, 0)?.replace(&text(vm, &args, 1)?, &text(vm, &args, 2)?);
     vm.new_str(&s)
 }
 
 pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let (s, sub) = (text(vm, &args, 0), text(vm, &args, 1));
+    let (s, sub) = (text(vm, &args, 0)?, text(vm, &args, 1)?);
     let found = s
         .find(&sub)
         .map_or(-1, |byte| s[..byte].chars().count() as i64);
@@ -220,7 +222,7 @@ pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `str.format` with `{}` and `{N}` fields (no format specs yet).
 pub fn str_format(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let fmt = text(vm, &args, 0);
+    let fmt = text(vm, &args, 0)?;
     let mut out = String::new();
     let mut auto = 1;
     let mut chars = fmt.chars().peekable();

@@ -119,12 +119,29 @@ pub fn object_init_fun() -> Obj {
     fun_obj(OBJECT_INIT)
 }
 
-/// Runs builtin `index`.
+/// Runs builtin `index`. A method first checks that its `self` is of its type, since
+/// `list.append(5, 1)` must raise rather than read an int as a list.
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
-    match TABLE.get(index as usize) {
-        Some(&(_, _, fun)) => fun(vm, args),
-        None => Err(vm.type_error("bad builtin")),
+    let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
+        return Err(vm.type_error("bad builtin"));
+    };
+    if owner != ty::NO_PARENT && owner != ty::OBJECT {
+        // Instances of user subclasses of builtin types carry no native part yet.
+        let self_type = if args.n_pos > 0 {
+            vm.type_of(vm.arg(&args, 0))
+        } else {
+            0
+        };
+        let self_ok =
+            crate::objects::is_builtin_type(self_type) && vm.is_subclass(self_type, owner);
+        if !self_ok {
+            let name = vm
+                .qstr_str(crate::objects::type_name(vm.arena(), owner))
+                .to_string();
+            return Err(vm.type_error(&format!("argument has wrong type, expected '{name}'")));
+        }
     }
+    fun(vm, args)
 }
 
 /// A method of builtin type `t` named `name`.

@@ -484,7 +484,8 @@ impl Vm {
         }
         if (lt == ty::STR || lt == ty::BYTES) && is_mul {
             if let Some(n) = self.as_bigint(rhs) {
-                let n = n.try_into().unwrap_or(0i64).max(0) as usize;
+                let n = n.try_into().unwrap_or(i64::MAX).max(0) as usize;
+                self.check_repeat_size(self.str_bytes(lhs).len(), n, 1)?;
                 let repeated = self.str_bytes(lhs).repeat(n);
                 return if lt == ty::STR {
                     let text = String::from_utf8_lossy(&repeated).into_owned();
@@ -524,7 +525,8 @@ impl Vm {
         }
         if seq(lt) && is_mul {
             if let Some(n) = self.as_bigint(rhs) {
-                let n = n.try_into().unwrap_or(0i64).max(0) as usize;
+                let n = n.try_into().unwrap_or(i64::MAX).max(0) as usize;
+                self.check_repeat_size(self.seq_raw(lhs).1 as usize, n, 4)?;
                 let items = self.seq_items(lhs).repeat(n);
                 return if lt == ty::TUPLE {
                     self.new_tuple(&items).map(Some)
@@ -534,6 +536,21 @@ impl Vm {
             }
         }
         Ok(None)
+    }
+
+    /// `MemoryError` before building a repetition that could never fit in the heap (so no
+    /// host buffer of that size is attempted either).
+    fn check_repeat_size(&mut self, len: usize, times: usize, item_bytes: usize) -> PyResult<()> {
+        let bytes = len
+            .checked_mul(times)
+            .and_then(|n| n.checked_mul(item_bytes))
+            .unwrap_or(usize::MAX);
+        let total = self.heap.info().total as usize;
+        if bytes > total {
+            let requested = u32::try_from(bytes).unwrap_or(u32::MAX);
+            return Err(self.raise_memory_error(crate::runtime::gc::OutOfMemory::new(requested)));
+        }
+        Ok(())
     }
 
     /// `|`, `&`, `-`, `^`, `==` and `!=` of two sets.

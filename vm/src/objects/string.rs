@@ -44,11 +44,25 @@ impl Vm {
     }
 
     /// The bytes of a `str` or `bytes` object (a copy, so the heap may change meanwhile).
+    /// Anything else gives no bytes: callers check types first, and a wrong guess must not
+    /// read a foreign object as a string.
     pub fn str_bytes(&self, obj: Obj) -> Vec<u8> {
         if let Some(q) = obj.as_qstr() {
             return self.qstrs.get(q).unwrap_or_default().to_vec();
         }
+        if !(self.is_str(obj) || self.is_bytes(obj)) {
+            return Vec::new();
+        }
         StrObj(obj.raw()).bytes(self.arena()).to_vec()
+    }
+
+    /// The text of argument `obj`, or MicroPython's `TypeError` if it is not a `str`.
+    pub fn expect_str(&mut self, obj: Obj) -> PyResult<String> {
+        if self.is_str(obj) {
+            return Ok(self.str_text(obj));
+        }
+        let name = self.type_name_of(obj);
+        Err(self.type_error(&format!("can't convert '{name}' object to str implicitly")))
     }
 
     /// The text of a `str` object.
