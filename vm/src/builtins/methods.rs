@@ -282,8 +282,27 @@ pub fn raise_stop_iteration(vm: &mut Vm, value: Obj) -> crate::interp::Raise {
 }
 
 pub fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.close_generator(vm.arg(&args, 0));
+    vm.close_generator(vm.arg(&args, 0))?;
     Ok(Obj::NONE)
+}
+
+/// `generator.throw(exc)` with an exception class or instance.
+pub fn gen_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos < 2 {
+        return Err(vm.type_error("throw expects an exception"));
+    }
+    let mut exc = vm.arg(&args, 1);
+    if vm.is_type(exc) && vm.is_subclass(exc.raw(), ty::BASE_EXCEPTION) {
+        let items: Vec<Obj> = (2..args.n_pos).map(|i| vm.arg(&args, i)).collect();
+        exc = vm.call_objs(exc, &items)?;
+    }
+    if !vm.is_exception_instance(exc) {
+        return Err(vm.type_error("exceptions must derive from BaseException"));
+    }
+    match vm.throw_into(vm.arg(&args, 0), exc)? {
+        crate::interp::gen::Resumed::Yield(value) => Ok(value),
+        crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
+    }
 }
 
 pub fn set_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {

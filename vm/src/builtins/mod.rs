@@ -94,6 +94,7 @@ builtin_table! {
     SET_REMOVE = SET."remove" => methods::set_remove;
     SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
+    GEN_THROW = GENERATOR."throw" => methods::gen_throw;
 }
 
 /// Writes the static builtin function objects (called once at VM start).

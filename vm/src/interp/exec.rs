@@ -96,6 +96,15 @@ impl Frame {
         }
     }
 
+    /// Points `instr` at the suspended `yield` (so a thrown exception is raised there and
+    /// finds the handlers around it): `YIELD_FROM` resumes at itself, `YIELD_VALUE` after.
+    pub fn at_yield(mut self, vm: &Vm) -> Frame {
+        if vm.arena().load_u8(self.ip) != crate::bytecode::op::YIELD_FROM {
+            self.instr = self.ip - 1;
+        }
+        self
+    }
+
     /// Saves the registers into the code state (a generator suspending).
     pub fn save(&self, vm: &mut Vm) {
         let depth = (self.exc_sp + exc_stack::SIZE - self.exc_base) / exc_stack::SIZE;
@@ -123,10 +132,21 @@ impl Vm {
     /// Runs `frame` until it returns or (for a generator's frame) yields. Bytecode calls
     /// push frames onto a local list, so Python recursion stays off the host stack.
     pub fn run_frames(&mut self, frame: Frame) -> PyResult<Exit> {
+        self.run_frames_raising(frame, None)
+    }
+
+    /// [`Vm::run_frames`], optionally starting by raising the exception in flight at the
+    /// frame's current instruction (`generator.throw`).
+    pub fn run_frames_raising(&mut self, frame: Frame, inject: Option<Raise>) -> PyResult<Exit> {
         let mut frames = vec![frame];
+        let mut pending = inject;
         loop {
             let top = frames.len() - 1;
-            match self.dispatch(&mut frames[top]) {
+            let step = match pending.take() {
+                Some(raise) => Err(raise),
+                None => self.dispatch(&mut frames[top]),
+            };
+            match step {
                 Ok(Flow::Call(callee)) => frames.push(callee),
                 Ok(Flow::Return(value)) => {
                     let done = frames.pop().unwrap_or(frame);

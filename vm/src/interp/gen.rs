@@ -36,6 +36,15 @@ impl Vm {
 
     /// Resumes generator `gen`, sending `send` (`mp_obj_gen_resume`).
     pub fn resume(&mut self, gen: Obj, send: Obj) -> PyResult<Resumed> {
+        self.resume_with(gen, send, None)
+    }
+
+    /// `generator.throw(exc)`: resumes `gen` by raising `exc` at its suspended `yield`.
+    pub fn throw_into(&mut self, gen: Obj, exc: Obj) -> PyResult<Resumed> {
+        self.resume_with(gen, Obj::NONE, Some(exc))
+    }
+
+    fn resume_with(&mut self, gen: Obj, send: Obj, throw: Option<Obj>) -> PyResult<Resumed> {
         let addr = gen.raw();
         match self.arena().load_u32(addr + STATE) {
             FINISHED => return Ok(Resumed::Return(Obj::NULL)),
@@ -45,7 +54,14 @@ impl Vm {
         let cs = addr + CODE_STATE;
         let state = CodeStateObj(cs);
         let sp = state.sp(self.arena());
-        if sp == cs + code_state::STATE - 4 {
+        let just_started = sp == cs + code_state::STATE - 4;
+        if let Some(exc) = throw {
+            if just_started {
+                // Nothing in the generator can catch it yet: it finishes, raising.
+                self.arena_mut().store_u32(addr + STATE, FINISHED);
+                return Err(self.raise(exc));
+            }
+        } else if just_started {
             if send != Obj::NONE {
                 return Err(
                     self.type_error("can't send non-None value to a just-started generator")
@@ -63,7 +79,13 @@ impl Vm {
         self.arena_mut().store_u32(addr + STATE, RUNNING);
         let frame = Frame::resume(self, cs, self.stack_mark());
         self.reentry += 1;
-        let result = self.run_frames(frame);
+        let result = match throw {
+            Some(exc) => {
+                let raise = self.raise(exc);
+                self.run_frames_raising(frame.at_yield(self), Some(raise))
+            }
+            None => self.run_frames(frame),
+        };
         self.reentry -= 1;
         self.stack_release(mark);
         let (next_state, resumed) = match result {
@@ -91,8 +113,35 @@ impl Vm {
         Ok(self.iter_next(iter)?.map(Resumed::Yield))
     }
 
-    /// Marks a generator finished (`close()` without running `finally` blocks yet).
-    pub fn close_generator(&mut self, gen: Obj) {
-        self.arena_mut().store_u32(gen.raw() + STATE, FINISHED);
+    /// `generator.close()`: throws `GeneratorExit` in, which must not be answered by a yield.
+    pub fn close_generator(&mut self, gen: Obj) -> PyResult<()> {
+        let addr = gen.raw();
+        let cs = addr + CODE_STATE;
+        let just_started = CodeStateObj(cs).sp(self.arena()) == cs + code_state::STATE - 4;
+        if just_started || self.arena().load_u32(addr + STATE) == FINISHED {
+            self.arena_mut().store_u32(addr + STATE, FINISHED);
+            return Ok(());
+        }
+        let exit = self.new_exception(
+            ty::GENERATOR_EXIT,
+            Obj::from_raw(crate::objects::EMPTY_TUPLE_OBJ),
+        )?;
+        match self.throw_into(gen, exit) {
+            Ok(Resumed::Yield(_)) => {
+                Err(self.raise_msg(ty::RUNTIME_ERROR, "generator ignored GeneratorExit"))
+            }
+            Ok(Resumed::Return(_)) => Ok(()),
+            Err(raise) => {
+                let exc = self.pending_exception();
+                let t = self.type_of(exc);
+                if self.is_subclass(t, ty::GENERATOR_EXIT)
+                    || self.is_subclass(t, ty::STOP_ITERATION)
+                {
+                    Ok(())
+                } else {
+                    Err(raise)
+                }
+            }
+        }
     }
 }

@@ -80,6 +80,7 @@ const PROGRAMS: &[&str] = &[
     "def acc():\n    total = 0\n    while True:\n        x = yield total\n        total += x\na = acc()\nnext(a)\nprint(a.send(5), a.send(10))\nprint(sum(x for x in range(10) if x % 2))",
     "def fin():\n    try:\n        yield 1\n        yield 2\n    finally:\n        print('fin')\nfor v in fin():\n    print(v)",
     "def bad():\n    yield 1\n    raise ValueError('in gen')\nfor v in bad():\n    print(v)",
+    "def g():\n    try:\n        yield 1\n    except ValueError as e:\n        print('got', e)\n        yield 2\n    finally:\n        print('cleanup')\nit = g()\nprint(next(it))\nprint(it.throw(ValueError('x')))\nit.close()\ndef h():\n    yield 1\nj = h()\nnext(j)\ntry:\n    j.throw(KeyError)\nexcept KeyError:\n    print('propagated')",
     // Uncaught exceptions: the traceback format and MicroPython's messages.
     "def g():\n    raise ValueError('bad')\ng()",
     "def f(x):\n    return x + 'a'\nf(1)",
