@@ -307,6 +307,15 @@ pub enum Constant {
         interned: bool,
     },
     Bytes(Rc<[u8]>),
+    /// A tuple of constants, built by the parser where MicroPython's parser builds one
+    /// (`MICROPY_COMP_CONST_TUPLE`: a parenthesised or bare tuple display, or a subscript
+    /// tuple, whose items are all constants); the compiler loads it as one constant object.
+    Tuple(Vec<Constant>),
+    /// `None`, `True` or `False` (never anything else) substituted for a `const()` name.
+    /// MicroPython's parser holds these as constant objects, so the compiler loads them with
+    /// `LOAD_CONST_OBJ` instead of `LOAD_CONST_NONE`/`TRUE`/`FALSE` (they still count as
+    /// constants for its `if` optimisations).
+    Object(Box<Constant>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod bytecode;
 pub mod compile;
 pub mod error;
+pub mod format;
 pub mod interp;
 pub mod lexer;
 pub mod mpy;

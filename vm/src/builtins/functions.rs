@@ -432,8 +432,8 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
                 Some(n) => vm.new_float(n.to_f64()),
                 None => {
                     let text = vm.str_text(x);
-                    match crate::mpy::float::parse_decimal(text.as_bytes(), false) {
-                        Some(crate::mpy::float::Decimal::Float(f)) => vm.new_float(f),
+                    match crate::format::float::parse_decimal(text.as_bytes(), false) {
+                        Some(crate::format::float::Decimal::Float(f)) => vm.new_float(f),
                         _ => Err(vm.value_error("invalid syntax for number")),
                     }
                 }

@@ -53,10 +53,9 @@ pub(super) fn is_const_node(e: &Expr) -> bool {
     }
 }
 
-/// The object of a constant node.
-fn const_obj(e: &Expr) -> Option<ConstObj> {
-    match &e.kind {
-        ExprKind::Const(c) => Some(match c {
+/// The object of a literal constant.
+fn constant_obj(c: &Constant) -> ConstObj {
+    match c {
             Constant::None => ConstObj::None,
             Constant::True => ConstObj::True,
             Constant::False => ConstObj::False,
@@ -69,7 +68,15 @@ fn const_obj(e: &Expr) -> Option<ConstObj> {
             },
             Constant::Str { value, .. } => ConstObj::Str(value.clone()),
             Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
-        }),
+            Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
+            Constant::Object(inner) => constant_obj(inner),
+    }
+}
+
+/// The object of a constant node.
+fn const_obj(e: &Expr) -> Option<ConstObj> {
+    match &e.kind {
+        ExprKind::Const(c) => Some(constant_obj(c)),
         ExprKind::Tuple(items) => Some(ConstObj::Tuple(
             items.iter().map(const_obj).collect::<Option<Vec<_>>>()?,
         )),
@@ -314,15 +321,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 value,
                 interned: true,
             } => self.emit.load_const_str(value),
-            _ => {
-                let e = Expr {
-                    line: 0,
-                    kind: ExprKind::Const(c.clone()),
-                };
-                if let Some(obj) = const_obj(&e) {
-                    self.emit.load_const_obj(obj);
-                }
-            }
+            _ => self.emit.load_const_obj(constant_obj(c)),
         }
     }
 

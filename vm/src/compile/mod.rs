@@ -125,12 +125,11 @@ pub fn compile_source(
     source_file: &str,
     opts: &CompileOptions,
 ) -> CResult<CompiledModule> {
-    let tokens = crate::lexer::tokenize(source)?;
     let parse_opts = crate::parser::ParseOptions {
         opt_level: opts.opt_level,
         small_int_bits: opts.small_int_bits,
     };
-    let module = crate::parser::parse_tokens(&tokens, opts.mode, &parse_opts)?;
+    let module = crate::parser::parse(source, opts.mode, &parse_opts)?;
     compile_module(&module, source_file, opts)
 }
 

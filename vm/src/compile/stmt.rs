@@ -551,12 +551,13 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
     }
 
     fn compile_if(&mut self, test: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt]) -> CResult {
-        // MicroPython sees `elif` chains as one statement: collect them.
+        // MicroPython sees `elif` chains as one statement: collect them. The parser marks an
+        // `elif` as a nested `If` with line 0 (it has no line of its own).
         let mut branches = vec![(test, body)];
         let mut else_body = orelse;
         while let [Stmt {
+            line: 0,
             kind: StmtKind::If { test, body, orelse },
-            ..
         }] = else_body
         {
             branches.push((test, body));
@@ -675,17 +676,17 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
         if !matches!(&func.kind, ExprKind::Name(n) if &**n == "range") {
             return None;
         }
+        // A generator expression without its own parentheses, only possible as the sole
+        // argument, is a keyword-like argument node to MicroPython.
+        let sole = args.len() == 1;
         let plain: Vec<&'a Expr> = args
             .iter()
             .map_while(|a| match a {
-                Argument::Positional(e)
-                    if !matches!(
-                        e.kind,
-                        ExprKind::NamedExpr { .. } | ExprKind::GeneratorExp { .. }
-                    ) =>
-                {
-                    Some(e)
-                }
+                Argument::Positional(e) => match e.kind {
+                    ExprKind::NamedExpr { .. } => None,
+                    ExprKind::GeneratorExp { .. } if sole => None,
+                    _ => Some(e),
+                },
                 _ => None,
             })
             .collect();

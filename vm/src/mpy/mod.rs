@@ -7,8 +7,7 @@
 //! children.
 
 mod dump;
-mod f80;
-pub mod float;
+pub use crate::format::float;
 pub mod qstr;
 mod reader;
 mod writer;
@@ -62,6 +61,9 @@ pub enum MpyError {
     /// MicroPython's `ValueError: incompatible .mpy arch`: native code for an architecture
     /// that does not exist (or, from [`check_loadable`], that the host cannot run).
     IncompatibleArch,
+    /// MicroPython's `ValueError: native code in .mpy unsupported`, from [`check_loadable`]:
+    /// native code for a VM built without any native emitter.
+    NativeCodeUnsupported,
     /// The file ends before a field it announces.
     Truncated { offset: usize, needed: &'static str },
     /// A field holds a value no valid file has.
@@ -80,6 +82,7 @@ impl fmt::Display for MpyError {
         match self {
             MpyError::IncompatibleFile => f.write_str("incompatible .mpy file"),
             MpyError::IncompatibleArch => f.write_str("incompatible .mpy arch"),
+            MpyError::NativeCodeUnsupported => f.write_str("native code in .mpy unsupported"),
             MpyError::Truncated { offset, needed } => {
                 write!(f, "truncated .mpy file: {needed} expected at byte {offset}")
             }
@@ -105,7 +108,8 @@ pub struct LoadTarget {
 
 /// Decides, as MicroPython's loader does after the header, whether `module` can run on
 /// `target`: its small ints must fit, its native code must be for a compatible arch (Thumb
-/// targets run code for any older Thumb arch), and any arch flags must be allowed.
+/// targets run code for any older Thumb arch) on a VM with native code at all, and any arch
+/// flags must be allowed. Errors come in MicroPython's order.
 pub fn check_loadable(
     module: &crate::rawcode::CompiledModule,
     target: &LoadTarget,
@@ -114,7 +118,11 @@ pub fn check_loadable(
         return Err(MpyError::IncompatibleFile);
     }
     if module.arch != NativeArch::None && !arch_runs_on(module.arch, target.arch) {
-        return Err(MpyError::IncompatibleArch);
+        return Err(if target.arch == NativeArch::None {
+            MpyError::NativeCodeUnsupported
+        } else {
+            MpyError::IncompatibleArch
+        });
     }
     if module.arch_flags & !target.allowed_arch_flags != 0 {
         return Err(MpyError::IncompatibleFile);

@@ -28,7 +28,61 @@ const MAX_NESTING: usize = 128;
 /// particular VM (arch, small-int width, arch flags) is left to [`super::check_loadable`].
 pub fn read(bytes: &[u8]) -> Result<CompiledModule, MpyError> {
     let mut input = Input { bytes, pos: 0 };
-    let header: [u8; 4] = match bytes.get(..4) {
+    let Header {
+        arch,
+        arch_flags,
+        small_int_bits,
+    } = read_header(&mut input)?;
+
+    let at = input.pos;
+    let n_qstr = input.count("qstr count")?;
+    if n_qstr == 0 {
+        return Err(malformed(at, "the qstr table has no source file name"));
+    }
+    let n_obj = input.count("constant count")?;
+    let mut qstrs = Vec::with_capacity(n_qstr);
+    for _ in 0..n_qstr {
+        qstrs.push(read_qstr(&mut input)?);
+    }
+    let mut objs = Vec::with_capacity(n_obj);
+    for _ in 0..n_obj {
+        objs.push(read_obj(&mut input, 0)?);
+    }
+
+    let tables = Tables {
+        n_qstr,
+        n_obj,
+        arch,
+        small_int_bits,
+    };
+    let root = read_raw_code(&mut input, &tables, 0)?;
+    if input.pos != bytes.len() {
+        return Err(malformed(
+            input.pos,
+            format!("{} bytes after the module", bytes.len() - input.pos),
+        ));
+    }
+    Ok(CompiledModule {
+        qstrs,
+        objs,
+        root,
+        arch,
+        arch_flags,
+        small_int_bits,
+    })
+}
+
+/// What the header and arch flags say about the module.
+struct Header {
+    arch: NativeArch,
+    arch_flags: u32,
+    small_int_bits: u8,
+}
+
+/// The 4-byte header and, when the feature byte announces them, the arch flags; rejected as
+/// MicroPython's loader rejects them.
+fn read_header(input: &mut Input) -> Result<Header, MpyError> {
+    let header: [u8; 4] = match input.bytes.get(..4) {
         Some(header) => [header[0], header[1], header[2], header[3]],
         // MicroPython reads missing bytes as 0xff, so a short header always fails its
         // small-int check.
@@ -51,39 +105,7 @@ pub fn read(bytes: &[u8]) -> Result<CompiledModule, MpyError> {
     } else {
         0
     };
-
-    let at = input.pos;
-    let n_qstr = input.count("qstr count")?;
-    if n_qstr == 0 {
-        return Err(malformed(at, "the qstr table has no source file name"));
-    }
-    let n_obj = input.count("constant count")?;
-    let mut qstrs = Vec::with_capacity(n_qstr);
-    for _ in 0..n_qstr {
-        qstrs.push(read_qstr(&mut input)?);
-    }
-    let mut objs = Vec::with_capacity(n_obj);
-    for _ in 0..n_obj {
-        objs.push(read_obj(&mut input, 0)?);
-    }
-
-    let tables = Tables {
-        n_qstr,
-        n_obj,
-        arch,
-        small_int_bits: header[3],
-    };
-    let root = read_raw_code(&mut input, &tables, 0)?;
-    if input.pos != bytes.len() {
-        return Err(malformed(
-            input.pos,
-            format!("{} bytes after the module", bytes.len() - input.pos),
-        ));
-    }
-    Ok(CompiledModule {
-        qstrs,
-        objs,
-        root,
+    Ok(Header {
         arch,
         arch_flags,
         small_int_bits: header[3],

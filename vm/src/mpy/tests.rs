@@ -346,6 +346,10 @@ fn loadability_follows_micropython_arch_rules() {
         Err(MpyError::IncompatibleArch)
     );
     assert_eq!(
+        check_loadable(&native, &target(None, 31)),
+        Err(MpyError::NativeCodeUnsupported)
+    );
+    assert_eq!(
         check_loadable(&native, &target(Armv6m, 15)),
         Err(MpyError::IncompatibleFile)
     );
@@ -356,6 +360,17 @@ fn loadability_follows_micropython_arch_rules() {
         check_loadable(&newer, &target(Armv6m, 31)),
         Err(MpyError::IncompatibleArch)
     );
+    let options = ["-march=rv32imc", "-march-flags=zba", "-X", "emit=native"];
+    let flagged = read(&mpy_cross(NATIVE_SNIPPETS[0], &options).unwrap()).unwrap();
+    assert_eq!(
+        check_loadable(&flagged, &target(Rv32imc, 31)),
+        Err(MpyError::IncompatibleFile)
+    );
+    let allowing = LoadTarget {
+        allowed_arch_flags: flagged.arch_flags,
+        ..target(Rv32imc, 31)
+    };
+    assert_eq!(check_loadable(&flagged, &allowing), Ok(()));
 }
 
 /// Builds a file from its parts, for structural errors no compiler produces.
@@ -550,6 +565,8 @@ proptest! {
             }
         }
         if let Ok(module) = read(&bytes) {
+            // The disassembler copes with anything the reader accepts.
+            prop_assert!(dump(&module).contains("raw code 0 "));
             prop_assert_eq!(read(&write(&module)), Ok(module));
         }
     }

@@ -166,9 +166,11 @@ impl F80 {
                 significand,
                 exponent,
             } => {
-                if exponent >= 0 {
+                if exponent > 0 {
                     // Out of range for the algorithms here, which only convert values < 2^64.
                     u64::MAX
+                } else if exponent == 0 {
+                    significand
                 } else if exponent <= -64 {
                     0
                 } else {
@@ -277,6 +279,11 @@ mod tests {
         assert_eq!(a.add(b).to_f64(), 7.5);
         assert_eq!(F80::from_u64(u64::MAX).to_u64_truncated(), u64::MAX);
         assert_eq!(F80::from_f64(2.75).to_u64_truncated(), 2);
+        assert_eq!(F80::from_u64(1 << 63).to_u64_truncated(), 1 << 63);
+        assert_eq!(
+            F80::from_f64(1e19).to_u64_truncated(),
+            10_000_000_000_000_000_000
+        );
     }
 
     #[test]
