@@ -56,20 +56,20 @@ pub(super) fn is_const_node(e: &Expr) -> bool {
 /// The object of a literal constant.
 fn constant_obj(c: &Constant) -> ConstObj {
     match c {
-            Constant::None => ConstObj::None,
-            Constant::True => ConstObj::True,
-            Constant::False => ConstObj::False,
-            Constant::Ellipsis => ConstObj::Ellipsis,
-            Constant::Int(i) => ConstObj::Int(i.clone()),
-            Constant::Float(f) => ConstObj::Float(*f),
-            Constant::Imag(f) => ConstObj::Complex {
-                real: 0.0,
-                imag: *f,
-            },
-            Constant::Str { value, .. } => ConstObj::Str(value.clone()),
-            Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
-            Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
-            Constant::Object(inner) => constant_obj(inner),
+        Constant::None => ConstObj::None,
+        Constant::True => ConstObj::True,
+        Constant::False => ConstObj::False,
+        Constant::Ellipsis => ConstObj::Ellipsis,
+        Constant::Int(i) => ConstObj::Int(i.clone()),
+        Constant::Float(f) => ConstObj::Float(*f),
+        Constant::Imag(f) => ConstObj::Complex {
+            real: 0.0,
+            imag: *f,
+        },
+        Constant::Str { value, .. } => ConstObj::Str(value.clone()),
+        Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
+        Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
+        Constant::Object(inner) => constant_obj(inner),
     }
 }
 

@@ -139,10 +139,16 @@ fn micropython_outputs(dir: &Path, count: usize) -> Vec<String> {
         .collect()
 }
 
+/// What the VM runs: `.mpy` bytes from mpy-cross, or source for krait's own compiler.
+enum Program {
+    Mpy(Vec<u8>),
+    Source(String),
+}
+
 /// Runs `.mpy` bytes on a fresh VM: printed output, then the uncaught exception if any.
 fn run_on_vm(mpy: Vec<u8>, stress: bool) -> String {
     run_with_config(
-        mpy,
+        Program::Mpy(mpy),
         VmConfig {
             gc_stress: stress,
             ..VmConfig::default()
@@ -150,11 +156,20 @@ fn run_on_vm(mpy: Vec<u8>, stress: bool) -> String {
     )
 }
 
-fn run_with_config(mpy: Vec<u8>, config: VmConfig) -> String {
+fn run_with_config(program: Program, config: VmConfig) -> String {
     std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
-            let module = crate::mpy::read(&mpy).expect("valid .mpy");
+            let module = match program {
+                Program::Mpy(mpy) => crate::mpy::read(&mpy).expect("valid .mpy"),
+                Program::Source(source) => {
+                    let opts = crate::compile::CompileOptions::default();
+                    match crate::compile::compile_source(&source, "<stdin>", &opts) {
+                        Ok(module) => module,
+                        Err(err) => return format!("krait's compiler failed: {err}\n"),
+                    }
+                }
+            };
             let mut vm = Vm::new(config).expect("vm starts");
             let result = vm.run_module(&module);
             let mut out = String::from_utf8_lossy(&vm.out).into_owned();
@@ -169,8 +184,13 @@ fn run_with_config(mpy: Vec<u8>, config: VmConfig) -> String {
         .expect("the VM must not panic")
 }
 
-fn check_against_micropython(stress: bool) {
-    let dir = scratch_dir().join(if stress { "stress" } else { "plain" });
+fn check_against_micropython(stress: bool, krait_compiler: bool) {
+    let name = match (stress, krait_compiler) {
+        (true, _) => "stress",
+        (false, true) => "krait",
+        (false, false) => "plain",
+    };
+    let dir = scratch_dir().join(name);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let compiled: Vec<Vec<u8>> = PROGRAMS
         .iter()
@@ -180,7 +200,16 @@ fn check_against_micropython(stress: bool) {
     let expected = micropython_outputs(&dir, PROGRAMS.len());
     let mut failures = Vec::new();
     for (i, mpy) in compiled.into_iter().enumerate() {
-        let got = run_on_vm(mpy, stress);
+        let program = if krait_compiler {
+            Program::Source(PROGRAMS[i].to_string())
+        } else {
+            Program::Mpy(mpy)
+        };
+        let config = VmConfig {
+            gc_stress: stress,
+            ..VmConfig::default()
+        };
+        let got = run_with_config(program, config);
         if got != expected[i] {
             failures.push(format!(
                 "program {i}:\n{}\n--- micropython:\n{}--- krait:\n{got}",
@@ -193,12 +222,18 @@ fn check_against_micropython(stress: bool) {
 
 #[test]
 fn programs_match_micropython() {
-    check_against_micropython(false);
+    check_against_micropython(false, false);
 }
 
 #[test]
 fn programs_match_micropython_with_gc_stress() {
-    check_against_micropython(true);
+    check_against_micropython(true, false);
+}
+
+/// The same programs through krait's own compiler (what `krait file.py` runs).
+#[test]
+fn programs_compiled_by_krait_match_micropython() {
+    check_against_micropython(false, true);
 }
 
 #[test]
@@ -221,7 +256,7 @@ fn exhausting_the_heap_is_a_catchable_memory_error() {
         heap_size: 64 << 10,
         ..VmConfig::default()
     };
-    assert_eq!(run_with_config(mpy, config), "caught\n");
+    assert_eq!(run_with_config(Program::Mpy(mpy), config), "caught\n");
 }
 
 #[test]
