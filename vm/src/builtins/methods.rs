@@ -220,47 +220,6 @@ pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.new_int(found)
 }
 
-/// `str.format` with `{}` and `{N}` fields (no format specs yet).
-pub fn str_format(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let fmt = text(vm, &args, 0)?;
-    let mut out = String::new();
-    let mut auto = 1;
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                out.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                out.push('}');
-            }
-            '{' => {
-                let mut field = String::new();
-                for c in chars.by_ref() {
-                    if c == '}' {
-                        break;
-                    }
-                    field.push(c);
-                }
-                let index = if field.is_empty() {
-                    auto += 1;
-                    auto - 1
-                } else {
-                    field.parse::<u32>().map(|i| i + 1).unwrap_or(u32::MAX)
-                };
-                if index >= args.n_pos {
-                    return Err(vm.raise_msg(ty::INDEX_ERROR, "tuple index out of range"));
-                }
-                out.push_str(&vm.str_of(vm.arg(&args, index))?);
-            }
-            c => out.push(c),
-        }
-    }
-    vm.new_str(&out)
-}
-
 pub fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     match vm.resume(vm.arg(&args, 0), vm.arg(&args, 1))? {
         crate::interp::gen::Resumed::Yield(value) => Ok(value),

@@ -88,7 +88,7 @@ builtin_table! {
     STR_ENDSWITH = STR."endswith" => methods::str_endswith;
     STR_REPLACE = STR."replace" => methods::str_replace;
     STR_FIND = STR."find" => methods::str_find;
-    STR_FORMAT = STR."format" => methods::str_format;
+    STR_FORMAT = STR."format" => format::str_format;
     GEN_SEND = GENERATOR."send" => methods::gen_send;
     SET_ADD = SET."add" => methods::set_add;
     SET_REMOVE = SET."remove" => methods::set_remove;

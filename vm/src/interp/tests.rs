@@ -74,6 +74,7 @@ const PROGRAMS: &[&str] = &[
     "print(hex(255), hex(-255), oct(8), bin(5), pow(2, 10), pow(3, 4, 5), pow(-3, 3, 7), round(2.5), round(-0.5), round(1250, -2), 3 * [1], 2 * 'ab')\nl = [1, 2, 3]\ndel l[0]\nprint(l)\nclass A:\n    pass\na = A()\na.x = 1\ndel a.x\nprint(hasattr(a, 'x'))",
     "print('%d %s %r %5d|%-5d|%05d %x %X %#x %o %c %%' % (42, 'a', 'b', 7, 7, -7, 255, 255, 255, 8, 65))\nprint('%.2f %e %g %g %g %10.3f %+d % d' % (3.14159, 1234.5, 0.0001, 1e20, 100.0, 2.5, 5, 5))\nprint('%(a)s-%(b)d' % {'a': 'x', 'b': 3}, '%s' % (1,), '%s' % [1, 2], '%*d' % (4, 1), '%.3s' % 'abcdef')\ntry:\n    '%d' % (1, 2)\nexcept TypeError as e:\n    print('TypeError', e)",
     "l = list(range(10))\ntry:\n    1000000000 * l\nexcept MemoryError:\n    print('MemoryError')\ntry:\n    'ab'.startswith(3)\nexcept TypeError as e:\n    print('TypeError', e)\nprint(len(l))",
+    "print('{:>5}|{:<4}|{:^6}|{:05.2f}|{!r}|{0}{1}{0}'.format('a', 'b', 'c', 3.14159, 'd'))\nprint('{x} {y:x} {z[1]}'.format(x=1, y=255, z=[0, 7]), '{:,}'.format(1234567), '{:e}'.format(12345.678))",
     // Generators.
     "def gen(n):\n    for i in range(n):\n        yield i * i\n    return 'done'\nprint(list(gen(5)))\ng = gen(2)\nprint(next(g), next(g))\ntry:\n    next(g)\nexcept StopIteration as e:\n    print('stop', e.args)",
     "def gen(n):\n    yield from range(n)\n    return 'r'\ndef deleg():\n    r = yield from gen(3)\n    print('r', r)\n    yield 100\nprint(list(deleg()))",
