@@ -6,12 +6,15 @@
 //! [`rawcode::CompiledModule`] that [`mpy`] writes and reads as `.mpy` v6.3.
 
 pub mod ast;
+pub mod builtins;
 pub mod bytecode;
 pub mod compile;
 pub mod error;
 pub mod format;
+pub mod interp;
 pub mod lexer;
 pub mod mpy;
+pub mod objects;
 pub mod parser;
 pub mod rawcode;
 pub mod runtime;

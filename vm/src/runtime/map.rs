@@ -54,7 +54,9 @@ fn table_bytes(n: u32) -> Result<u32, OutOfMemory> {
         .ok_or(OutOfMemory::new(u32::MAX))
 }
 
-fn alloc_at_least(n: u32) -> u32 {
+/// The smallest table size in MicroPython's growth sequence that holds `n` slots
+/// (`get_hash_alloc_greater_or_equal_to`), shared with sets.
+pub fn alloc_at_least(n: u32) -> u32 {
     ALLOCATION_SIZES
         .into_iter()
         .find(|&size| size >= n)

@@ -450,6 +450,12 @@ impl Heap {
         RootRangeId(self.roots.ranges.len() as u32 - 1)
     }
 
+    /// Moves or resizes a registered range in place (a Python stack whose top moves); cheaper
+    /// than removing and re-adding it on every frame push and pop.
+    pub fn set_root_range(&mut self, id: RootRangeId, start: u32, len: u32) {
+        self.roots.ranges[id.0 as usize] = Some((start, len));
+    }
+
     pub fn remove_root_range(&mut self, id: RootRangeId) {
         self.roots.ranges[id.0 as usize] = None;
     }

@@ -1,0 +1,284 @@
+//! Methods of builtin types; `args[0]` is the object.
+use crate::interp::call::Args;
+use crate::interp::{PyResult, Vm};
+use crate::objects::iter::{DICT_ITEMS, DICT_KEYS, DICT_VALUES};
+use crate::objects::{qstrs, ty};
+use crate::runtime::obj::Obj;
+
+pub fn list_append(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.list_append(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn list_extend(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.extend_list(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn list_pop(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let list = vm.arg(&args, 0);
+    let (_, len) = vm.seq_raw(list);
+    if len == 0 {
+        return Err(vm.raise_msg(ty::INDEX_ERROR, "pop from empty list"));
+    }
+    let index = if args.n_pos > 1 {
+        vm.arg(&args, 1)
+    } else {
+        Obj::small_int(-1).unwrap_or(Obj::NONE)
+    };
+    let i = vm.seq_index(index, len, ty::LIST)?;
+    let value = vm.subscr(list, Obj::small_int(i.into()).unwrap_or(Obj::NONE))?;
+    vm.delete_subscr(list, Obj::small_int(i.into()).unwrap_or(Obj::NONE))?;
+    Ok(value)
+}
+
+pub fn list_insert(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let list = vm.arg(&args, 0);
+    let (_, len) = vm.seq_raw(list);
+    let mut i = vm.get_int(vm.arg(&args, 1))?;
+    if i < 0 {
+        i += i64::from(len);
+    }
+    let i = i.clamp(0, i64::from(len)) as u32;
+    vm.list_append(list, vm.arg(&args, 2))?;
+    let (start, len) = vm.seq_raw(vm.arg(&args, 0));
+    let value = vm.arena().load_u32(start + 4 * (len - 1));
+    vm.arena_mut()
+        .copy_within(start + 4 * i, start + 4 * (i + 1), 4 * (len - 1 - i));
+    vm.arena_mut().store_u32(start + 4 * i, value);
+    Ok(Obj::NONE)
+}
+
+pub fn list_reverse(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let (start, len) = vm.seq_raw(vm.arg(&args, 0));
+    for i in 0..len / 2 {
+        let (a, b) = (start + 4 * i, start + 4 * (len - 1 - i));
+        let (x, y) = (vm.arena().load_u32(a), vm.arena().load_u32(b));
+        vm.arena_mut().store_u32(a, y);
+        vm.arena_mut().store_u32(b, x);
+    }
+    Ok(Obj::NONE)
+}
+
+pub fn list_sort(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let key = vm.kwarg_named(&args, qstrs::KEY).unwrap_or(Obj::NONE);
+    let reverse = match vm.kwarg_named(&args, qstrs::REVERSE) {
+        Some(v) => vm.is_true(v)?,
+        None => false,
+    };
+    super::functions::sort_list(vm, vm.arg(&args, 0), key, reverse)?;
+    Ok(Obj::NONE)
+}
+
+pub fn seq_index(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let items = vm.seq_items(vm.arg(&args, 0));
+    for (i, item) in items.iter().enumerate() {
+        if vm.equal(*item, vm.arg(&args, 1))? {
+            return vm.new_int(i as i64);
+        }
+    }
+    Err(vm.value_error("object not in sequence"))
+}
+
+pub fn seq_count(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let items = vm.seq_items(vm.arg(&args, 0));
+    let mut n = 0;
+    for item in items {
+        if vm.equal(item, vm.arg(&args, 1))? {
+            n += 1;
+        }
+    }
+    vm.new_int(n)
+}
+
+pub fn dict_get(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let found = vm.dict_get(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(found.unwrap_or(if args.n_pos > 2 {
+        vm.arg(&args, 2)
+    } else {
+        Obj::NONE
+    }))
+}
+
+fn dict_view(vm: &mut Vm, args: Args, kind: u32) -> PyResult<Obj> {
+    vm.new_pair(ty::DICT_VIEW, vm.arg(&args, 0), Obj::from_raw(kind))
+}
+
+pub fn dict_keys(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    dict_view(vm, args, DICT_KEYS)
+}
+
+pub fn dict_values(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    dict_view(vm, args, DICT_VALUES)
+}
+
+pub fn dict_items(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    dict_view(vm, args, DICT_ITEMS)
+}
+
+pub fn dict_pop(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    match vm.dict_remove(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        Some(v) => Ok(v),
+        None if args.n_pos > 2 => Ok(vm.arg(&args, 2)),
+        None => {
+            let exc_args = vm.new_tuple(&[vm.arg(&args, 1)])?;
+            let exc = vm.new_exception(ty::KEY_ERROR, exc_args)?;
+            Err(vm.raise(exc))
+        }
+    }
+}
+
+pub fn dict_setdefault(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if let Some(v) = vm.dict_get(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        return Ok(v);
+    }
+    let default = if args.n_pos > 2 {
+        vm.arg(&args, 2)
+    } else {
+        Obj::NONE
+    };
+    vm.dict_store(vm.arg(&args, 0), vm.arg(&args, 1), default)?;
+    Ok(default)
+}
+
+fn text(vm: &mut Vm, args: &Args, i: u32) -> PyResult<String> {
+    vm.expect_str(vm.arg(args, i))
+}
+
+pub fn str_join(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let sep = text(vm, &args, 0)?;
+    let list = vm.list_from_iterable(vm.arg(&args, 1))?;
+    let mut parts = Vec::new();
+    for item in vm.seq_items(list) {
+        if !vm.is_str(item) {
+            return Err(vm.type_error(
+                "join expects a list of str/bytes objects consistent with self object",
+            ));
+        }
+        parts.push(vm.str_text(item));
+    }
+    vm.new_str(&parts.join(&sep))
+}
+
+pub fn str_split(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let s = text(vm, &args, 0)?;
+    let parts: Vec<String> = if args.n_pos > 1 && vm.arg(&args, 1) != Obj::NONE {
+        let sep = text(vm, &args, 1)?;
+        if sep.is_empty() {
+            return Err(vm.value_error("empty separator"));
+        }
+        s.split(sep.as_str()).map(String::from).collect()
+    } else {
+        s.split_whitespace().map(String::from).collect()
+    };
+    let list = vm.new_list(&[])?;
+    let slot = vm.root(list)?;
+    for part in parts {
+        let obj = vm.new_str(&part)?;
+        vm.list_append(vm.slot(slot), obj)?;
+    }
+    Ok(vm.slot(slot))
+}
+
+pub fn str_upper(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let s = text(vm, &args, 0)?.to_ascii_uppercase();
+    vm.new_str(&s)
+}
+
+pub fn str_lower(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let s = text(vm, &args, 0)?.to_ascii_lowercase();
+    vm.new_str(&s)
+}
+
+pub fn str_strip(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let s = text(vm, &args, 0)?;
+    vm.new_str(s.trim())
+}
+
+pub fn str_startswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    Ok(Obj::bool(
+        text(vm, &args, 0)?.starts_with(&text(vm, &args, 1)?),
+    ))
+}
+
+pub fn str_endswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    Ok(Obj::bool(
+        text(vm, &args, 0)?.ends_with(&text(vm, &args, 1)?),
+    ))
+}
+
+pub fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let s = text(vm, &args, 0)?.replace(&text(vm, &args, 1)?, &text(vm, &args, 2)?);
+    vm.new_str(&s)
+}
+
+pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let (s, sub) = (text(vm, &args, 0)?, text(vm, &args, 1)?);
+    let found = s
+        .find(&sub)
+        .map_or(-1, |byte| s[..byte].chars().count() as i64);
+    vm.new_int(found)
+}
+
+pub fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    match vm.resume(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        crate::interp::gen::Resumed::Yield(value) => Ok(value),
+        crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
+    }
+}
+
+/// Raises `StopIteration` carrying a generator's return value (none for `None`/exhausted).
+pub fn raise_stop_iteration(vm: &mut Vm, value: Obj) -> crate::interp::Raise {
+    let exc_args = if value == Obj::NULL || value == Obj::NONE {
+        vm.new_tuple(&[])
+    } else {
+        vm.new_tuple(&[value])
+    };
+    match exc_args.and_then(|args| vm.new_exception(ty::STOP_ITERATION, args)) {
+        Ok(exc) => vm.raise(exc),
+        Err(raise) => raise,
+    }
+}
+
+pub fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.close_generator(vm.arg(&args, 0))?;
+    Ok(Obj::NONE)
+}
+
+/// `generator.throw(exc)` with an exception class or instance.
+pub fn gen_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos < 2 {
+        return Err(vm.type_error("throw expects an exception"));
+    }
+    let mut exc = vm.arg(&args, 1);
+    if vm.is_type(exc) && vm.is_subclass(exc.raw(), ty::BASE_EXCEPTION) {
+        let items: Vec<Obj> = (2..args.n_pos).map(|i| vm.arg(&args, i)).collect();
+        exc = vm.call_objs(exc, &items)?;
+    }
+    if !vm.is_exception_instance(exc) {
+        return Err(vm.type_error("exceptions must derive from BaseException"));
+    }
+    match vm.throw_into(vm.arg(&args, 0), exc)? {
+        crate::interp::gen::Resumed::Yield(value) => Ok(value),
+        crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
+    }
+}
+
+pub fn set_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.set_add(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn set_discard(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn set_remove(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))? {
+        return Ok(Obj::NONE);
+    }
+    let exc_args = vm.new_tuple(&[vm.arg(&args, 1)])?;
+    let exc = vm.new_exception(ty::KEY_ERROR, exc_args)?;
+    Err(vm.raise(exc))
+}

@@ -1,0 +1,919 @@
+//! The runtime helpers (MicroPython's fun table): name and attribute access, operators,
+//! truth, equality, hashing, iteration, subscripts, unpacking. The interpreter loop calls
+//! these for every slow path; native code will call the very same functions.
+use super::{PyResult, Raise, Vm};
+use crate::bytecode::{BinaryOpNum as B, UnaryOpNum};
+use crate::objects::int::Num;
+use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ, NOT_IMPLEMENTED_OBJ};
+use crate::runtime::layout::list;
+use crate::runtime::obj::Obj;
+
+/// The special method an operator tries on user classes, and its reflected form.
+fn binary_op_method(op: B) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match op {
+        B::Less => ("__lt__", Some("__gt__")),
+        B::More => ("__gt__", Some("__lt__")),
+        B::Equal => ("__eq__", None),
+        B::LessEqual => ("__le__", Some("__ge__")),
+        B::MoreEqual => ("__ge__", Some("__le__")),
+        B::NotEqual => ("__ne__", None),
+        B::InplaceAdd | B::Add => ("__add__", Some("__radd__")),
+        B::InplaceSubtract | B::Subtract => ("__sub__", Some("__rsub__")),
+        B::InplaceMultiply | B::Multiply => ("__mul__", Some("__rmul__")),
+        B::InplaceFloorDivide | B::FloorDivide => ("__floordiv__", Some("__rfloordiv__")),
+        B::InplaceTrueDivide | B::TrueDivide => ("__truediv__", Some("__rtruediv__")),
+        B::InplaceModulo | B::Modulo => ("__mod__", Some("__rmod__")),
+        B::InplacePower | B::Power => ("__pow__", Some("__rpow__")),
+        B::InplaceAnd | B::And => ("__and__", Some("__rand__")),
+        B::InplaceOr | B::Or => ("__or__", Some("__ror__")),
+        B::InplaceXor | B::Xor => ("__xor__", Some("__rxor__")),
+        B::InplaceLshift | B::Lshift => ("__lshift__", Some("__rlshift__")),
+        B::InplaceRshift | B::Rshift => ("__rshift__", Some("__rrshift__")),
+        B::InplaceMatMultiply | B::MatMultiply => ("__matmul__", None),
+        B::In => ("__contains__", None),
+        _ => return None,
+    })
+}
+
+impl Vm {
+    /// The type name of `obj` (`mp_obj_get_type_str`).
+    pub fn type_name_of(&self, obj: Obj) -> String {
+        let t = self.type_of(obj);
+        self.qstr_str(crate::objects::type_name(self.arena(), t))
+            .to_string()
+    }
+
+    pub fn name_error(&mut self, q: u32) -> Raise {
+        let name = self.qstr_str(q).to_string();
+        self.raise_msg(ty::NAME_ERROR, &format!("name '{name}' isn't defined"))
+    }
+
+    /// `LOAD_NAME`/`LOAD_GLOBAL`: locals, then globals, then builtins.
+    pub fn load_name(&mut self, locals: Obj, globals: Obj, q: u32) -> PyResult<Obj> {
+        if let Some(value) = self.dict_get_qstr(locals, q)? {
+            return Ok(value);
+        }
+        if globals != locals {
+            if let Some(value) = self.dict_get_qstr(globals, q)? {
+                return Ok(value);
+            }
+        }
+        let builtins = self.builtins();
+        match self.dict_get_qstr(builtins, q)? {
+            Some(value) => Ok(value),
+            None => Err(self.name_error(q)),
+        }
+    }
+
+    /// `mp_load_method_maybe`: the attribute as (function, self) when it is a method, so the
+    /// call needs no bound-method object; else (value, `NULL`). `None` if absent.
+    pub fn find_method(&mut self, obj: Obj, q: u32) -> PyResult<Option<(Obj, Obj)>> {
+        let t = self.type_of(obj);
+        if t == ty::TYPE {
+            return self.type_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
+        }
+        if self.is_user_type(t) {
+            if let Some(value) = self.dict_get_qstr(obj, q)? {
+                return Ok(Some((value, Obj::NULL)));
+            }
+        }
+        if q == qstrs::CLASS {
+            return Ok(Some((Obj::from_raw(t), Obj::NULL)));
+        }
+        if let Some(native) = self.native_exception(obj) {
+            if q == qstrs::ARGS {
+                let args = self.exception_args(Obj::from_raw(native));
+                return Ok(Some((args, Obj::NULL)));
+            }
+            if q == qstrs::VALUE && self.is_subclass(t, ty::STOP_ITERATION) {
+                return Ok(Some((self.exception_value(obj), Obj::NULL)));
+            }
+        }
+        let Some(found) = self.class_lookup(t, q)? else {
+            return Ok(None);
+        };
+        match self.type_of(found) {
+            ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => Ok(Some((found, obj))),
+            ty::STATICMETHOD => Ok(Some((self.field(found, 1), Obj::NULL))),
+            ty::CLASSMETHOD => Ok(Some((self.field(found, 1), Obj::from_raw(t)))),
+            _ => Ok(Some((found, Obj::NULL))),
+        }
+    }
+
+    /// An attribute of a type object.
+    fn type_attr(&mut self, t: Obj, q: u32) -> PyResult<Option<Obj>> {
+        if q == qstrs::NAME {
+            let name = crate::objects::type_name(self.arena(), t.raw());
+            return Ok(Obj::qstr(name));
+        }
+        let Some(found) = self.class_lookup(t.raw(), q)? else {
+            return Ok(None);
+        };
+        Ok(Some(match self.type_of(found) {
+            ty::STATICMETHOD => self.field(found, 1),
+            ty::CLASSMETHOD => {
+                let fun = self.field(found, 1);
+                self.new_bound_method(fun, t)?
+            }
+            _ => found,
+        }))
+    }
+
+    fn no_attribute(&mut self, obj: Obj, q: u32) -> Raise {
+        let name = self.qstr_str(q).to_string();
+        if self.is_type(obj) {
+            let tname = self.qstr_str(crate::objects::type_name(self.arena(), obj.raw()));
+            let msg = format!("type object '{tname}' has no attribute '{name}'");
+            return self.raise_msg(ty::ATTRIBUTE_ERROR, &msg);
+        }
+        let tname = self.type_name_of(obj);
+        let msg = format!("'{tname}' object has no attribute '{name}'");
+        self.raise_msg(ty::ATTRIBUTE_ERROR, &msg)
+    }
+
+    /// `LOAD_METHOD`.
+    pub fn load_method(&mut self, obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
+        let slot = self.root(obj)?;
+        match self.find_method(obj, q)? {
+            Some(found) => Ok(found),
+            None => {
+                let obj = self.slot(slot);
+                let value = self.getattr_fallback(obj, q)?;
+                Ok((value, Obj::NULL))
+            }
+        }
+    }
+
+    /// `__getattr__` of user classes, else `AttributeError`.
+    fn getattr_fallback(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
+        let t = self.type_of(obj);
+        if self.is_user_type(t) {
+            if let Some(getattr) = self.class_lookup(t, qstrs::GETATTR)? {
+                let name = Obj::qstr(q).unwrap_or(Obj::NONE);
+                return self.call_objs(getattr, &[obj, name]);
+            }
+        }
+        Err(self.no_attribute(obj, q))
+    }
+
+    /// `LOAD_ATTR` (`mp_load_attr`): methods come back bound.
+    pub fn load_attr(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
+        let (value, self_obj) = self.load_method(obj, q)?;
+        if self_obj == Obj::NULL {
+            Ok(value)
+        } else {
+            self.new_bound_method(value, self_obj)
+        }
+    }
+
+    /// `LOAD_SUPER_METHOD`: `name` from the bases of `class`, bound to `self_obj`.
+    pub fn load_super_method(&mut self, class: Obj, self_obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
+        for base in self.type_bases(class.raw()) {
+            if let Some(found) = self.class_lookup(base, q)? {
+                return Ok(match self.type_of(found) {
+                    ty::STATICMETHOD => (self.field(found, 1), Obj::NULL),
+                    ty::CLASSMETHOD => {
+                        (self.field(found, 1), Obj::from_raw(self.type_of(self_obj)))
+                    }
+                    ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => (found, self_obj),
+                    _ => (found, Obj::NULL),
+                });
+            }
+        }
+        if q == qstrs::INIT {
+            // object.__init__ accepts the instance and does nothing.
+            return Ok((crate::builtins::object_init_fun(), self_obj));
+        }
+        Err(self.no_attribute(self_obj, q))
+    }
+
+    /// `STORE_ATTR`: instance members, or a class's locals.
+    pub fn store_attr(&mut self, obj: Obj, q: u32, value: Obj) -> PyResult<()> {
+        let t = self.type_of(obj);
+        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+        if self.is_user_type(t) || (t == ty::TYPE && self.is_user_type(obj.raw())) {
+            let target = if t == ty::TYPE {
+                Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
+            } else {
+                obj
+            };
+            return self.dict_store(target, key, value);
+        }
+        Err(self.no_attribute(obj, q))
+    }
+
+    /// `del obj.attr`: instance members, or a class's locals.
+    pub fn delete_attr(&mut self, obj: Obj, q: u32) -> PyResult<()> {
+        let t = self.type_of(obj);
+        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+        let target = if t == ty::TYPE && self.is_user_type(obj.raw()) {
+            Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
+        } else if self.is_user_type(t) {
+            obj
+        } else {
+            return Err(self.no_attribute(obj, q));
+        };
+        match self.dict_remove(target, key)? {
+            Some(_) => Ok(()),
+            None => Err(self.no_attribute(obj, q)),
+        }
+    }
+
+    /// Calls special method `name` of a user instance if its class has it.
+    pub fn call_special(&mut self, obj: Obj, name: u32, items: &[Obj]) -> PyResult<Option<Obj>> {
+        let t = self.type_of(obj);
+        if !self.is_user_type(t) {
+            return Ok(None);
+        }
+        let slot = self.root(obj)?;
+        let Some(meth) = self.class_lookup(t, name)? else {
+            return Ok(None);
+        };
+        let mut all = vec![self.slot(slot)];
+        all.extend_from_slice(items);
+        self.call_objs(meth, &all).map(Some)
+    }
+
+    /// Truth value (`mp_obj_is_true`).
+    pub fn is_true(&mut self, obj: Obj) -> PyResult<bool> {
+        if obj == Obj::FALSE || obj == Obj::NONE {
+            return Ok(false);
+        }
+        if obj == Obj::TRUE {
+            return Ok(true);
+        }
+        if let Some(v) = obj.as_small_int() {
+            return Ok(v != 0);
+        }
+        if obj.is_qstr() {
+            return Ok(!self.str_bytes(obj).is_empty());
+        }
+        match self.type_of(obj) {
+            ty::INT => Ok(true),
+            ty::FLOAT => Ok(self.float_value(obj) != 0.0),
+            ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE | ty::SET => {
+                Ok(self.len_of(obj)? != 0)
+            }
+            t if self.is_user_type(t) => {
+                if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
+                    return self.is_true(value);
+                }
+                if let Some(value) = self.call_special(obj, qstrs::LEN, &[])? {
+                    return Ok(self.get_int(value)? != 0);
+                }
+                Ok(true)
+            }
+            _ => Ok(true),
+        }
+    }
+
+    /// `len(obj)`.
+    pub fn len_of(&mut self, obj: Obj) -> PyResult<i64> {
+        if self.is_str(obj) {
+            let text = self.str_text(obj);
+            return Ok(text.chars().count() as i64);
+        }
+        if obj.is_ptr() && obj.raw() >= 16 {
+            match self.type_of(obj) {
+                ty::BYTES => return Ok(self.str_bytes(obj).len() as i64),
+                ty::TUPLE | ty::LIST => return Ok(i64::from(self.seq_raw(obj).1)),
+                ty::DICT => return Ok(i64::from(self.dict_len(obj))),
+                ty::SET => return Ok(i64::from(self.set_len(obj))),
+                ty::RANGE => return Ok(self.range_len(obj)),
+                _ => {}
+            }
+            if let Some(value) = self.call_special(obj, qstrs::LEN, &[])? {
+                return self.get_int(value);
+            }
+        }
+        let name = self.type_name_of(obj);
+        Err(self.type_error(&format!("object of type '{name}' has no len()")))
+    }
+
+    /// `==` (`mp_obj_equal`).
+    pub fn equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if a == b {
+            return Ok(true);
+        }
+        let result = self.binary_op(B::Equal, a, b)?;
+        Ok(result == Obj::TRUE)
+    }
+
+    /// `hash(obj)` as MicroPython computes it.
+    pub fn hash(&mut self, obj: Obj) -> PyResult<u32> {
+        if let Some(v) = obj.as_small_int() {
+            return Ok(v as u32);
+        }
+        if obj == Obj::TRUE || obj == Obj::FALSE {
+            return Ok(u32::from(obj == Obj::TRUE));
+        }
+        if obj.is_qstr() {
+            return Ok(self.str_hash(obj));
+        }
+        if obj.raw() < 16 || !obj.is_ptr() {
+            return Ok(obj.raw());
+        }
+        match self.type_of(obj) {
+            ty::STR | ty::BYTES => Ok(self.str_hash(obj)),
+            ty::INT => {
+                let value = self.big_int_value(obj);
+                Ok(value.iter_u32_digits().next().unwrap_or(0) & 0x3fff_ffff)
+            }
+            ty::FLOAT => Ok(self.float_value(obj) as i64 as u32),
+            ty::TUPLE => {
+                let mut hash = EMPTY_TUPLE_OBJ;
+                for item in self.seq_items(obj) {
+                    hash = hash.wrapping_add(self.hash(item)?);
+                }
+                Ok(hash)
+            }
+            ty::LIST | ty::DICT => {
+                let name = self.type_name_of(obj);
+                Err(self.type_error(&format!("unhashable type: '{name}'")))
+            }
+            t if self.is_user_type(t) => match self.call_special(obj, qstrs::HASH, &[])? {
+                Some(value) => Ok(self.get_int(value)? as u32),
+                None => Ok(obj.raw()),
+            },
+            _ => Ok(obj.raw()),
+        }
+    }
+
+    /// `mp_unary_op`.
+    pub fn unary_op(&mut self, op: UnaryOpNum, obj: Obj) -> PyResult<Obj> {
+        if op == UnaryOpNum::Not {
+            return Ok(Obj::bool(!self.is_true(obj)?));
+        }
+        if let Some(num) = self.as_num(obj) {
+            let result = match (op, num) {
+                (UnaryOpNum::Positive, Num::Small(v)) => Num::Small(v),
+                (UnaryOpNum::Negative, Num::Small(v)) => Num::Small(-v),
+                (UnaryOpNum::Invert, Num::Small(v)) => Num::Small(!v),
+                (UnaryOpNum::Positive, Num::Big(b)) => Num::Big(b),
+                (UnaryOpNum::Negative, Num::Big(b)) => Num::Big(-b),
+                (UnaryOpNum::Invert, Num::Big(b)) => Num::Big(-b - 1),
+                (UnaryOpNum::Positive, Num::Float(f)) => Num::Float(f),
+                (UnaryOpNum::Negative, Num::Float(f)) => Num::Float(-f),
+                _ => return Err(self.unsupported_unary(obj, op)),
+            };
+            return self.new_num(result);
+        }
+        let name = match op {
+            UnaryOpNum::Positive => "__pos__",
+            UnaryOpNum::Negative => "__neg__",
+            _ => "__invert__",
+        };
+        let q = self.intern(name)?;
+        match self.call_special(obj, q, &[])? {
+            Some(value) => Ok(value),
+            None => Err(self.unsupported_unary(obj, op)),
+        }
+    }
+
+    fn unsupported_unary(&mut self, obj: Obj, op: UnaryOpNum) -> Raise {
+        let name = self.type_name_of(obj);
+        let op_name = match op {
+            UnaryOpNum::Positive => "__pos__",
+            UnaryOpNum::Negative => "__neg__",
+            UnaryOpNum::Invert => "__invert__",
+            UnaryOpNum::Not => "__not__",
+        };
+        self.type_error(&format!("unsupported type for {op_name}: '{name}'"))
+    }
+
+    /// `mp_binary_op`.
+    pub fn binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Obj> {
+        match op {
+            B::Is => return Ok(Obj::bool(lhs == rhs)),
+            B::In => return self.contains(rhs, lhs).map(Obj::bool),
+            B::ExceptionMatch => return Ok(Obj::bool(self.exception_matches(lhs, rhs))),
+            _ => {}
+        }
+        if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
+            let (a, b) = (i64::from(a), i64::from(b));
+            let fast = match op {
+                B::Add | B::InplaceAdd => Some(a + b),
+                B::Subtract | B::InplaceSubtract => Some(a - b),
+                B::Less => return Ok(Obj::bool(a < b)),
+                B::More => return Ok(Obj::bool(a > b)),
+                B::LessEqual => return Ok(Obj::bool(a <= b)),
+                B::MoreEqual => return Ok(Obj::bool(a >= b)),
+                B::Equal => return Ok(Obj::bool(a == b)),
+                B::NotEqual => return Ok(Obj::bool(a != b)),
+                _ => None,
+            };
+            if let Some(value) = fast {
+                return self.new_int(value);
+            }
+        }
+        if let (Some(a), Some(b)) = (self.as_num(lhs), self.as_num(rhs)) {
+            if let Some(result) = self.num_binary_op(op, a, b)? {
+                return Ok(result);
+            }
+        }
+        if let Some(result) = self.builtin_binary_op(op, lhs, rhs)? {
+            return Ok(result);
+        }
+        if let Some((name, reflected)) = binary_op_method(op) {
+            let q = self.intern(name)?;
+            let mark = self.stack_mark();
+            let lhs_slot = self.root(lhs)?;
+            let rhs_slot = self.root(rhs)?;
+            if let Some(value) = self.call_special(lhs, q, &[rhs])? {
+                if !Self::is_not_implemented(value) {
+                    self.stack_release(mark);
+                    return Ok(value);
+                }
+            }
+            if let Some(reflected) = reflected {
+                let q = self.intern(reflected)?;
+                let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
+                if let Some(value) = self.call_special(rhs, q, &[lhs])? {
+                    if !Self::is_not_implemented(value) {
+                        self.stack_release(mark);
+                        return Ok(value);
+                    }
+                }
+            }
+            let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
+            self.stack_release(mark);
+            if op == B::Equal {
+                return Ok(Obj::FALSE);
+            }
+            if op == B::NotEqual {
+                let equal = self.equal(lhs, rhs)?;
+                return Ok(Obj::bool(!equal));
+            }
+            let (a, b) = (self.type_name_of(lhs), self.type_name_of(rhs));
+            return Err(self.type_error(&format!("unsupported types for {name}: '{a}', '{b}'")));
+        }
+        Ok(Obj::from_raw(NOT_IMPLEMENTED_OBJ))
+    }
+
+    /// Operators on str, bytes, tuple and list.
+    fn builtin_binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Option<Obj>> {
+        let (lt, rt) = (self.type_of(lhs), self.type_of(rhs));
+        let is_add = matches!(op, B::Add | B::InplaceAdd);
+        let is_mul = matches!(op, B::Multiply | B::InplaceMultiply);
+        if is_mul
+            && matches!(rt, ty::STR | ty::BYTES | ty::LIST | ty::TUPLE)
+            && self.as_bigint(lhs).is_some()
+        {
+            // `n * seq` repeats like `seq * n`.
+            return self.builtin_binary_op(B::Multiply, rhs, lhs);
+        }
+        let compare = matches!(
+            op,
+            B::Less | B::More | B::LessEqual | B::MoreEqual | B::Equal | B::NotEqual
+        );
+        if (lt == ty::STR && rt == ty::STR) || (lt == ty::BYTES && rt == ty::BYTES) {
+            let (a, b) = (self.str_bytes(lhs), self.str_bytes(rhs));
+            if is_add {
+                let mut joined = a;
+                joined.extend_from_slice(&b);
+                return if lt == ty::STR {
+                    let text = String::from_utf8_lossy(&joined).into_owned();
+                    self.new_str(&text).map(Some)
+                } else {
+                    self.new_bytes(&joined).map(Some)
+                };
+            }
+            if compare {
+                return Ok(Some(Obj::bool(compare_result(op, a.cmp(&b)))));
+            }
+        }
+        if (lt == ty::STR || lt == ty::BYTES) && is_mul {
+            if let Some(n) = self.as_bigint(rhs) {
+                let n = n.try_into().unwrap_or(i64::MAX).max(0) as usize;
+                self.check_repeat_size(self.str_bytes(lhs).len(), n, 1)?;
+                let repeated = self.str_bytes(lhs).repeat(n);
+                return if lt == ty::STR {
+                    let text = String::from_utf8_lossy(&repeated).into_owned();
+                    self.new_str(&text).map(Some)
+                } else {
+                    self.new_bytes(&repeated).map(Some)
+                };
+            }
+        }
+        if lt == ty::SET && rt == ty::SET {
+            if let Some(result) = self.set_binary_op(op, lhs, rhs)? {
+                return Ok(Some(result));
+            }
+        }
+        if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
+            return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
+        }
+        let seq = |t: u32| t == ty::TUPLE || t == ty::LIST;
+        if seq(lt) && lt == rt {
+            if op == B::InplaceAdd && lt == ty::LIST {
+                self.extend_list(lhs, rhs)?;
+                return Ok(Some(lhs));
+            }
+            if is_add {
+                let mut items = self.seq_items(lhs);
+                items.extend(self.seq_items(rhs));
+                return if lt == ty::TUPLE {
+                    self.new_tuple(&items).map(Some)
+                } else {
+                    self.new_list(&items).map(Some)
+                };
+            }
+            if compare {
+                let ordering = self.compare_seqs(lhs, rhs)?;
+                return Ok(Some(Obj::bool(compare_result(op, ordering))));
+            }
+        }
+        if seq(lt) && is_mul {
+            if let Some(n) = self.as_bigint(rhs) {
+                let n = n.try_into().unwrap_or(i64::MAX).max(0) as usize;
+                self.check_repeat_size(self.seq_raw(lhs).1 as usize, n, 4)?;
+                let items = self.seq_items(lhs).repeat(n);
+                return if lt == ty::TUPLE {
+                    self.new_tuple(&items).map(Some)
+                } else {
+                    self.new_list(&items).map(Some)
+                };
+            }
+        }
+        Ok(None)
+    }
+
+    /// `MemoryError` before building a repetition that could never fit in the heap (so no
+    /// host buffer of that size is attempted either).
+    fn check_repeat_size(&mut self, len: usize, times: usize, item_bytes: usize) -> PyResult<()> {
+        let bytes = len
+            .checked_mul(times)
+            .and_then(|n| n.checked_mul(item_bytes))
+            .unwrap_or(usize::MAX);
+        let total = self.heap.info().total as usize;
+        if bytes > total {
+            let requested = u32::try_from(bytes).unwrap_or(u32::MAX);
+            return Err(self.raise_memory_error(crate::runtime::gc::OutOfMemory::new(requested)));
+        }
+        Ok(())
+    }
+
+    /// `|`, `&`, `-`, `^`, `==` and `!=` of two sets.
+    fn set_binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Option<Obj>> {
+        let mark = self.stack_mark();
+        let (a, b) = (self.set_items(lhs), self.set_items(rhs));
+        let rhs_slot = self.root(rhs)?;
+        let lhs_slot = self.root(lhs)?;
+        self.root_all(&a)?;
+        self.root_all(&b)?;
+        let mut keep = Vec::new();
+        match op {
+            B::Or | B::InplaceOr => {
+                keep.extend_from_slice(&a);
+                keep.extend_from_slice(&b);
+            }
+            B::And | B::InplaceAnd | B::Subtract | B::InplaceSubtract => {
+                let want = matches!(op, B::And | B::InplaceAnd);
+                for item in &a {
+                    if self.set_contains(self.slot(rhs_slot), *item)? == want {
+                        keep.push(*item);
+                    }
+                }
+            }
+            B::Xor | B::InplaceXor => {
+                for item in &a {
+                    if !self.set_contains(self.slot(rhs_slot), *item)? {
+                        keep.push(*item);
+                    }
+                }
+                for item in &b {
+                    if !self.set_contains(self.slot(lhs_slot), *item)? {
+                        keep.push(*item);
+                    }
+                }
+            }
+            B::Equal | B::NotEqual => {
+                let mut same = a.len() == b.len();
+                for item in &a {
+                    if same && !self.set_contains(self.slot(rhs_slot), *item)? {
+                        same = false;
+                    }
+                }
+                self.stack_release(mark);
+                return Ok(Some(Obj::bool(same == (op == B::Equal))));
+            }
+            _ => {
+                self.stack_release(mark);
+                return Ok(None);
+            }
+        }
+        let set = self.new_set(0)?;
+        let slot = self.root(set)?;
+        for item in keep {
+            self.set_add(self.slot(slot), item)?;
+        }
+        let set = self.slot(slot);
+        self.stack_release(mark);
+        Ok(Some(set))
+    }
+
+    /// Lexicographic comparison of two tuples or lists.
+    fn compare_seqs(&mut self, a: Obj, b: Obj) -> PyResult<std::cmp::Ordering> {
+        let (xs, ys) = (self.seq_items(a), self.seq_items(b));
+        let mark = self.stack_mark();
+        self.root_all(&xs)?;
+        self.root_all(&ys)?;
+        for (x, y) in xs.iter().zip(&ys) {
+            if !self.equal(*x, *y)? {
+                let less = self.binary_op(B::Less, *x, *y)? == Obj::TRUE;
+                self.stack_release(mark);
+                return Ok(if less {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Greater
+                });
+            }
+        }
+        self.stack_release(mark);
+        Ok(xs.len().cmp(&ys.len()))
+    }
+
+    /// `item in container`.
+    pub fn contains(&mut self, container: Obj, item: Obj) -> PyResult<bool> {
+        let t = self.type_of(container);
+        match t {
+            ty::STR | ty::BYTES => {
+                if self.type_of(item) != t {
+                    return Err(self.type_error("can't convert to str implicitly"));
+                }
+                let (hay, needle) = (self.str_bytes(container), self.str_bytes(item));
+                Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle))
+            }
+            ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
+            ty::SET => self.set_contains(container, item),
+            _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
+                let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
+                self.is_true(value.unwrap_or(Obj::FALSE))
+            }
+            _ => {
+                let mark = self.stack_mark();
+                let item_slot = self.root(item)?;
+                let iter = self.get_iter(container)?;
+                let iter_slot = self.root(iter)?;
+                while let Some(value) = self.iter_next(self.slot(iter_slot))? {
+                    if self.equal(value, self.slot(item_slot))? {
+                        self.stack_release(mark);
+                        return Ok(true);
+                    }
+                }
+                self.stack_release(mark);
+                Ok(false)
+            }
+        }
+    }
+
+    /// `except T:` matching: `exc` is an instance, `pattern` a type or tuple of types.
+    pub fn exception_matches(&self, exc: Obj, pattern: Obj) -> bool {
+        let t = self.type_of(exc);
+        if self.type_of(pattern) == ty::TUPLE {
+            return self
+                .seq_items(pattern)
+                .iter()
+                .any(|p| self.is_subclass(t, p.raw()));
+        }
+        self.is_subclass(t, pattern.raw())
+    }
+
+    /// `obj[index]`.
+    pub fn subscr(&mut self, obj: Obj, index: Obj) -> PyResult<Obj> {
+        let t = self.type_of(obj);
+        match t {
+            ty::LIST | ty::TUPLE => {
+                if self.type_of(index) == ty::SLICE {
+                    if t == ty::TUPLE {
+                        self.require_unit_step(index)?;
+                    }
+                    let items = self.seq_items(obj);
+                    let picked = self.slice_pick(&items, index)?;
+                    return if t == ty::LIST {
+                        self.new_list(&picked)
+                    } else {
+                        self.new_tuple(&picked)
+                    };
+                }
+                let (start, len) = self.seq_raw(obj);
+                let i = self.seq_index(index, len, t)?;
+                Ok(Obj::from_raw(self.arena().load_u32(start + 4 * i)))
+            }
+            ty::STR => {
+                let chars: Vec<char> = self.str_text(obj).chars().collect();
+                if self.type_of(index) == ty::SLICE {
+                    self.require_unit_step(index)?;
+                    let indices: Vec<Obj> = (0..chars.len() as i64)
+                        .map(|i| Obj::small_int(i).unwrap_or(Obj::NONE))
+                        .collect();
+                    let picked = self.slice_pick(&indices, index)?;
+                    let text: String = picked
+                        .iter()
+                        .map(|o| chars[o.as_small_int().unwrap_or(0) as usize])
+                        .collect();
+                    return self.new_str(&text);
+                }
+                let i = self.seq_index(index, chars.len() as u32, t)?;
+                self.new_str(&chars[i as usize].to_string())
+            }
+            ty::BYTES => {
+                let data = self.str_bytes(obj);
+                if self.type_of(index) == ty::SLICE {
+                    self.require_unit_step(index)?;
+                    let indices: Vec<Obj> = (0..data.len() as i64)
+                        .map(|i| Obj::small_int(i).unwrap_or(Obj::NONE))
+                        .collect();
+                    let picked = self.slice_pick(&indices, index)?;
+                    let bytes: Vec<u8> = picked
+                        .iter()
+                        .map(|o| data[o.as_small_int().unwrap_or(0) as usize])
+                        .collect();
+                    return self.new_bytes(&bytes);
+                }
+                let i = self.seq_index(index, data.len() as u32, t)?;
+                Ok(Obj::small_int(data[i as usize].into()).unwrap_or(Obj::NONE))
+            }
+            ty::DICT => match self.dict_get(obj, index)? {
+                Some(value) => Ok(value),
+                None => {
+                    let exc_args = self.new_tuple(&[index])?;
+                    let exc = self.new_exception(ty::KEY_ERROR, exc_args)?;
+                    Err(self.raise(exc))
+                }
+            },
+            ty::RANGE => self.range_subscr(obj, index),
+            _ => match self.call_special(obj, qstrs::GETITEM, &[index])? {
+                Some(value) => Ok(value),
+                None => {
+                    let name = self.type_name_of(obj);
+                    Err(self.type_error(&format!("'{name}' object isn't subscriptable")))
+                }
+            },
+        }
+    }
+
+    /// MicroPython slices str, bytes and tuple only with step 1.
+    fn require_unit_step(&mut self, slice: Obj) -> PyResult<()> {
+        let step = self.field(slice, 3);
+        if step == Obj::NONE || step.as_small_int() == Some(1) {
+            return Ok(());
+        }
+        Err(self.raise_msg(
+            ty::NOT_IMPLEMENTED_ERROR,
+            "only slices with step=1 (aka None) are supported",
+        ))
+    }
+
+    /// A normalised index into a sequence of `len` items, or `IndexError`.
+    pub fn seq_index(&mut self, index: Obj, len: u32, t: u32) -> PyResult<u32> {
+        let Some(i) = self.as_bigint(index) else {
+            let name = self
+                .qstr_str(crate::objects::type_name(self.arena(), t))
+                .to_string();
+            let iname = self.type_name_of(index);
+            return Err(self.type_error(&format!("{name} indices must be integers, not {iname}")));
+        };
+        let i: i64 = i.try_into().unwrap_or(i64::MAX);
+        let i = if i < 0 { i + i64::from(len) } else { i };
+        if i < 0 || i >= i64::from(len) {
+            let name = self
+                .qstr_str(crate::objects::type_name(self.arena(), t))
+                .to_string();
+            return Err(self.raise_msg(ty::INDEX_ERROR, &format!("{name} index out of range")));
+        }
+        Ok(i as u32)
+    }
+
+    /// `obj[index] = value`.
+    pub fn store_subscr(&mut self, obj: Obj, index: Obj, value: Obj) -> PyResult<()> {
+        match self.type_of(obj) {
+            ty::LIST => {
+                let (start, len) = self.seq_raw(obj);
+                let i = self.seq_index(index, len, ty::LIST)?;
+                self.arena_mut().store_u32(start + 4 * i, value.raw());
+                Ok(())
+            }
+            ty::DICT => self.dict_store(obj, index, value),
+            _ => match self.call_special(obj, qstrs::SETITEM, &[index, value])? {
+                Some(_) => Ok(()),
+                None => {
+                    let name = self.type_name_of(obj);
+                    Err(self
+                        .type_error(&format!("'{name}' object doesn't support item assignment")))
+                }
+            },
+        }
+    }
+
+    /// `del obj[index]`.
+    pub fn delete_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<()> {
+        match self.type_of(obj) {
+            ty::LIST => {
+                let (start, len) = self.seq_raw(obj);
+                let i = self.seq_index(index, len, ty::LIST)?;
+                self.arena_mut()
+                    .copy_within(start + 4 * (i + 1), start + 4 * i, 4 * (len - i - 1));
+                self.list_set_len(obj, len - 1);
+                Ok(())
+            }
+            ty::DICT => match self.dict_remove(obj, index)? {
+                Some(_) => Ok(()),
+                None => {
+                    let args = self.new_tuple(&[index])?;
+                    let exc = self.new_exception(ty::KEY_ERROR, args)?;
+                    Err(self.raise(exc))
+                }
+            },
+            _ => match self.call_special(obj, qstrs::DELITEM, &[index])? {
+                Some(_) => Ok(()),
+                None => Err(self.type_error("object doesn't support item deletion")),
+            },
+        }
+    }
+
+    /// Appends every item of iterable `src` to list `dst`.
+    pub fn extend_list(&mut self, dst: Obj, src: Obj) -> PyResult<()> {
+        let mark = self.stack_mark();
+        let dst_slot = self.root(dst)?;
+        let iter = self.get_iter(src)?;
+        let iter_slot = self.root(iter)?;
+        while let Some(value) = self.iter_next(self.slot(iter_slot))? {
+            self.list_append(self.slot(dst_slot), value)?;
+        }
+        self.stack_release(mark);
+        Ok(())
+    }
+
+    /// All items of an iterable, collected into a new list.
+    pub fn list_from_iterable(&mut self, src: Obj) -> PyResult<Obj> {
+        let slot = self.root(src)?;
+        let list = self.new_list(&[])?;
+        let list_slot = self.root(list)?;
+        self.extend_list(self.slot(list_slot), self.slot(slot))?;
+        Ok(self.slot(list_slot))
+    }
+
+    /// `UNPACK_SEQUENCE`: the `n` items stored reversed at `dest` (top of stack first).
+    pub fn unpack_sequence(&mut self, seq: Obj, n: u32, dest: u32) -> PyResult<()> {
+        let items = if matches!(self.type_of(seq), ty::TUPLE | ty::LIST) {
+            seq
+        } else {
+            self.list_from_iterable(seq)?
+        };
+        let (start, len) = self.seq_raw(items);
+        if len < n {
+            return Err(self.value_error(&format!("need more than {len} values to unpack")));
+        }
+        if len > n {
+            return Err(self.value_error(&format!("too many values to unpack (expected {n})")));
+        }
+        for i in 0..n {
+            let value = self.arena().load_u32(start + 4 * i);
+            self.arena_mut().store_u32(dest + 4 * (n - 1 - i), value);
+        }
+        Ok(())
+    }
+
+    /// `UNPACK_EX` (`a, *b, c = ...`).
+    pub fn unpack_ex(&mut self, seq: Obj, before: u32, after: u32, dest: u32) -> PyResult<()> {
+        let list = self.list_from_iterable(seq)?;
+        let slot = self.root(list)?;
+        let (start, len) = self.seq_raw(list);
+        if len < before + after {
+            return Err(self.value_error(&format!("need more than {len} values to unpack")));
+        }
+        let total = before + after + 1;
+        for i in 0..before {
+            let value = self.arena().load_u32(start + 4 * i);
+            self.arena_mut()
+                .store_u32(dest + 4 * (total - 1 - i), value);
+        }
+        for j in 0..after {
+            let value = self.arena().load_u32(start + 4 * (len - after + j));
+            self.arena_mut()
+                .store_u32(dest + 4 * (after - 1 - j), value);
+        }
+        let middle = self.new_list_from_arena(start + 4 * before, len - before - after)?;
+        let _ = self.slot(slot);
+        self.arena_mut().store_u32(dest + 4 * after, middle.raw());
+        Ok(())
+    }
+
+    /// Reads the list header word `LEN` (used by iterators that must see appends).
+    pub fn list_len_now(&self, obj: Obj) -> u32 {
+        self.arena().load_u32(obj.raw() + list::LEN)
+    }
+}
+
+fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        B::Less => ordering == Less,
+        B::More => ordering == Greater,
+        B::LessEqual => ordering != Greater,
+        B::MoreEqual => ordering != Less,
+        B::Equal => ordering == Equal,
+        _ => ordering != Equal,
+    }
+}

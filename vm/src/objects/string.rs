@@ -1,0 +1,161 @@
+//! `str` and `bytes`: qstr words or `mp_obj_str_t` objects (`base, hash, len, data`) whose
+//! `data` is a separate NUL-terminated allocation, as in MicroPython.
+use super::ty;
+use crate::interp::{PyResult, Vm};
+use crate::runtime::layout::{string, StrObj};
+use crate::runtime::obj::Obj;
+use crate::runtime::qstr::compute_hash;
+
+/// Bytes of hash MicroPython's unix port keeps (`MICROPY_QSTR_BYTES_IN_HASH`).
+const BYTES_IN_HASH: u8 = 2;
+
+impl Vm {
+    /// A `str` with this text: the qstr if it is already interned, else a heap string.
+    pub fn new_str(&mut self, text: &str) -> PyResult<Obj> {
+        if let Some(q) = self.qstrs.find(text.as_bytes()) {
+            return Ok(Obj::qstr(q).unwrap_or(Obj::NONE));
+        }
+        self.new_str_object(ty::STR, text.as_bytes())
+    }
+
+    pub fn new_bytes(&mut self, data: &[u8]) -> PyResult<Obj> {
+        self.new_str_object(ty::BYTES, data)
+    }
+
+    fn new_str_object(&mut self, type_: u32, data: &[u8]) -> PyResult<Obj> {
+        let len = u32::try_from(data.len()).unwrap_or(u32::MAX - 1);
+        let buf = self.alloc(len + 1)?;
+        self.arena_mut().bytes_mut(buf, len).copy_from_slice(data);
+        let buf_slot = self.root(Obj::from_raw(buf))?;
+        let obj = self.alloc(string::SIZE)?;
+        let buf = self.slot(buf_slot).raw();
+        let hash = compute_hash(data, BYTES_IN_HASH);
+        StrObj::init(self.arena_mut(), obj, type_, hash, len, buf);
+        Ok(Obj::from_raw(obj))
+    }
+
+    /// Whether `obj` is a `str` (qstr or heap string).
+    pub fn is_str(&self, obj: Obj) -> bool {
+        obj.is_qstr() || (obj.is_ptr() && obj.raw() >= 16 && self.type_of(obj) == ty::STR)
+    }
+
+    pub fn is_bytes(&self, obj: Obj) -> bool {
+        obj.is_ptr() && obj.raw() >= 16 && self.type_of(obj) == ty::BYTES
+    }
+
+    /// The bytes of a `str` or `bytes` object (a copy, so the heap may change meanwhile).
+    /// Anything else gives no bytes: callers check types first, and a wrong guess must not
+    /// read a foreign object as a string.
+    pub fn str_bytes(&self, obj: Obj) -> Vec<u8> {
+        if let Some(q) = obj.as_qstr() {
+            return self.qstrs.get(q).unwrap_or_default().to_vec();
+        }
+        if !(self.is_str(obj) || self.is_bytes(obj)) {
+            return Vec::new();
+        }
+        StrObj(obj.raw()).bytes(self.arena()).to_vec()
+    }
+
+    /// The text of argument `obj`, or MicroPython's `TypeError` if it is not a `str`.
+    pub fn expect_str(&mut self, obj: Obj) -> PyResult<String> {
+        if self.is_str(obj) {
+            return Ok(self.str_text(obj));
+        }
+        let name = self.type_name_of(obj);
+        Err(self.type_error(&format!("can't convert '{name}' object to str implicitly")))
+    }
+
+    /// The text of a `str` object.
+    pub fn str_text(&self, obj: Obj) -> String {
+        String::from_utf8_lossy(&self.str_bytes(obj)).into_owned()
+    }
+
+    /// The hash MicroPython gives a `str` or `bytes`.
+    pub fn str_hash(&self, obj: Obj) -> u32 {
+        match obj.as_qstr() {
+            Some(q) => self.qstrs.hash(q).unwrap_or(0),
+            None => StrObj(obj.raw()).hash(self.arena()),
+        }
+    }
+
+    /// The qstr for a `str` object's text, interning it.
+    pub fn str_to_qstr(&mut self, obj: Obj) -> PyResult<u32> {
+        match obj.as_qstr() {
+            Some(q) => Ok(q),
+            None => {
+                let text = self.str_text(obj);
+                self.intern(&text)
+            }
+        }
+    }
+}
+
+/// `repr` of a `str` (MicroPython's quoting: single quotes unless the text has a `'` and
+/// no `"`).
+pub fn repr_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr` of a `bytes`.
+pub fn repr_bytes(data: &[u8]) -> String {
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::from("b");
+    out.push(quote as char);
+    for &b in data {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            b => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote as char);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_matches_micropython() {
+        assert_eq!(repr_str("a'b"), "\"a'b\"");
+        assert_eq!(repr_str("a'b\""), "'a\\'b\"'");
+        assert_eq!(repr_str("\n\x01é"), "'\\n\\x01é'");
+        assert_eq!(repr_bytes(b"a\xff'"), "b\"a\\xff'\"");
+    }
+}
