@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod bytecode;
+pub mod compile;
 pub mod error;
 pub mod format;
 pub mod lexer;
