@@ -56,24 +56,31 @@ pub(super) fn is_const_node(e: &Expr) -> bool {
 /// The object of a constant node.
 fn const_obj(e: &Expr) -> Option<ConstObj> {
     match &e.kind {
-        ExprKind::Const(c) => Some(match c {
-            Constant::None => ConstObj::None,
-            Constant::True => ConstObj::True,
-            Constant::False => ConstObj::False,
-            Constant::Ellipsis => ConstObj::Ellipsis,
-            Constant::Int(i) => ConstObj::Int(i.clone()),
-            Constant::Float(f) => ConstObj::Float(*f),
-            Constant::Imag(f) => ConstObj::Complex {
-                real: 0.0,
-                imag: *f,
-            },
-            Constant::Str { value, .. } => ConstObj::Str(value.clone()),
-            Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
-        }),
+        ExprKind::Const(c) => Some(constant_obj(c)),
         ExprKind::Tuple(items) => Some(ConstObj::Tuple(
             items.iter().map(const_obj).collect::<Option<Vec<_>>>()?,
         )),
         _ => None,
+    }
+}
+
+// Merge fix (fuzz branch): main's parser added `Constant::Tuple` and `Constant::Object`.
+fn constant_obj(c: &Constant) -> ConstObj {
+    match c {
+        Constant::None => ConstObj::None,
+        Constant::True => ConstObj::True,
+        Constant::False => ConstObj::False,
+        Constant::Ellipsis => ConstObj::Ellipsis,
+        Constant::Int(i) => ConstObj::Int(i.clone()),
+        Constant::Float(f) => ConstObj::Float(*f),
+        Constant::Imag(f) => ConstObj::Complex {
+            real: 0.0,
+            imag: *f,
+        },
+        Constant::Str { value, .. } => ConstObj::Str(value.clone()),
+        Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
+        Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
+        Constant::Object(inner) => constant_obj(inner),
     }
 }
 
