@@ -8,6 +8,7 @@ use crate::gen;
 use crate::mutate;
 use crate::rng::Rng;
 use crate::targets::{Target, Verdict};
+use proptest::strategy::{BoxedStrategy, Strategy};
 use proptest::test_runner::TestRunner;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
@@ -289,6 +290,9 @@ struct Pool {
     inputs: Vec<Vec<u8>>,
     /// For the `.mpy` target: modules that read back, for structure-aware mutation.
     modules: Vec<CompiledModule>,
+    /// Built once: constructing the recursive strategies costs more than sampling them.
+    programs: BoxedStrategy<String>,
+    soup: BoxedStrategy<String>,
 }
 
 impl Pool {
@@ -301,6 +305,8 @@ impl Pool {
             target: config.target,
             inputs: Vec::new(),
             modules: Vec::new(),
+            programs: gen::program().boxed(),
+            soup: gen::token_soup().boxed(),
         };
         match config.target {
             Target::Mpy => {
@@ -371,9 +377,10 @@ impl Pool {
         if self.target == Target::Mpy {
             return self.next_mpy(rng, runner, roll);
         }
+        // Generating costs several mutations' worth of time: keep it a minority of inputs.
         let generated = match roll {
-            0..=14 => gen::sample(&gen::program(), runner),
-            15..=24 => gen::sample(&gen::token_soup(), runner),
+            0..=7 => gen::sample(&self.programs, runner),
+            8..=12 => gen::sample(&self.soup, runner),
             _ => None,
         };
         if let Some(text) = generated {
@@ -385,8 +392,8 @@ impl Pool {
     }
 
     fn next_mpy(&mut self, rng: &mut Rng, runner: &mut TestRunner, roll: usize) -> Vec<u8> {
-        if roll < 10 {
-            if let Some(program) = gen::sample(&gen::program(), runner) {
+        if roll < 5 {
+            if let Some(program) = gen::sample(&self.programs, runner) {
                 self.add_compiled(program.as_bytes());
             }
         }
