@@ -77,6 +77,8 @@ pub struct RunReport {
     pub accepted: u64,
     pub elapsed: Duration,
     pub slowest: Duration,
+    /// The input behind `slowest`, to check by hand whether it is slow or just unlucky.
+    pub slowest_input: Vec<u8>,
     pub max_peak_bytes: usize,
     pub failures: Vec<Failure>,
 }
@@ -100,6 +102,7 @@ pub fn run(config: &RunConfig) -> RunReport {
         accepted: 0,
         elapsed: Duration::ZERO,
         slowest: Duration::ZERO,
+        slowest_input: Vec::new(),
         max_peak_bytes: 0,
         failures: Vec::new(),
     };
@@ -109,7 +112,10 @@ pub fn run(config: &RunConfig) -> RunReport {
             execute(config.target, &input, &config.budget)
         });
         report.execs += 1;
-        report.slowest = report.slowest.max(outcome.elapsed);
+        if outcome.elapsed > report.slowest {
+            report.slowest = outcome.elapsed;
+            report.slowest_input.clone_from(&input);
+        }
         report.max_peak_bytes = report.max_peak_bytes.max(outcome.peak_bytes);
         match outcome.result {
             Ok(Verdict::Accepted) => {

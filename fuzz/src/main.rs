@@ -96,6 +96,15 @@ fn main() -> ExitCode {
             report.max_peak_bytes / 1024,
             report.failures.len()
         );
+        if let Some(path) =
+            driver::save_artifact(&artifacts.join("slowest"), target, &report.slowest_input)
+        {
+            println!(
+                "  slowest input ({} bytes) saved to {}",
+                report.slowest_input.len(),
+                path.display()
+            );
+        }
         for failure in &report.failures {
             failed = true;
             println!("  {}", failure.problem);

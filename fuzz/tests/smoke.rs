@@ -96,3 +96,24 @@ fn every_seed_is_accepted_by_its_target() {
         }
     }
 }
+
+/// Inputs that once failed (minimised), kept so the bug stays fixed: `regressions/<target>/`.
+#[test]
+fn regressions_still_pass() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
+    let mut count = 0;
+    for target in Target::ALL {
+        for input in driver::load_seeds(&dir, target.name()) {
+            count += 1;
+            let outcome = driver::execute(target, &input, &Budget::DEBUG);
+            if let Err(problem) = outcome.result {
+                panic!(
+                    "{}: {problem} on {:?}",
+                    target.name(),
+                    String::from_utf8_lossy(&input)
+                );
+            }
+        }
+    }
+    assert!(count > 0, "no regression inputs found in {}", dir.display());
+}
