@@ -37,6 +37,10 @@ pub struct CompileError {
     pub message: String,
     /// 1-based line; 0 when MicroPython prints no line for this error.
     pub line: u32,
+    /// For errors the compiler raises: the scope being compiled (`<module>`, a function or
+    /// class name, `<lambda>`, `<listcomp>`...), which MicroPython's traceback names after the
+    /// line. `None` for lexer and parser errors, whose traceback names no scope.
+    pub scope: Option<String>,
 }
 
 impl CompileError {
@@ -45,7 +49,14 @@ impl CompileError {
             kind,
             message: message.into(),
             line,
+            scope: None,
         }
+    }
+
+    /// The same error, raised while compiling the scope named `scope`.
+    pub fn in_scope(mut self, scope: &str) -> Self {
+        self.scope = Some(scope.to_owned());
+        self
     }
 
     pub fn syntax(message: impl Into<String>, line: u32) -> Self {
@@ -54,10 +65,15 @@ impl CompileError {
 
     /// The text MicroPython prints for this error when compiling `file`, ending in a newline.
     pub fn traceback(&self, file: &str) -> String {
+        let scope = match &self.scope {
+            Some(scope) => format!(", in {scope}"),
+            None => String::new(),
+        };
         format!(
-            "Traceback (most recent call last):\n  File \"{}\", line {}\n{}: {}\n",
+            "Traceback (most recent call last):\n  File \"{}\", line {}{}\n{}: {}\n",
             file,
             self.line,
+            scope,
             self.kind.name(),
             self.message
         )
@@ -71,3 +87,26 @@ impl fmt::Display for CompileError {
 }
 
 impl std::error::Error for CompileError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Expected texts are what mpy-cross 1.29 prints for these errors.
+    #[test]
+    fn parser_errors_name_no_scope() {
+        assert_eq!(
+            CompileError::syntax("invalid syntax", 2).traceback("bad.py"),
+            "Traceback (most recent call last):\n  File \"bad.py\", line 2\nSyntaxError: invalid syntax\n"
+        );
+    }
+
+    #[test]
+    fn compiler_errors_name_their_scope() {
+        let error = CompileError::syntax("'break'/'continue' outside loop", 3).in_scope("f");
+        assert_eq!(
+            error.traceback("e1.py"),
+            "Traceback (most recent call last):\n  File \"e1.py\", line 3, in f\nSyntaxError: 'break'/'continue' outside loop\n"
+        );
+    }
+}

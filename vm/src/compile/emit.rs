@@ -118,7 +118,7 @@ pub struct BreakTarget {
 /// The operations of `py/emit.h`'s `emit_method_table_t`, minus the pass bookkeeping which
 /// the compiler driver handles itself.
 pub trait Emitter {
-    /// Starts a pass over `scope`; `scopes` gives access to the whole tree for prelude data.
+    /// Starts a pass over `scope` (the bytecode emitter registers its name qstrs here).
     fn start_pass(&mut self, pass: Pass, scope: &Scope);
     fn adjust_stack_size(&mut self, delta: i32);
     fn set_source_line(&mut self, line: u32);

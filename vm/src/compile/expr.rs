@@ -53,6 +53,26 @@ pub(super) fn is_const_node(e: &Expr) -> bool {
     }
 }
 
+/// The object of a literal constant.
+fn constant_obj(c: &Constant) -> ConstObj {
+    match c {
+        Constant::None => ConstObj::None,
+        Constant::True => ConstObj::True,
+        Constant::False => ConstObj::False,
+        Constant::Ellipsis => ConstObj::Ellipsis,
+        Constant::Int(i) => ConstObj::Int(i.clone()),
+        Constant::Float(f) => ConstObj::Float(*f),
+        Constant::Imag(f) => ConstObj::Complex {
+            real: 0.0,
+            imag: *f,
+        },
+        Constant::Str { value, .. } => ConstObj::Str(value.clone()),
+        Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
+        Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
+        Constant::Object(inner) => constant_obj(inner),
+    }
+}
+
 /// The object of a constant node.
 fn const_obj(e: &Expr) -> Option<ConstObj> {
     match &e.kind {
@@ -144,6 +164,12 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
     }
 
     pub(super) fn compile_expr(&mut self, e: &'a Expr) -> CResult {
+        if is_trailer(e) {
+            // MicroPython holds `atom.x(...)[...]` as one node, which records the atom's
+            // line; the parser gives each trailer the line of its own bracket or dot.
+            self.emit.set_source_line(chain_base(e).line);
+            return self.compile_trailer(e);
+        }
         if self.is_struct(e) {
             self.emit.set_source_line(e.line);
         }
@@ -275,15 +301,8 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 self.compile_expr(value)?;
                 self.compile_yield_from();
             }
-            ExprKind::Call { func, args } => self.compile_call(func, args)?,
-            ExprKind::Attribute { value, attr } => {
-                self.compile_expr(value)?;
-                self.emit.attr(attr, AccessKind::Load);
-            }
-            ExprKind::Subscript { value, index } => {
-                self.compile_expr(value)?;
-                self.compile_expr(index)?;
-                self.emit.subscr(AccessKind::Load);
+            ExprKind::Call { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+                self.compile_trailer(e)?
             }
             ExprKind::Slice { lower, upper, step } => {
                 for part in [lower, upper] {
@@ -321,15 +340,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 value,
                 interned: true,
             } => self.emit.load_const_str(value),
-            _ => {
-                let e = Expr {
-                    line: 0,
-                    kind: ExprKind::Const(c.clone()),
-                };
-                if let Some(obj) = const_obj(&e) {
-                    self.emit.load_const_obj(obj);
-                }
-            }
+            _ => self.emit.load_const_obj(constant_obj(c)),
         }
     }
 
@@ -506,7 +517,38 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
         }
     }
 
-    fn compile_call(&mut self, func: &'a Expr, args: &'a [Argument]) -> CResult {
+    /// Compiles a trailer and those before it, without the line of the chain's start: each
+    /// trailer compiled on its own records its line, the parts of a method call do not.
+    pub(super) fn compile_trailer(&mut self, e: &'a Expr) -> CResult {
+        match &e.kind {
+            ExprKind::Call { func, args } => self.compile_call(func, args, e.line),
+            ExprKind::Attribute { value, attr } => {
+                self.compile_chain_part(value)?;
+                self.emit.set_source_line(e.line);
+                self.emit.attr(attr, AccessKind::Load);
+                Ok(())
+            }
+            ExprKind::Subscript { value, index } => {
+                self.compile_chain_part(value)?;
+                self.emit.set_source_line(e.line);
+                self.compile_expr(index)?;
+                self.emit.subscr(AccessKind::Load);
+                Ok(())
+            }
+            _ => self.compile_expr(e),
+        }
+    }
+
+    /// The part of a chain before a trailer: more trailers, or the atom.
+    pub(super) fn compile_chain_part(&mut self, e: &'a Expr) -> CResult {
+        if is_trailer(e) {
+            self.compile_trailer(e)
+        } else {
+            self.compile_expr(e)
+        }
+    }
+
+    fn compile_call(&mut self, func: &'a Expr, args: &'a [Argument], line: u32) -> CResult {
         if self.is_super_call(func, args) {
             self.load_super_args(func.line)?;
             self.emit.call_function(2, 0, 0);
@@ -522,13 +564,14 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                     self.load_super_args(value.line)?;
                     self.emit.load_method(attr, true);
                 } else {
-                    self.compile_expr(value)?;
+                    self.compile_chain_part(value)?;
                     self.emit.load_method(attr, false);
                 }
                 self.compile_call_args(args, true, 0)
             }
             _ => {
-                self.compile_expr(func)?;
+                self.compile_chain_part(func)?;
+                self.emit.set_source_line(line);
                 self.compile_call_args(args, false, 0)
             }
         }
@@ -594,5 +637,23 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             self.emit.call_function(n_positional, n_keyword, star_flags);
         }
         Ok(())
+    }
+}
+
+/// Whether `e` is a call, subscript or attribute: a trailer applied to an atom.
+fn is_trailer(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Call { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+    )
+}
+
+/// The atom a chain of trailers starts from.
+fn chain_base(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Call { func: inner, .. }
+        | ExprKind::Attribute { value: inner, .. }
+        | ExprKind::Subscript { value: inner, .. } => chain_base(inner),
+        _ => e,
     }
 }

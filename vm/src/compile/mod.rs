@@ -79,8 +79,9 @@ pub fn compile_module(
     let mut sid = 0;
     while sid < scopes.len() {
         let mut emitter = BytecodeEmitter::new(&mut tables, opts.opt_level < 3);
+        let scope_name = scopes[sid].simple_name.clone();
         let mut comp = Compiler::new(&mut scopes, sid, Pass::Scope, &mut emitter, opts);
-        comp.compile_scope()?;
+        comp.compile_scope().map_err(|e| e.in_scope(&scope_name))?;
         for i in 0..scopes[sid].ids.len() {
             if scopes[sid].ids[i].kind == scope::IdKind::GlobalImplicit {
                 scope::check_to_close_over(&mut scopes, sid, i);
@@ -98,9 +99,10 @@ pub fn compile_module(
             return Err(native_not_available());
         }
         let mut emitter = BytecodeEmitter::new(&mut tables, opts.opt_level < 3);
+        let scope_name = scopes[sid].simple_name.clone();
         let n_labels = {
             let mut comp = Compiler::new(&mut scopes, sid, Pass::Emit, &mut emitter, opts);
-            comp.compile_scope()?;
+            comp.compile_scope().map_err(|e| e.in_scope(&scope_name))?;
             comp.next_label as usize
         };
         let rec: Recording = emitter.finish(n_labels);
@@ -125,12 +127,12 @@ pub fn compile_source(
     source_file: &str,
     opts: &CompileOptions,
 ) -> CResult<CompiledModule> {
-    let tokens = crate::lexer::tokenize(source)?;
     let parse_opts = crate::parser::ParseOptions {
         opt_level: opts.opt_level,
         small_int_bits: opts.small_int_bits,
+        known_qstrs: vec![source_file.to_owned()],
     };
-    let module = crate::parser::parse_tokens(&tokens, opts.mode, &parse_opts)?;
+    let module = crate::parser::parse(source, opts.mode, &parse_opts)?;
     compile_module(&module, source_file, opts)
 }
 

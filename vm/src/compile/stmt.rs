@@ -551,12 +551,13 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
     }
 
     fn compile_if(&mut self, test: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt]) -> CResult {
-        // MicroPython sees `elif` chains as one statement: collect them.
+        // MicroPython sees `elif` chains as one statement: collect them. The parser marks an
+        // `elif` as a nested `If` with line 0 (it has no line of its own).
         let mut branches = vec![(test, body)];
         let mut else_body = orelse;
         while let [Stmt {
+            line: 0,
             kind: StmtKind::If { test, body, orelse },
-            ..
         }] = else_body
         {
             branches.push((test, body));
@@ -1072,7 +1073,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             match &d.expr.kind {
                 ExprKind::Call { func, args } => {
                     self.compile_dotted(func)?;
-                    self.emit.set_source_line(d.line);
+                    self.emit.set_source_line(d.expr.line);
                     self.compile_call_args(args, false, 0)?;
                 }
                 _ => self.compile_dotted(&d.expr)?,
@@ -1232,7 +1233,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                     self.emit.rot_three();
                     self.emit.subscr(AccessKind::Store);
                 } else {
-                    self.compile_expr(value)?;
+                    self.compile_chain_part(value)?;
                     self.compile_expr(index)?;
                     if kind == AssignKind::AugLoad {
                         self.emit.dup_top_two();
@@ -1246,7 +1247,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             ExprKind::Attribute { value, attr } => {
                 match kind {
                     AssignKind::AugLoad => {
-                        self.compile_expr(value)?;
+                        self.compile_chain_part(value)?;
                         self.emit.dup_top();
                         self.emit.attr(attr, AccessKind::Load);
                     }
@@ -1255,7 +1256,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                         self.emit.attr(attr, AccessKind::Store);
                     }
                     AssignKind::Store => {
-                        self.compile_expr(value)?;
+                        self.compile_chain_part(value)?;
                         self.emit.attr(attr, AccessKind::Store);
                     }
                 }
@@ -1299,13 +1300,13 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 Ok(())
             }
             ExprKind::Subscript { value, index } => {
-                self.compile_expr(value)?;
+                self.compile_chain_part(value)?;
                 self.compile_expr(index)?;
                 self.emit.subscr(AccessKind::Delete);
                 Ok(())
             }
             ExprKind::Attribute { value, attr } => {
-                self.compile_expr(value)?;
+                self.compile_chain_part(value)?;
                 self.emit.attr(attr, AccessKind::Delete);
                 Ok(())
             }

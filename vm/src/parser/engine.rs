@@ -60,11 +60,11 @@ impl<'t> Engine<'t> {
             pos: 0,
             lex_error,
             mode,
-            opts: *opts,
+            opts: opts.clone(),
             rules: Vec::new(),
             results: Vec::new(),
             consts: HashMap::new(),
-            qstrs: QstrPool::default(),
+            qstrs: QstrPool::with_known(&opts.known_qstrs),
         }
     }
 

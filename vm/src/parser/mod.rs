@@ -55,12 +55,15 @@ pub enum InputMode {
 }
 
 /// Target properties that change what the parser folds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseOptions {
     /// MicroPython's `-O` level; `__debug__` is `True` only at level 0.
     pub opt_level: u8,
     /// Bits of the target's small int (mpy-cross default 31).
     pub small_int_bits: u8,
+    /// Strings interned before parsing starts: mpy-cross interns the input file name and the
+    /// `-s` source name first, so a literal equal to either is loaded as a qstr.
+    pub known_qstrs: Vec<String>,
 }
 
 impl Default for ParseOptions {
@@ -68,6 +71,7 @@ impl Default for ParseOptions {
         ParseOptions {
             opt_level: 0,
             small_int_bits: 31,
+            known_qstrs: Vec::new(),
         }
     }
 }

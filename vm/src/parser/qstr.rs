@@ -18,6 +18,15 @@ pub(super) struct QstrPool {
 }
 
 impl QstrPool {
+    /// A pool holding `known` besides the built-in qstrs.
+    pub(super) fn with_known(known: &[String]) -> Self {
+        let mut pool = QstrPool::default();
+        for s in known {
+            pool.add(s);
+        }
+        pool
+    }
+
     /// Records a name or an interned string, as MicroPython's `qstr_from_strn` does.
     pub(super) fn add(&mut self, s: &str) {
         if !self.seen.contains(s) {
@@ -39,7 +48,8 @@ impl QstrPool {
 /// Whether mpy-cross 1.29 has `s` among the qstrs compiled into it, for strings longer than
 /// [`ALWAYS_INTERN_LEN`] (shorter ones are interned anyway). The list was measured: every
 /// candidate string of the mpy-cross binary was compiled as a literal and kept if mpy-cross
-/// emitted it as a qstr. It will be replaced by the shared qstr table of `vm::mpy`.
+/// emitted it as a qstr. This is a larger set than the `.mpy` static qstr table
+/// (`vm::mpy::qstr`), which holds only the qstrs every firmware shares.
 pub(super) fn is_builtin_qstr(s: &str) -> bool {
     BUILTIN_LONG_QSTRS.binary_search(&s).is_ok()
 }
