@@ -84,26 +84,6 @@ fn const_obj(e: &Expr) -> Option<ConstObj> {
     }
 }
 
-// Merge fix (fuzz branch): main's parser added `Constant::Tuple` and `Constant::Object`.
-fn constant_obj(c: &Constant) -> ConstObj {
-    match c {
-        Constant::None => ConstObj::None,
-        Constant::True => ConstObj::True,
-        Constant::False => ConstObj::False,
-        Constant::Ellipsis => ConstObj::Ellipsis,
-        Constant::Int(i) => ConstObj::Int(i.clone()),
-        Constant::Float(f) => ConstObj::Float(*f),
-        Constant::Imag(f) => ConstObj::Complex {
-            real: 0.0,
-            imag: *f,
-        },
-        Constant::Str { value, .. } => ConstObj::Str(value.clone()),
-        Constant::Bytes(b) => ConstObj::Bytes(b.clone()),
-        Constant::Tuple(items) => ConstObj::Tuple(items.iter().map(constant_obj).collect()),
-        Constant::Object(inner) => constant_obj(inner),
-    }
-}
-
 fn const_is_true(c: &ConstObj) -> bool {
     match c {
         ConstObj::None | ConstObj::False => false,
