@@ -1,1 +1,18 @@
-//! The differential fuzzer: program generators, execution paths, and the corpus of divergences.
+//! Fuzzing for krait's front end and `.mpy` reader (issue 2), and the seed of the
+//! differential fuzzer (issue 6).
+//!
+//! - [`targets`]: one plain function per component, `fn(&[u8]) -> Verdict`, that panics on any
+//!   broken invariant; shared by the stable driver, the CI smoke test and the cargo-fuzz
+//!   targets in `fuzz/cargo-fuzz/`.
+//! - [`gen`]: proptest strategies for Python-ish token soup and grammatical-ish programs.
+//! - [`mutate`]: byte-level and `.mpy`-structure-aware mutations.
+//! - [`budget`] and [`alloc_count`]: per-call time and allocation measurement.
+//! - [`driver`]: the run loop behind `cargo run -p fuzz --release -- --seconds N`.
+
+pub mod alloc_count;
+pub mod budget;
+pub mod driver;
+pub mod gen;
+pub mod mutate;
+pub mod rng;
+pub mod targets;
