@@ -177,6 +177,67 @@ pub enum BinaryOpNum {
     Power,
 }
 
+impl UnaryOpNum {
+    /// The operator `UNARY_OP_MULTI + n` carries; `n` must be below `UNARY_OP_MULTI_NUM`.
+    pub fn from_number(n: u8) -> Self {
+        match n {
+            0 => UnaryOpNum::Positive,
+            1 => UnaryOpNum::Negative,
+            2 => UnaryOpNum::Invert,
+            _ => UnaryOpNum::Not,
+        }
+    }
+}
+
+impl BinaryOpNum {
+    /// Every operator, in number order.
+    pub const ALL: [BinaryOpNum; op::BINARY_OP_MULTI_NUM as usize] = {
+        use BinaryOpNum::*;
+        [
+            Less,
+            More,
+            Equal,
+            LessEqual,
+            MoreEqual,
+            NotEqual,
+            In,
+            Is,
+            ExceptionMatch,
+            InplaceOr,
+            InplaceXor,
+            InplaceAnd,
+            InplaceLshift,
+            InplaceRshift,
+            InplaceAdd,
+            InplaceSubtract,
+            InplaceMultiply,
+            InplaceMatMultiply,
+            InplaceFloorDivide,
+            InplaceTrueDivide,
+            InplaceModulo,
+            InplacePower,
+            Or,
+            Xor,
+            And,
+            Lshift,
+            Rshift,
+            Add,
+            Subtract,
+            Multiply,
+            MatMultiply,
+            FloorDivide,
+            TrueDivide,
+            Modulo,
+            Power,
+        ]
+    };
+
+    /// The operator `BINARY_OP_MULTI + n` carries; `n` must be below `BINARY_OP_MULTI_NUM`.
+    pub fn from_number(n: u8) -> Self {
+        Self::ALL[usize::from(n).min(Self::ALL.len() - 1)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +270,17 @@ mod tests {
                 0x61
             ]
         );
+    }
+
+    #[test]
+    fn operator_numbers_round_trip() {
+        for (n, op) in BinaryOpNum::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, n);
+            assert_eq!(BinaryOpNum::from_number(n as u8), *op);
+        }
+        for n in 0..op::UNARY_OP_MULTI_NUM {
+            assert_eq!(UnaryOpNum::from_number(n) as u8, n);
+        }
     }
 
     #[test]

@@ -852,16 +852,11 @@ impl Vm {
             self.arena_mut().store_u32(f.local_addr(index), value.raw());
         } else if multi(op::UNARY_OP_MULTI, op::UNARY_OP_MULTI_NUM) {
             let value = self.top(f);
-            let op = match opcode - op::UNARY_OP_MULTI {
-                0 => UnaryOpNum::Positive,
-                1 => UnaryOpNum::Negative,
-                2 => UnaryOpNum::Invert,
-                _ => UnaryOpNum::Not,
-            };
+            let op = UnaryOpNum::from_number(opcode - op::UNARY_OP_MULTI);
             let result = self.unary_op(op, value)?;
             self.set_top(f, result);
         } else if multi(op::BINARY_OP_MULTI, op::BINARY_OP_MULTI_NUM) {
-            let op = binary_op_from(opcode - op::BINARY_OP_MULTI);
+            let op = BinaryOpNum::from_number(opcode - op::BINARY_OP_MULTI);
             let rhs = self.pop(f);
             let lhs = self.top(f);
             let result = self.binary_op(op, lhs, rhs)?;
@@ -1099,49 +1094,6 @@ impl Vm {
     pub fn is_not_implemented(obj: Obj) -> bool {
         obj.raw() == NOT_IMPLEMENTED_OBJ
     }
-}
-
-/// The binary operator with number `n` (`mp_binary_op_t`).
-pub fn binary_op_from(n: u8) -> BinaryOpNum {
-    use BinaryOpNum::*;
-    const ALL: [BinaryOpNum; 35] = [
-        Less,
-        More,
-        Equal,
-        LessEqual,
-        MoreEqual,
-        NotEqual,
-        In,
-        Is,
-        ExceptionMatch,
-        InplaceOr,
-        InplaceXor,
-        InplaceAnd,
-        InplaceLshift,
-        InplaceRshift,
-        InplaceAdd,
-        InplaceSubtract,
-        InplaceMultiply,
-        InplaceMatMultiply,
-        InplaceFloorDivide,
-        InplaceTrueDivide,
-        InplaceModulo,
-        InplacePower,
-        Or,
-        Xor,
-        And,
-        Lshift,
-        Rshift,
-        Add,
-        Subtract,
-        Multiply,
-        MatMultiply,
-        FloorDivide,
-        TrueDivide,
-        Modulo,
-        Power,
-    ];
-    ALL[usize::from(n).min(34)]
 }
 
 /// Propagates an exception that is already in flight.
