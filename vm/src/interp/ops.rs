@@ -358,12 +358,7 @@ impl Vm {
             };
             return self.new_num(result);
         }
-        let name = match op {
-            UnaryOpNum::Positive => "__pos__",
-            UnaryOpNum::Negative => "__neg__",
-            _ => "__invert__",
-        };
-        let q = self.intern(name)?;
+        let q = self.intern(unary_special_name(op))?;
         match self.call_special(obj, q, &[])? {
             Some(value) => Ok(value),
             None => Err(self.unsupported_unary(obj, op)),
@@ -372,12 +367,7 @@ impl Vm {
 
     fn unsupported_unary(&mut self, obj: Obj, op: UnaryOpNum) -> Raise {
         let name = self.type_name_of(obj);
-        let op_name = match op {
-            UnaryOpNum::Positive => "__pos__",
-            UnaryOpNum::Negative => "__neg__",
-            UnaryOpNum::Invert => "__invert__",
-            UnaryOpNum::Not => "__not__",
-        };
+        let op_name = unary_special_name(op);
         self.type_error(&format!("unsupported type for {op_name}: '{name}'"))
     }
 
@@ -915,5 +905,15 @@ fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
         B::MoreEqual => ordering != Less,
         B::Equal => ordering == Equal,
         _ => ordering != Equal,
+    }
+}
+
+/// The special method a unary operator calls on an instance (and names in its type error).
+fn unary_special_name(op: UnaryOpNum) -> &'static str {
+    match op {
+        UnaryOpNum::Positive => "__pos__",
+        UnaryOpNum::Negative => "__neg__",
+        UnaryOpNum::Invert => "__invert__",
+        UnaryOpNum::Not => "__not__",
     }
 }
