@@ -407,7 +407,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
                 match text.trim().replace('_', "").parse::<num_bigint::BigInt>() {
                     Ok(value) => vm.new_big_int(&value),
                     Err(_) => {
-                        let shown = crate::objects::string::repr_str(&text);
+                        let shown = crate::format::quote::repr_str(&text);
                         Err(vm.value_error(&format!(
                             "invalid syntax for integer with base 10: {shown}"
                         )))

@@ -30,9 +30,20 @@ pub fn quote(data: &[u8], is_bytes: bool) -> Vec<u8> {
     out
 }
 
+/// `repr` of a `str`: the text in MicroPython's quotes.
+pub fn repr_str(text: &str) -> String {
+    // Escapes are ASCII and other bytes are copied whole, so valid UTF-8 stays valid.
+    String::from_utf8_lossy(&quote(text.as_bytes(), false)).into_owned()
+}
+
+/// `repr` of a `bytes`: `b` and the quoted bytes, all ASCII.
+pub fn repr_bytes(data: &[u8]) -> String {
+    format!("b{}", String::from_utf8_lossy(&quote(data, true)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{quote, repr_bytes, repr_str};
 
     #[test]
     fn picks_quotes_and_escapes_as_micropython() {
@@ -48,5 +59,12 @@ mod tests {
         for &(data, is_bytes, expected) in cases {
             assert_eq!(quote(data, is_bytes), expected, "{data:?}");
         }
+    }
+
+    #[test]
+    fn reprs_of_str_and_bytes() {
+        assert_eq!(repr_str("a'b"), "\"a'b\"");
+        assert_eq!(repr_str("\n\x01\u{e9}"), "'\\n\\x01\u{e9}'");
+        assert_eq!(repr_bytes(b"a\xff'"), "b\"a\\xff'\"");
     }
 }

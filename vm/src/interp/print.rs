@@ -1,7 +1,7 @@
 //! `repr` and `str` of objects, and uncaught exceptions printed as MicroPython prints them.
 use super::{PyResult, Vm};
 use crate::format::float::float_repr;
-use crate::objects::string::{repr_bytes, repr_str};
+use crate::format::quote::{repr_bytes, repr_str};
 use crate::objects::{qstrs, ty, type_name};
 use crate::runtime::obj::Obj;
 

@@ -10,6 +10,7 @@ use crate::bytecode::decode::{
     Instruction, Operand, Prelude,
 };
 use crate::bytecode::op;
+use crate::format::quote::{repr_bytes, repr_str};
 use crate::rawcode::{CodeKind, CompiledModule, ConstObj, NativeArch, RawCode};
 use std::fmt::Write;
 
@@ -34,7 +35,7 @@ fn write_module(out: &mut String, module: &CompiledModule) -> std::fmt::Result {
     }
     writeln!(out, "qstrs ({}):", module.qstrs.len())?;
     for (i, q) in module.qstrs.iter().enumerate() {
-        writeln!(out, "  {i:3} {}", str_repr(q))?;
+        writeln!(out, "  {i:3} {}", repr_str(q))?;
     }
     writeln!(out, "constants ({}):", module.objs.len())?;
     for (i, obj) in module.objs.iter().enumerate() {
@@ -61,64 +62,6 @@ fn arch_name(arch: NativeArch) -> &'static str {
     }
 }
 
-/// `repr` of a str as MicroPython prints it: single quotes unless only double quotes avoid
-/// escaping, `\\`, `\n`, `\r`, `\t` and `\xNN` for other control characters.
-fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::new();
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-fn bytes_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
-    let mut out = String::from("b");
-    out.push(char::from(quote));
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b if b == quote => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            b => {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-    }
-    out.push(char::from(quote));
-    out
-}
-
 /// The `repr` of a constant.
 fn obj_repr(obj: &ConstObj) -> String {
     match obj {
@@ -127,8 +70,8 @@ fn obj_repr(obj: &ConstObj) -> String {
         ConstObj::False => "False".into(),
         ConstObj::True => "True".into(),
         ConstObj::Ellipsis => "Ellipsis".into(),
-        ConstObj::Str(s) => str_repr(s),
-        ConstObj::Bytes(b) => bytes_repr(b),
+        ConstObj::Str(s) => repr_str(s),
+        ConstObj::Bytes(b) => repr_bytes(b),
         ConstObj::Int(n) => n.to_string(),
         ConstObj::Float(x) => float_repr(*x),
         ConstObj::Complex { real, imag } => complex_repr(*real, *imag),
@@ -320,7 +263,7 @@ fn instruction_text(module: &CompiledModule, rc: &RawCode, inst: &Instruction) -
     let name = crate::bytecode::decode::mnemonic(inst.opcode).unwrap_or("?");
     let text = match (inst.opcode, inst.operand) {
         (op::LOAD_CONST_STRING | op::IMPORT_NAME | op::IMPORT_FROM, Operand::Qstr(q)) => {
-            format!("{name} {}", str_repr(&qstr_text(module, q)))
+            format!("{name} {}", repr_str(&qstr_text(module, q)))
         }
         (_, Operand::Qstr(q)) => format!("{name} {}", qstr_text(module, q)),
         (op::LOAD_CONST_OBJ, Operand::Uint(i)) => match module.objs.get(i) {
@@ -420,9 +363,9 @@ mod tests {
 
     #[test]
     fn reprs_follow_micropython() {
-        assert_eq!(str_repr("a'b"), "\"a'b\"");
-        assert_eq!(str_repr("a\nb\\"), "'a\\nb\\\\'");
-        assert_eq!(bytes_repr(b"\x00A"), "b'\\x00A'");
+        assert_eq!(repr_str("a'b"), "\"a'b\"");
+        assert_eq!(repr_str("a\nb\\"), "'a\\nb\\\\'");
+        assert_eq!(repr_bytes(b"\x00A"), "b'\\x00A'");
         let one = ConstObj::Tuple(vec![ConstObj::Int(1.into())]);
         assert_eq!(obj_repr(&one), "(1,)");
         assert_eq!(obj_repr(&ConstObj::Float(1e16)), "1e+16");
