@@ -100,6 +100,9 @@ pub struct Vm {
     emergency_memory_error: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
+    /// Set when bytecode touched the value or exception stack outside its frame's slots;
+    /// the dispatch loop raises `ValueError` for it (see `exec.rs`).
+    pub(crate) stack_fault: std::cell::Cell<bool>,
     /// Python frames currently live (all host loops together).
     pub(crate) depth: u32,
     max_depth: u32,
@@ -142,6 +145,7 @@ impl Vm {
             builtins_slot,
             emergency_memory_error,
             building_memory_error: false,
+            stack_fault: std::cell::Cell::new(false),
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
@@ -309,5 +313,7 @@ impl Vm {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot(u32);
 
+#[cfg(test)]
+mod guard_tests;
 #[cfg(test)]
 mod tests;
