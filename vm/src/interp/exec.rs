@@ -470,6 +470,10 @@ impl Vm {
             {
                 return Err(self.bad_bytecode());
             }
+            if self.steps_left == 0 {
+                return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
+            }
+            self.steps_left -= 1;
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);
             match opcode {

@@ -74,3 +74,20 @@ fn popping_an_empty_exception_stack_is_rejected() {
         op::RETURN_VALUE,
     ]);
 }
+
+#[test]
+fn the_step_limit_ends_an_endless_loop() {
+    let opts = crate::compile::CompileOptions::default();
+    let module = crate::compile::compile_source("while True:\n    pass\n", "<stdin>", &opts)
+        .expect("compiles");
+    let mut vm = Vm::new(VmConfig {
+        max_steps: 1000,
+        ..VmConfig::default()
+    })
+    .expect("vm starts");
+    assert!(vm.run_module(&module).is_err());
+    let exc = vm.pending_exception();
+    assert!(vm
+        .format_exception(exc)
+        .ends_with("RuntimeError: step limit exceeded\n"));
+}

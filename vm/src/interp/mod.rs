@@ -50,6 +50,9 @@ pub struct VmConfig {
     pub gc_stress: bool,
     /// Deepest nesting of Python frames before `RuntimeError: maximum recursion depth exceeded`.
     pub max_depth: u32,
+    /// Bytecode instructions to run before raising `RuntimeError: step limit exceeded`
+    /// (0: no limit). For fuzzing and sandboxes, which must end whatever the program does.
+    pub max_steps: u64,
 }
 
 impl Default for VmConfig {
@@ -59,6 +62,7 @@ impl Default for VmConfig {
             pystack_size: 1 << 20,
             gc_stress: false,
             max_depth: 2000,
+            max_steps: 0,
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Vm {
     /// Set when bytecode touched the value or exception stack outside its frame's slots;
     /// the dispatch loop raises `ValueError` for it (see `exec.rs`).
     pub(crate) stack_fault: std::cell::Cell<bool>,
+    /// Instructions left before the step limit ([`VmConfig::max_steps`]; `u64::MAX` if none).
+    pub(crate) steps_left: u64,
     /// Python frames currently live (all host loops together).
     pub(crate) depth: u32,
     max_depth: u32,
@@ -146,6 +152,11 @@ impl Vm {
             emergency_memory_error,
             building_memory_error: false,
             stack_fault: std::cell::Cell::new(false),
+            steps_left: if config.max_steps == 0 {
+                u64::MAX
+            } else {
+                config.max_steps
+            },
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
