@@ -315,7 +315,7 @@ impl Pool {
             soup: gen::token_soup().boxed(),
         };
         match config.target {
-            Target::Mpy => {
+            target if target.takes_mpy() => {
                 for source in &sources {
                     pool.add_compiled(source);
                 }
@@ -333,7 +333,7 @@ impl Pool {
 
     fn max_len(&self) -> usize {
         match self.target {
-            Target::Mpy => MAX_MPY_LEN,
+            target if target.takes_mpy() => MAX_MPY_LEN,
             _ => MAX_SOURCE_LEN,
         }
     }
@@ -365,7 +365,7 @@ impl Pool {
         if !keep || input.is_empty() {
             return;
         }
-        if self.target == Target::Mpy && accepted && self.modules.len() < MAX_POOL {
+        if self.target.takes_mpy() && accepted && self.modules.len() < MAX_POOL {
             if let Ok(module) = vm::mpy::read(&input) {
                 self.modules.push(module);
             }
@@ -380,7 +380,7 @@ impl Pool {
 
     fn next_input(&mut self, rng: &mut Rng, runner: &mut TestRunner) -> Vec<u8> {
         let roll = rng.below(100);
-        if self.target == Target::Mpy {
+        if self.target.takes_mpy() {
             return self.next_mpy(rng, runner, roll);
         }
         // Generating costs several mutations' worth of time: keep it a minority of inputs.

@@ -1,4 +1,4 @@
-//! `cargo run -p fuzz --release -- --seconds N [--target lexer|parser|compile|mpy|all] [--seed N]`
+//! `cargo run -p fuzz --release -- --seconds N [--target lexer|parser|compile|mpy|vm_run|all] [--seed N]`
 //! runs each target for N seconds and prints execs/sec and failures (saved to fuzz/artifacts/).
 //! `--repro FILE --target T` runs one saved input with the normal panic output, for a backtrace.
 //!
@@ -61,7 +61,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
         Err(message) => {
-            eprintln!("{message}\nusage: fuzz [--seconds N] [--target lexer|parser|compile|mpy|all] [--seed N] [--repro FILE]");
+            eprintln!("{message}\nusage: fuzz [--seconds N] [--target lexer|parser|compile|mpy|vm_run|all] [--seed N] [--repro FILE]");
             return ExitCode::from(2);
         }
     };

@@ -32,10 +32,17 @@ pub enum Target {
     Parser,
     Compile,
     Mpy,
+    VmRun,
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::Lexer, Target::Parser, Target::Compile, Target::Mpy];
+    pub const ALL: [Target; 5] = [
+        Target::Lexer,
+        Target::Parser,
+        Target::Compile,
+        Target::Mpy,
+        Target::VmRun,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +50,7 @@ impl Target {
             Target::Parser => "parser",
             Target::Compile => "compile",
             Target::Mpy => "mpy",
+            Target::VmRun => "vm_run",
         }
     }
 
@@ -56,7 +64,13 @@ impl Target {
             Target::Parser => parser(data),
             Target::Compile => compile(data),
             Target::Mpy => mpy_reader(data),
+            Target::VmRun => vm_run(data),
         }
+    }
+
+    /// The target's inputs are `.mpy` files (not source text).
+    pub fn takes_mpy(self) -> bool {
+        matches!(self, Target::Mpy | Target::VmRun)
     }
 }
 
@@ -104,6 +118,26 @@ pub fn parser(data: &[u8]) -> Verdict {
         accepted |= parse_tokens(&tokens, mode, &opts).is_ok();
     }
     Verdict::from_ok(accepted)
+}
+
+/// The VM on any `.mpy` the reader accepts, with a small heap and a step limit: whatever
+/// the bytecode does, the run must end in a return or a Python exception, never a panic.
+pub fn vm_run(data: &[u8]) -> Verdict {
+    let Ok(module) = mpy::read(data) else {
+        return Verdict::Rejected;
+    };
+    let config = vm::interp::VmConfig {
+        heap_size: 256 << 10,
+        pystack_size: 64 << 10,
+        max_depth: 100,
+        max_steps: 20_000,
+        ..vm::interp::VmConfig::default()
+    };
+    let Ok(mut machine) = vm::interp::Vm::new(config) else {
+        panic!("the VM does not start with the fuzzing configuration");
+    };
+    let _ = machine.run_module(&module);
+    Verdict::Accepted
 }
 
 /// The compiler, source to `.mpy` and back: what it writes must read back as the same module,

@@ -11,7 +11,7 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-/// Seconds per target: four targets keep the whole smoke near half a minute.
+/// Seconds per target: five targets keep the whole smoke near half a minute.
 const SECONDS_PER_TARGET: u64 = 7;
 
 fn corpus() -> std::path::PathBuf {
@@ -78,6 +78,11 @@ fn smoke_compile() {
 #[test]
 fn smoke_mpy_reader() {
     smoke(Target::Mpy);
+}
+
+#[test]
+fn smoke_vm_run() {
+    smoke(Target::VmRun);
 }
 
 #[test]

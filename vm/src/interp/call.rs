@@ -237,6 +237,16 @@ impl Vm {
     }
 
     /// Bytes of `fun_data` from `bytecode` on, as far as its allocation goes.
+    /// Exception-stack entries of bytecode function `fun` (0 if its prelude is unreadable,
+    /// which `setup_frame` would already have refused).
+    pub(crate) fn n_exc_stack(&self, fun: Obj) -> u32 {
+        let bytecode = FunBcObj(fun.raw()).bytecode(self.arena());
+        let prelude = self
+            .arena()
+            .bytes(bytecode, 64.min(self.prelude_room(bytecode)));
+        decode_signature(prelude, &mut 0).map_or(0, |sig| sig.n_exc_stack)
+    }
+
     fn prelude_room(&self, bytecode: u32) -> u32 {
         self.heap.allocation_size(bytecode).unwrap_or(4)
     }

@@ -30,6 +30,8 @@ pub struct Frame {
     /// Address of the top value-stack word (one word below `state[0]` when empty).
     pub sp: u32,
     exc_base: u32,
+    /// End of the exception stack (one past its last entry).
+    exc_end: u32,
     /// Address of the innermost exception-stack entry (`exc_base - 12` when none).
     exc_sp: u32,
     /// Pystack top to release to when the frame ends.
@@ -68,6 +70,7 @@ impl Frame {
             instr: code_start,
             sp: state - 4,
             exc_base,
+            exc_end: exc_base + n_exc * exc_stack::SIZE,
             exc_sp: exc_base - exc_stack::SIZE,
             mark,
             generator: false,
@@ -82,6 +85,8 @@ impl Frame {
         let n_state = u32::from(state.n_state(arena));
         let exc_base = cs + code_state::STATE + 4 * n_state;
         let depth = u32::from(state.exc_sp_idx(arena));
+        // The generator's code state was sized from this same prelude when it was created.
+        let n_exc = vm.n_exc_stack(Obj::from_raw(state.fun_bc(arena)));
         Frame {
             cs,
             n_state,
@@ -89,6 +94,7 @@ impl Frame {
             instr: state.ip(arena),
             sp: state.sp(arena),
             exc_base,
+            exc_end: exc_base + n_exc * exc_stack::SIZE,
             exc_sp: exc_base + depth * exc_stack::SIZE - exc_stack::SIZE,
             mark: pystack_top,
             end: pystack_top,
@@ -113,6 +119,21 @@ impl Frame {
         state.set_ip(arena, self.ip);
         state.set_sp(arena, self.sp);
         state.set_exc_sp_idx(arena, depth as u16);
+    }
+
+    /// Address of `state[0]`: the value stack grows up from here, the locals sit below.
+    fn stack_base(&self) -> u32 {
+        self.cs + code_state::STATE
+    }
+
+    /// Words on the value stack (0 when `sp` is out of its range, which dispatch rejects).
+    fn depth(&self) -> u32 {
+        let above_base = self.sp.wrapping_add(4).wrapping_sub(self.stack_base());
+        if above_base <= self.exc_base - self.stack_base() {
+            above_base / 4
+        } else {
+            0
+        }
     }
 
     /// Address of local `index` (`fastn[-index]`).
@@ -145,6 +166,14 @@ impl Vm {
             let step = match pending.take() {
                 Some(raise) => Err(raise),
                 None => self.dispatch(&mut frames[top]),
+            };
+            // A frame that faulted on its last instruction leaves without reaching the
+            // dispatch loop's check.
+            let step = match step {
+                Ok(Flow::Return(_) | Flow::Yield(_)) if self.stack_fault.get() => {
+                    Err(self.bad_bytecode())
+                }
+                step => step,
             };
             match step {
                 Ok(Flow::Call(callee)) => frames.push(callee),
@@ -234,33 +263,121 @@ impl Vm {
 
     // ---- value stack ----
 
+    // Every value-stack access is bounds-checked against the frame's slots, because a
+    // crafted .mpy can pass the reader with bytecode whose stack use does not fit its
+    // prelude's `n_state`. An access outside them touches nothing and records a fault,
+    // which the dispatch loop turns into `ValueError: incompatible .mpy file` before the
+    // next instruction.
+
+    /// Whether `addr` is a value-stack slot of `f` (between the locals and the exception stack).
+    #[inline]
+    fn in_value_stack(f: &Frame, addr: u32) -> bool {
+        addr >= f.stack_base() && addr < f.exc_base
+    }
+
+    #[inline]
+    fn load_stack(&self, f: &Frame, addr: u32) -> Obj {
+        if Self::in_value_stack(f, addr) {
+            Obj::from_raw(self.arena().load_u32(addr))
+        } else {
+            self.stack_fault.set(true);
+            Obj::NONE
+        }
+    }
+
+    #[inline]
+    fn store_stack(&mut self, f: &Frame, addr: u32, value: Obj) {
+        if Self::in_value_stack(f, addr) {
+            self.arena_mut().store_u32(addr, value.raw());
+        } else {
+            self.stack_fault.set(true);
+        }
+    }
+
     #[inline]
     pub fn push(&mut self, f: &mut Frame, value: Obj) {
-        f.sp += 4;
-        self.arena_mut().store_u32(f.sp, value.raw());
+        f.sp = f.sp.wrapping_add(4);
+        self.store_stack(f, f.sp, value);
     }
 
     #[inline]
     pub fn pop(&mut self, f: &mut Frame) -> Obj {
-        let value = Obj::from_raw(self.arena().load_u32(f.sp));
-        f.sp -= 4;
+        let value = self.load_stack(f, f.sp);
+        f.sp = f.sp.wrapping_sub(4);
         value
     }
 
     #[inline]
     fn top(&self, f: &Frame) -> Obj {
-        Obj::from_raw(self.arena().load_u32(f.sp))
+        self.load_stack(f, f.sp)
     }
 
     #[inline]
     fn set_top(&mut self, f: &Frame, value: Obj) {
-        self.arena_mut().store_u32(f.sp, value.raw());
+        self.store_stack(f, f.sp, value);
     }
 
     /// The word `n` below the top.
     #[inline]
     fn peek(&self, f: &Frame, n: u32) -> Obj {
-        Obj::from_raw(self.arena().load_u32(f.sp - 4 * n))
+        match n.checked_mul(4).and_then(|d| f.sp.checked_sub(d)) {
+            Some(addr) => self.load_stack(f, addr),
+            None => {
+                self.stack_fault.set(true);
+                Obj::NONE
+            }
+        }
+    }
+
+    /// Drops `n` words from the stack; raises if there are fewer.
+    #[inline]
+    fn drop_words(&mut self, f: &mut Frame, n: u32) -> PyResult<()> {
+        if n > f.depth() {
+            return Err(self.bad_bytecode());
+        }
+        f.sp -= 4 * n;
+        Ok(())
+    }
+
+    /// [`Vm::drop_words`] for paths that cannot raise: records a fault instead.
+    fn discard(&mut self, f: &mut Frame, n: u32) {
+        if n > f.depth() {
+            self.stack_fault.set(true);
+        } else {
+            f.sp -= 4 * n;
+        }
+    }
+
+    /// Raises unless `n` more words fit on the stack.
+    #[inline]
+    fn need_room(&mut self, f: &Frame, n: u32) -> PyResult<()> {
+        let room = (f.exc_base - f.stack_base()) / 4 - f.depth();
+        if n > room {
+            return Err(self.bad_bytecode());
+        }
+        Ok(())
+    }
+
+    /// Address of local `index` operand; raises when the frame has no such slot.
+    fn local_slot(&mut self, f: &Frame, index: u32) -> PyResult<u32> {
+        if index >= f.n_state {
+            return Err(self.bad_bytecode());
+        }
+        Ok(f.local_addr(index))
+    }
+
+    pub(crate) fn bad_bytecode(&mut self) -> Raise {
+        self.stack_fault.set(false);
+        self.value_error("incompatible .mpy file")
+    }
+
+    /// Pops the innermost exception-stack entry (a fault if there is none).
+    fn pop_exc_block(&mut self, f: &mut Frame) {
+        if f.exc_sp < f.exc_base {
+            self.stack_fault.set(true);
+        } else {
+            f.exc_sp -= exc_stack::SIZE;
+        }
     }
 
     // ---- operands ----
@@ -331,6 +448,10 @@ impl Vm {
     }
 
     fn push_exc_block(&mut self, f: &mut Frame, handler: u32, finally: bool) {
+        if f.exc_sp + 2 * exc_stack::SIZE > f.exc_end {
+            self.stack_fault.set(true);
+            return;
+        }
         f.exc_sp += exc_stack::SIZE;
         let tag = if finally { FINALLY_TAG } else { 0 };
         let arena = self.arena_mut();
@@ -345,6 +466,14 @@ impl Vm {
             // Temporaries rooted by helpers live only until the instruction that made them
             // ends: dropping them here bounds the Python stack however helpers use it.
             self.pystack.release(&mut self.heap, f.end);
+            if self.stack_fault.get() || f.sp.wrapping_add(4) < f.stack_base() || f.sp >= f.exc_base
+            {
+                return Err(self.bad_bytecode());
+            }
+            if self.steps_left == 0 {
+                return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
+            }
+            self.steps_left -= 1;
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);
             match opcode {
@@ -372,7 +501,8 @@ impl Vm {
                 }
                 op::LOAD_DEREF => {
                     let index = self.fetch_uint(f);
-                    let cell = Obj::from_raw(self.arena().load_u32(f.local_addr(index)));
+                    let addr = self.local_slot(f, index)?;
+                    let cell = Obj::from_raw(self.arena().load_u32(addr));
                     let value = self.cell_get(cell);
                     if value == Obj::NULL {
                         return Err(self.unbound_local());
@@ -410,7 +540,7 @@ impl Vm {
                     let class = self.top(f);
                     let (meth, bound_self) = self.load_super_method(class, self_obj, q)?;
                     // Stack was (super, class, self): becomes (method, self).
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                     self.set_top(f, meth);
                     self.push(f, bound_self);
                 }
@@ -427,12 +557,14 @@ impl Vm {
                 op::STORE_FAST_N => {
                     let index = self.fetch_uint(f);
                     let value = self.pop(f);
-                    self.arena_mut().store_u32(f.local_addr(index), value.raw());
+                    let addr = self.local_slot(f, index)?;
+                    self.arena_mut().store_u32(addr, value.raw());
                 }
                 op::STORE_DEREF => {
                     let index = self.fetch_uint(f);
                     let value = self.pop(f);
-                    let cell = Obj::from_raw(self.arena().load_u32(f.local_addr(index)));
+                    let addr = self.local_slot(f, index)?;
+                    let cell = Obj::from_raw(self.arena().load_u32(addr));
                     self.cell_set(cell, value);
                 }
                 op::STORE_NAME => {
@@ -440,14 +572,14 @@ impl Vm {
                     let value = self.top(f);
                     let locals = self.frame_locals(f);
                     self.dict_store_qstr(locals, q, value)?;
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                 }
                 op::STORE_GLOBAL => {
                     let q = self.fetch_qstr(f);
                     let value = self.top(f);
                     let globals = self.frame_globals(f);
                     self.dict_store_qstr(globals, q, value)?;
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                 }
                 op::STORE_ATTR => {
                     // A `NULL` value (from `del obj.attr`) deletes.
@@ -459,7 +591,7 @@ impl Vm {
                     } else {
                         self.store_attr(obj, q, value)?;
                     }
-                    f.sp -= 8;
+                    self.drop_words(f, 2)?;
                 }
                 op::STORE_SUBSCR => {
                     // A `NULL` value (from `del obj[index]`) deletes.
@@ -471,11 +603,11 @@ impl Vm {
                     } else {
                         self.store_subscr(obj, index, value)?;
                     }
-                    f.sp -= 12;
+                    self.drop_words(f, 3)?;
                 }
                 op::DELETE_FAST => {
                     let index = self.fetch_uint(f);
-                    let addr = f.local_addr(index);
+                    let addr = self.local_slot(f, index)?;
                     if self.arena().load_u32(addr) == 0 {
                         return Err(self.unbound_local());
                     }
@@ -483,7 +615,8 @@ impl Vm {
                 }
                 op::DELETE_DEREF => {
                     let index = self.fetch_uint(f);
-                    let cell = Obj::from_raw(self.arena().load_u32(f.local_addr(index)));
+                    let addr = self.local_slot(f, index)?;
+                    let cell = Obj::from_raw(self.arena().load_u32(addr));
                     if self.cell_get(cell) == Obj::NULL {
                         return Err(self.unbound_local());
                     }
@@ -510,16 +643,16 @@ impl Vm {
                     self.push(f, a);
                     self.push(f, b);
                 }
-                op::POP_TOP => f.sp -= 4,
+                op::POP_TOP => self.drop_words(f, 1)?,
                 op::ROT_TWO => {
                     let (a, b) = (self.peek(f, 1), self.top(f));
-                    self.arena_mut().store_u32(f.sp - 4, b.raw());
+                    self.store_stack(f, f.sp.wrapping_sub(4), b);
                     self.set_top(f, a);
                 }
                 op::ROT_THREE => {
                     let (a, b, c) = (self.peek(f, 2), self.peek(f, 1), self.top(f));
-                    self.arena_mut().store_u32(f.sp - 8, c.raw());
-                    self.arena_mut().store_u32(f.sp - 4, a.raw());
+                    self.store_stack(f, f.sp.wrapping_sub(8), c);
+                    self.store_stack(f, f.sp.wrapping_sub(4), a);
                     self.set_top(f, b);
                 }
                 op::JUMP => {
@@ -539,7 +672,7 @@ impl Vm {
                     if self.is_true(value)? == (opcode == op::JUMP_IF_TRUE_OR_POP) {
                         f.ip = target;
                     } else {
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                     }
                 }
                 op::SETUP_EXCEPT | op::SETUP_FINALLY => {
@@ -568,12 +701,12 @@ impl Vm {
                     self.unwind_jump(f);
                 }
                 op::END_FINALLY => {
-                    f.exc_sp -= exc_stack::SIZE;
+                    self.pop_exc_block(f);
                     let value = self.top(f);
                     if value == Obj::NONE {
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                     } else if let Some(cause) = value.as_small_int() {
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                         if cause < 0 {
                             if let Some(value) = self.unwind_return(f) {
                                 return Ok(Flow::Return(value));
@@ -588,7 +721,7 @@ impl Vm {
                 }
                 op::POP_EXCEPT_JUMP => {
                     let target = self.fetch_label(f, false);
-                    f.exc_sp -= exc_stack::SIZE;
+                    self.pop_exc_block(f);
                     f.ip = target;
                 }
                 op::GET_ITER => {
@@ -598,12 +731,16 @@ impl Vm {
                 }
                 op::GET_ITER_STACK => {
                     let obj = self.top(f);
+                    self.need_room(f, ITER_BUF_SLOTS - 1)?;
                     let buf = f.sp;
                     f.sp += 4 * (ITER_BUF_SLOTS - 1);
                     self.get_iter_stack(obj, buf)?;
                 }
                 op::FOR_ITER => {
                     let target = self.fetch_label(f, false);
+                    if f.depth() < ITER_BUF_SLOTS {
+                        return Err(self.bad_bytecode());
+                    }
                     let buf = f.sp - 4 * (ITER_BUF_SLOTS - 1);
                     let iter = if self.arena().load_u32(buf) == 0 {
                         Obj::from_raw(self.arena().load_u32(buf + 4))
@@ -613,20 +750,20 @@ impl Vm {
                     match self.iter_next(iter)? {
                         Some(value) => self.push(f, value),
                         None => {
-                            f.sp -= 4 * ITER_BUF_SLOTS;
+                            self.drop_words(f, ITER_BUF_SLOTS)?;
                             f.ip = target;
                         }
                     }
                 }
                 op::BUILD_TUPLE => {
                     let n = self.fetch_uint(f);
-                    f.sp -= 4 * n;
+                    self.drop_words(f, n)?;
                     let tuple = self.new_tuple_from_arena(f.sp + 4, n)?;
                     self.push(f, tuple);
                 }
                 op::BUILD_LIST => {
                     let n = self.fetch_uint(f);
-                    f.sp -= 4 * n;
+                    self.drop_words(f, n)?;
                     let list = self.new_list_from_arena(f.sp + 4, n)?;
                     self.push(f, list);
                 }
@@ -634,7 +771,7 @@ impl Vm {
                     let n = self.fetch_uint(f);
                     let set = self.new_set(n)?;
                     let slot = self.root(set)?;
-                    f.sp -= 4 * n;
+                    self.drop_words(f, n)?;
                     for i in 0..n {
                         let item = Obj::from_raw(self.arena().load_u32(f.sp + 4 + 4 * i));
                         self.set_add(self.slot(slot), item)?;
@@ -652,7 +789,7 @@ impl Vm {
                     let value = self.peek(f, 1);
                     let dict = self.peek(f, 2);
                     self.dict_store(dict, key, value)?;
-                    f.sp -= 8;
+                    self.drop_words(f, 2)?;
                 }
                 op::BUILD_SLICE => {
                     let n = self.fetch_uint(f);
@@ -669,21 +806,22 @@ impl Vm {
                     if n & 3 == 0 {
                         let value = self.top(f);
                         self.list_append(collection, value)?;
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                     } else if n & 3 == 2 {
                         let value = self.top(f);
                         self.set_add(collection, value)?;
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                     } else {
                         let (key, value) = (self.top(f), self.peek(f, 1));
                         self.dict_store(collection, key, value)?;
-                        f.sp -= 8;
+                        self.drop_words(f, 2)?;
                     }
                 }
                 op::UNPACK_SEQUENCE => {
                     let n = self.fetch_uint(f);
                     let seq = self.top(f);
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
+                    self.need_room(f, n)?;
                     self.unpack_sequence(seq, n, f.sp + 4)?;
                     f.sp += 4 * n;
                 }
@@ -691,7 +829,8 @@ impl Vm {
                     let n = self.fetch_uint(f);
                     let (before, after) = (n & 0xff, n >> 8);
                     let seq = self.top(f);
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
+                    self.need_room(f, before + after + 1)?;
                     self.unpack_ex(seq, before, after, f.sp + 4)?;
                     f.sp += 4 * (before + after + 1);
                 }
@@ -705,7 +844,7 @@ impl Vm {
                         let kw = self.top(f);
                         let defaults = self.peek(f, 1);
                         let kw = if kw == Obj::NONE { Obj::NULL } else { kw };
-                        f.sp -= 4;
+                        self.drop_words(f, 1)?;
                         self.new_function(rc, context, defaults, kw)?
                     };
                     if opcode == op::MAKE_FUNCTION {
@@ -719,7 +858,7 @@ impl Vm {
                     let n_closed = u32::from(self.fetch_u8(f));
                     let rc = self.child_raw_code(f, index);
                     let context = Obj::from_raw(self.context(f).0);
-                    f.sp -= 4 * n_closed;
+                    self.drop_words(f, n_closed)?;
                     let cells = f.sp + 4;
                     let fun = if opcode == op::MAKE_CLOSURE {
                         self.new_function(rc, context, Obj::NONE, Obj::NULL)?
@@ -733,7 +872,7 @@ impl Vm {
                     let slot = self.root(fun)?;
                     let closure = self.new_closure(self.slot(slot), cells, n_closed)?;
                     if opcode == op::MAKE_CLOSURE_DEFARGS {
-                        f.sp -= 8;
+                        self.drop_words(f, 2)?;
                     }
                     self.push(f, closure);
                 }
@@ -745,7 +884,7 @@ impl Vm {
                     if opcode == op::CALL_METHOD {
                         n_words += 1;
                     }
-                    f.sp -= 4 * n_words;
+                    self.drop_words(f, n_words)?;
                     let fun = self.top(f);
                     let mut base = f.sp + 4;
                     if opcode == op::CALL_METHOD {
@@ -755,7 +894,7 @@ impl Vm {
                             n_pos += 1;
                         }
                     }
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                     let args = Args { base, n_pos, n_kw };
                     if let Some(flow) = self.call_from_frame(f, fun, args)? {
                         return Ok(flow);
@@ -765,11 +904,11 @@ impl Vm {
                     let n = self.fetch_uint(f);
                     let (n_pos, n_kw) = (n & 0xff, (n >> 8) & 0xff);
                     let extra = u32::from(opcode == op::CALL_METHOD_VAR_KW);
-                    f.sp -= 4 * (n_pos + 2 * n_kw + 1 + extra);
+                    self.drop_words(f, n_pos + 2 * n_kw + 1 + extra)?;
                     let fun = self.top(f);
                     let base = f.sp + 4;
                     let args = self.prepare_var_args(base, n_pos, n_kw, extra == 1)?;
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                     if let Some(flow) = self.call_from_frame(f, fun, args)? {
                         return Ok(flow);
                     }
@@ -803,7 +942,7 @@ impl Vm {
                     return Err(self.raise(exc));
                 }
                 op::RAISE_FROM => {
-                    f.sp -= 4;
+                    self.drop_words(f, 1)?;
                     let obj = self.top(f);
                     let exc = self.make_raise_obj(obj)?;
                     return Err(self.raise(exc));
@@ -849,7 +988,8 @@ impl Vm {
         } else if multi(op::STORE_FAST_MULTI, op::STORE_FAST_MULTI_NUM) {
             let value = self.pop(f);
             let index = u32::from(opcode - op::STORE_FAST_MULTI);
-            self.arena_mut().store_u32(f.local_addr(index), value.raw());
+            let addr = self.local_slot(f, index)?;
+            self.arena_mut().store_u32(addr, value.raw());
         } else if multi(op::UNARY_OP_MULTI, op::UNARY_OP_MULTI_NUM) {
             let value = self.top(f);
             let op = UnaryOpNum::from_number(opcode - op::UNARY_OP_MULTI);
@@ -868,7 +1008,8 @@ impl Vm {
     }
 
     fn load_fast(&mut self, f: &mut Frame, index: u32) -> PyResult<()> {
-        let value = Obj::from_raw(self.arena().load_u32(f.local_addr(index)));
+        let addr = self.local_slot(f, index)?;
+        let value = Obj::from_raw(self.arena().load_u32(addr));
         if value == Obj::NULL {
             return Err(self.unbound_local());
         }
@@ -938,12 +1079,12 @@ impl Vm {
     fn cancel_active_finally(&mut self, f: &mut Frame) {
         if self.peek(f, 1).is_small_int() {
             let top = self.top(f);
-            self.arena_mut().store_u32(f.sp - 8, top.raw());
-            f.sp -= 8;
+            self.store_stack(f, f.sp.wrapping_sub(8), top);
+            self.discard(f, 2);
         } else {
             let top = self.top(f);
-            self.arena_mut().store_u32(f.sp - 4, top.raw());
-            f.sp -= 4;
+            self.store_stack(f, f.sp.wrapping_sub(4), top);
+            self.discard(f, 1);
         }
     }
 
@@ -952,6 +1093,10 @@ impl Vm {
         let mut count = self.pop(f).raw();
         while count & 0x7f > 0 {
             count -= 1;
+            if f.exc_sp < f.exc_base {
+                self.stack_fault.set(true);
+                return;
+            }
             let val_sp = self.arena().load_u32(f.exc_sp + exc_stack::VAL_SP);
             if val_sp & FINALLY_TAG != 0 {
                 let handler = self.arena().load_u32(f.exc_sp + exc_stack::HANDLER);
@@ -966,7 +1111,7 @@ impl Vm {
         }
         f.ip = self.pop(f).raw();
         if count != 0 {
-            f.sp -= 4 * ITER_BUF_SLOTS;
+            self.discard(f, ITER_BUF_SLOTS);
         }
     }
 
@@ -976,22 +1121,22 @@ impl Vm {
             // (..., __exit__, self, None)
             let (exit, exit_self) = (self.peek(f, 2), self.peek(f, 1));
             self.call_method(exit, exit_self, &[Obj::NONE, Obj::NONE, Obj::NONE])?;
-            f.sp -= 8;
+            self.drop_words(f, 2)?;
             self.set_top(f, Obj::NONE);
         } else if top.is_small_int() {
             // (..., __exit__, self, data, cause)
             let (exit, exit_self) = (self.peek(f, 3), self.peek(f, 2));
             self.call_method(exit, exit_self, &[Obj::NONE, Obj::NONE, Obj::NONE])?;
             let (data, cause) = (self.peek(f, 1), self.top(f));
-            self.arena_mut().store_u32(f.sp - 12, data.raw());
-            self.arena_mut().store_u32(f.sp - 8, cause.raw());
-            f.sp -= 8;
+            self.store_stack(f, f.sp.wrapping_sub(12), data);
+            self.store_stack(f, f.sp.wrapping_sub(8), cause);
+            self.drop_words(f, 2)?;
         } else {
             // (..., __exit__, self, exc)
             let (exit, exit_self) = (self.peek(f, 2), self.peek(f, 1));
             let exc_type = Obj::from_raw(self.type_of(top));
             let ret = self.call_method(exit, exit_self, &[exc_type, top, Obj::NONE])?;
-            f.sp -= 8;
+            self.drop_words(f, 2)?;
             if self.is_true(ret)? {
                 self.set_top(f, Obj::NONE);
             } else {

@@ -50,6 +50,9 @@ pub struct VmConfig {
     pub gc_stress: bool,
     /// Deepest nesting of Python frames before `RuntimeError: maximum recursion depth exceeded`.
     pub max_depth: u32,
+    /// Bytecode instructions to run before raising `RuntimeError: step limit exceeded`
+    /// (0: no limit). For fuzzing and sandboxes, which must end whatever the program does.
+    pub max_steps: u64,
 }
 
 impl Default for VmConfig {
@@ -59,6 +62,7 @@ impl Default for VmConfig {
             pystack_size: 1 << 20,
             gc_stress: false,
             max_depth: 2000,
+            max_steps: 0,
         }
     }
 }
@@ -100,6 +104,11 @@ pub struct Vm {
     emergency_memory_error: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
+    /// Set when bytecode touched the value or exception stack outside its frame's slots;
+    /// the dispatch loop raises `ValueError` for it (see `exec.rs`).
+    pub(crate) stack_fault: std::cell::Cell<bool>,
+    /// Instructions left before the step limit ([`VmConfig::max_steps`]; `u64::MAX` if none).
+    pub(crate) steps_left: u64,
     /// Python frames currently live (all host loops together).
     pub(crate) depth: u32,
     max_depth: u32,
@@ -142,6 +151,12 @@ impl Vm {
             builtins_slot,
             emergency_memory_error,
             building_memory_error: false,
+            stack_fault: std::cell::Cell::new(false),
+            steps_left: if config.max_steps == 0 {
+                u64::MAX
+            } else {
+                config.max_steps
+            },
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
@@ -309,5 +324,7 @@ impl Vm {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot(u32);
 
+#[cfg(test)]
+mod guard_tests;
 #[cfg(test)]
 mod tests;
