@@ -189,6 +189,9 @@ impl Vm {
 
     /// The fast path: both operands small, result computed in `i64` when it cannot overflow.
     fn small_int_op(&mut self, op: B, a: i64, b: i64) -> PyResult<Option<Obj>> {
+        if let Some(result) = compare(op, &a, &b) {
+            return Ok(Some(Obj::bool(result)));
+        }
         let value = match op {
             B::Add | B::InplaceAdd => a + b,
             B::Subtract | B::InplaceSubtract => a - b,
@@ -213,18 +216,15 @@ impl Vm {
                 }
                 a >> b.min(63)
             }
-            B::Less => return Ok(Some(Obj::bool(a < b))),
-            B::More => return Ok(Some(Obj::bool(a > b))),
-            B::LessEqual => return Ok(Some(Obj::bool(a <= b))),
-            B::MoreEqual => return Ok(Some(Obj::bool(a >= b))),
-            B::Equal => return Ok(Some(Obj::bool(a == b))),
-            B::NotEqual => return Ok(Some(Obj::bool(a != b))),
             _ => return Ok(None),
         };
         self.new_int(value).map(Some)
     }
 
     fn big_int_op(&mut self, op: B, a: BigInt, b: BigInt) -> PyResult<Option<Obj>> {
+        if let Some(result) = compare(op, &a, &b) {
+            return Ok(Some(Obj::bool(result)));
+        }
         let value = match op {
             B::Add | B::InplaceAdd => a + b,
             B::Subtract | B::InplaceSubtract => a - b,
@@ -283,18 +283,15 @@ impl Vm {
                     }
                 }
             }
-            B::Less => return Ok(Some(Obj::bool(a < b))),
-            B::More => return Ok(Some(Obj::bool(a > b))),
-            B::LessEqual => return Ok(Some(Obj::bool(a <= b))),
-            B::MoreEqual => return Ok(Some(Obj::bool(a >= b))),
-            B::Equal => return Ok(Some(Obj::bool(a == b))),
-            B::NotEqual => return Ok(Some(Obj::bool(a != b))),
             _ => return Ok(None),
         };
         self.new_big_int(&value).map(Some)
     }
 
     fn float_binary_op(&mut self, op: B, a: f64, b: f64) -> PyResult<Option<Obj>> {
+        if let Some(result) = compare(op, &a, &b) {
+            return Ok(Some(Obj::bool(result)));
+        }
         let value = match op {
             B::Add | B::InplaceAdd => a + b,
             B::Subtract | B::InplaceSubtract => a - b,
@@ -327,12 +324,6 @@ impl Vm {
                 }
                 a.powf(b)
             }
-            B::Less => return Ok(Some(Obj::bool(a < b))),
-            B::More => return Ok(Some(Obj::bool(a > b))),
-            B::LessEqual => return Ok(Some(Obj::bool(a <= b))),
-            B::MoreEqual => return Ok(Some(Obj::bool(a >= b))),
-            B::Equal => return Ok(Some(Obj::bool(a == b))),
-            B::NotEqual => return Ok(Some(Obj::bool(a != b))),
             _ => return Ok(None),
         };
         self.new_float(value).map(Some)
@@ -356,6 +347,19 @@ fn big_floor_div_mod(a: &BigInt, b: &BigInt) -> (BigInt, BigInt) {
         r += b;
     }
     (q, r)
+}
+
+/// The result of a comparison operator on two numbers of one kind; `None` for other operators.
+fn compare<T: PartialOrd>(op: B, a: &T, b: &T) -> Option<bool> {
+    Some(match op {
+        B::Less => a < b,
+        B::More => a > b,
+        B::LessEqual => a <= b,
+        B::MoreEqual => a >= b,
+        B::Equal => a == b,
+        B::NotEqual => a != b,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
