@@ -503,6 +503,9 @@ impl Vm {
                     let index = self.fetch_uint(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
+                    if !self.expect_type(cell, ty::CELL) {
+                        continue;
+                    }
                     let value = self.cell_get(cell);
                     if value == Obj::NULL {
                         return Err(self.unbound_local());
@@ -565,7 +568,9 @@ impl Vm {
                     let value = self.pop(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
-                    self.cell_set(cell, value);
+                    if self.expect_type(cell, ty::CELL) {
+                        self.cell_set(cell, value);
+                    }
                 }
                 op::STORE_NAME => {
                     let q = self.fetch_qstr(f);
@@ -617,6 +622,9 @@ impl Vm {
                     let index = self.fetch_uint(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
+                    if !self.expect_type(cell, ty::CELL) {
+                        continue;
+                    }
                     if self.cell_get(cell) == Obj::NULL {
                         return Err(self.unbound_local());
                     }
@@ -788,7 +796,9 @@ impl Vm {
                     let key = self.top(f);
                     let value = self.peek(f, 1);
                     let dict = self.peek(f, 2);
-                    self.dict_store(dict, key, value)?;
+                    if self.expect_type(dict, ty::DICT) {
+                        self.dict_store(dict, key, value)?;
+                    }
                     self.drop_words(f, 2)?;
                 }
                 op::BUILD_SLICE => {
@@ -803,6 +813,10 @@ impl Vm {
                     // The operand is the collection's depth (times 4) and its kind.
                     let n = self.fetch_uint(f);
                     let collection = self.peek(f, n >> 2);
+                    let kind = [ty::LIST, ty::DICT, ty::SET, ty::DICT][n as usize & 3];
+                    if !self.expect_type(collection, kind) {
+                        continue;
+                    }
                     if n & 3 == 0 {
                         let value = self.top(f);
                         self.list_append(collection, value)?;

@@ -28,7 +28,7 @@ pub mod pystack;
 use crate::objects::{self, qstrs, ty};
 use crate::runtime::arena::{Arena, ArenaError, Backing};
 use crate::runtime::gc::{Heap, HeapConfig, HeapError, OutOfMemory, RootId};
-use crate::runtime::obj::Obj;
+use crate::runtime::obj::{Obj, ObjKind};
 use crate::runtime::qstr::{QstrConfig, QstrPool};
 use pystack::PyStack;
 use std::fmt;
@@ -314,9 +314,36 @@ impl Vm {
     }
 
     /// The type of `obj` (`mp_obj_get_type`).
+    ///
+    /// Bytecode from a `.mpy` file is not trusted to keep its own invariants, so a word that is
+    /// not an object (`NULL`, or anything whose type word is not a type) can reach here. It
+    /// records a bytecode fault, which the dispatch loop turns into `ValueError`, and reads as
+    /// `object` meanwhile so the current instruction finishes without touching bad memory.
     #[inline]
     pub fn type_of(&self, obj: Obj) -> u32 {
-        objects::type_of(self.arena(), obj)
+        let ObjKind::Ptr(addr) = obj.kind() else {
+            return objects::type_of(self.arena(), obj);
+        };
+        let arena = self.arena();
+        match arena.try_load_u32(addr) {
+            Some(t) if objects::is_builtin_type(t) => t,
+            Some(t) if arena.try_load_u32(t) == Some(ty::TYPE) => t,
+            _ => {
+                self.stack_fault.set(true);
+                ty::OBJECT
+            }
+        }
+    }
+
+    /// Whether `obj` is exactly of builtin type `t`; a bytecode fault if not. For operands whose
+    /// type the compiler guarantees (the cell of `LOAD_DEREF`, the dict of `STORE_MAP`), which
+    /// a corrupt `.mpy` file can break.
+    pub(crate) fn expect_type(&self, obj: Obj, t: u32) -> bool {
+        let ok = self.type_of(obj) == t;
+        if !ok {
+            self.stack_fault.set(true);
+        }
+        ok
     }
 }
 
