@@ -5,7 +5,8 @@ use crate::interp::{PyResult, Vm};
 use crate::objects::{qstrs, ty};
 use crate::runtime::obj::Obj;
 
-fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
+/// Checks that a builtin got between `min` and `max` positional arguments.
+pub fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
     if args.n_pos < min || args.n_pos > max {
         return Err(vm.type_error(&format!(
             "function takes {max} positional arguments but {} were given",

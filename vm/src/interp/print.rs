@@ -106,6 +106,7 @@ impl Vm {
                 format!("<closure {name} at 0x{addr:x}>")
             }
             ty::BUILTIN_FUNCTION => "<function>".to_string(),
+            ty::MODULE => self.module_repr(obj)?,
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),

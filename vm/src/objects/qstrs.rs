@@ -274,6 +274,7 @@ pub const END: u32 = q("end");
 pub const KEY: u32 = q("key");
 pub const REVERSE: u32 = q("reverse");
 pub const EMPTY: u32 = q("");
+pub const FILE: u32 = q("__file__");
 
 #[cfg(test)]
 mod tests {
