@@ -13,6 +13,12 @@
 //! # Adding a builtin module
 //! 1. Write `modules/<name>.rs` holding `pub const MODULE: ModuleDef`:
 //!    - `name`: the import name (`"math"`);
+//!    - `extensible`: whether a file on `sys.path` may shadow it, as MicroPython's
+//!      `MP_REGISTER_EXTENSIBLE_MODULE` ones (`time`, `struct`, `json`, `os`, `random`, `io`,
+//!      `re`, `array`, `collections`, `errno`, `heapq`, `binascii`, `hashlib`, `select`,
+//!      `socket`, `platform`); `false` for `MP_REGISTER_MODULE` ones (`sys`, `math`, `cmath`,
+//!      `gc`, `micropython`, `builtins`, `uctypes`, ...). An extensible module also answers
+//!      to `u<name>` (`import utime`);
 //!    - `functions`: `("name", rust_fn)` pairs. Each `rust_fn` is a [`BuiltinFn`], exactly like
 //!      the builtins of `builtins/mod.rs`: `fn(&mut Vm, Args) -> PyResult<Obj>`, with the
 //!      arguments read by `vm.arg(&args, i)` / `vm.kwarg_named(&args, q)` and counted with
@@ -34,6 +40,7 @@ pub mod sys;
 /// A builtin module: its name, its functions and the rest of its attributes.
 pub struct ModuleDef {
     pub name: &'static str,
+    pub extensible: bool,
     pub functions: &'static [(&'static str, BuiltinFn)],
     /// Stores the attributes that are not functions into the module being built.
     pub attrs: fn(&mut Vm, &ModuleBuilder) -> PyResult<()>,

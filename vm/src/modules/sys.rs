@@ -8,6 +8,7 @@ use crate::runtime::obj::Obj;
 
 pub const MODULE: ModuleDef = ModuleDef {
     name: "sys",
+    extensible: false,
     functions: &[("exit", exit)],
     attrs,
 };
