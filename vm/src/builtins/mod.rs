@@ -6,6 +6,8 @@
 //! are found by (type, name) in [`type_attr`], so builtin types need no locals dicts.
 pub mod format;
 mod functions;
+
+pub use functions::arity;
 mod methods;
 
 use crate::interp::call::Args;
@@ -95,18 +97,29 @@ builtin_table! {
     SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
+    IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
+    TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
+    TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
+    TEXT_IO_FLUSH = TEXT_IO."flush" => crate::modules::stdio::flush;
 }
 
-/// Writes the static builtin function objects (called once at VM start).
+/// Index of the first builtin module function: their objects follow the builtins' in one
+/// array (see [`crate::modules`]).
+pub const FIRST_MODULE_FUN: u32 = TABLE.len() as u32;
+
+/// Writes the static builtin function objects, the modules' included (called once at VM
+/// start).
 pub fn write_builtin_functions(arena: &mut Arena) {
-    for index in 0..TABLE.len() as u32 {
+    for index in 0..FIRST_MODULE_FUN + crate::modules::function_count() {
         let addr = BUILTIN_FUN_BASE + index * BUILTIN_FUN_STRIDE;
         arena.store_u32(addr, ty::BUILTIN_FUNCTION);
         arena.store_u32(addr + 4, index);
     }
 }
 
-fn fun_obj(index: u32) -> Obj {
+/// The static function object of builtin `index`.
+pub fn fun_obj(index: u32) -> Obj {
     Obj::from_raw(BUILTIN_FUN_BASE + index * BUILTIN_FUN_STRIDE)
 }
 
@@ -124,7 +137,10 @@ pub fn object_init_fun() -> Obj {
 /// `list.append(5, 1)` must raise rather than read an int as a list.
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
-        return Err(vm.type_error("bad builtin"));
+        return match crate::modules::function(index - FIRST_MODULE_FUN) {
+            Some(fun) => fun(vm, args),
+            None => Err(vm.type_error("bad builtin")),
+        };
     };
     if owner != ty::NO_PARENT && owner != ty::OBJECT {
         // Instances of user subclasses of builtin types carry no native part yet.

@@ -20,6 +20,7 @@
 pub mod call;
 pub mod exec;
 pub mod gen;
+pub mod import;
 pub mod load;
 pub mod ops;
 pub mod print;
@@ -114,6 +115,8 @@ pub struct Vm {
     max_depth: u32,
     /// Host re-entries of the interpreter loop.
     pub(crate) reentry: u32,
+    /// `sys.modules`, `sys.path`, `sys.argv` and the builtin modules built so far.
+    pub(crate) modules: crate::modules::ModuleState,
     /// Everything `print` writes, flushed by the embedder.
     pub out: Vec<u8>,
 }
@@ -143,6 +146,7 @@ impl Vm {
         let exc_slot = heap.add_root(Obj::NULL);
         let builtins_slot = heap.add_root(Obj::NULL);
         let emergency_memory_error = heap.add_root(Obj::NULL);
+        let modules = crate::modules::ModuleState::new(&mut heap);
         let mut vm = Vm {
             heap,
             qstrs: qstr_pool,
@@ -160,6 +164,7 @@ impl Vm {
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
+            modules,
             out: Vec::new(),
         };
         let exc = vm

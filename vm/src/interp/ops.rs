@@ -72,6 +72,9 @@ impl Vm {
         if t == ty::TYPE {
             return self.type_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
         }
+        if t == ty::MODULE {
+            return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
+        }
         if self.is_user_type(t) {
             if let Some(value) = self.dict_get_qstr(obj, q)? {
                 return Ok(Some((value, Obj::NULL)));
@@ -190,6 +193,9 @@ impl Vm {
     /// `STORE_ATTR`: instance members, or a class's locals.
     pub fn store_attr(&mut self, obj: Obj, q: u32, value: Obj) -> PyResult<()> {
         let t = self.type_of(obj);
+        if t == ty::MODULE && self.module_store_attr(obj, q, value)? {
+            return Ok(());
+        }
         let key = Obj::qstr(q).unwrap_or(Obj::NONE);
         if self.is_user_type(t) || (t == ty::TYPE && self.is_user_type(obj.raw())) {
             let target = if t == ty::TYPE {
@@ -205,6 +211,9 @@ impl Vm {
     /// `del obj.attr`: instance members, or a class's locals.
     pub fn delete_attr(&mut self, obj: Obj, q: u32) -> PyResult<()> {
         let t = self.type_of(obj);
+        if t == ty::MODULE && self.module_store_attr(obj, q, Obj::NULL)? {
+            return Ok(());
+        }
         let key = Obj::qstr(q).unwrap_or(Obj::NONE);
         let target = if t == ty::TYPE && self.is_user_type(obj.raw()) {
             Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
