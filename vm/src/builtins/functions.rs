@@ -443,6 +443,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => Ok(Obj::FALSE),
             Some(x) => vm.is_true(x).map(Obj::bool),
         },
+        ty::STR if args.n_pos > 1 => super::methods::bytes::str_decoding(vm, args),
         ty::STR => match first {
             None => vm.new_str(""),
             Some(x) => {
@@ -537,6 +538,9 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             let iter = vm.get_iter(vm.arg(&args, 1))?;
             vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
+        ty::BYTES => super::methods::bytes::bytes_new(vm, args),
+        ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
+        ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         ty::TYPE if args.n_pos == 1 => Ok(Obj::from_raw(vm.type_of(vm.arg(&args, 0)))),
         ty::OBJECT => vm.alloc_obj(ty::OBJECT, 4).map(Obj::from_raw),
         ty::STATICMETHOD | ty::CLASSMETHOD => {

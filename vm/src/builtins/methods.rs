@@ -1,4 +1,6 @@
 //! Methods of builtin types; `args[0]` is the object.
+pub mod bytes;
+
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
 use crate::objects::iter::{DICT_ITEMS, DICT_KEYS, DICT_VALUES};

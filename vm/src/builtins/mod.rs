@@ -95,6 +95,25 @@ builtin_table! {
     SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
+    BYTEARRAY_APPEND = BYTEARRAY."append" => methods::bytes::array_append;
+    BYTEARRAY_EXTEND = BYTEARRAY."extend" => methods::bytes::array_extend;
+    BYTEARRAY_HEX = BYTEARRAY."hex" => methods::bytes::hex;
+    BYTEARRAY_FROMHEX = BYTEARRAY."fromhex" => methods::bytes::fromhex;
+    BYTEARRAY_DECODE = BYTEARRAY."decode" => methods::bytes::decode;
+    BYTES_HEX = BYTES."hex" => methods::bytes::hex;
+    BYTES_FROMHEX = BYTES."fromhex" => methods::bytes::fromhex;
+    BYTES_DECODE = BYTES."decode" => methods::bytes::decode;
+    MEMORYVIEW_HEX = MEMORYVIEW."hex" => methods::bytes::hex;
+    STR_ENCODE = STR."encode" => methods::bytes::encode;
+}
+
+/// Builtins that are classmethods: looked up on a type they come bound to it, and their
+/// first argument is checked to be that type or a subclass.
+const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX];
+
+/// Whether `fun` is one of the builtin classmethods.
+pub fn is_classmethod(fun: Obj) -> bool {
+    CLASSMETHODS.iter().any(|&index| fun_obj(index) == fun)
 }
 
 /// Writes the static builtin function objects (called once at VM start).
@@ -128,10 +147,10 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     };
     if owner != ty::NO_PARENT && owner != ty::OBJECT {
         // Instances of user subclasses of builtin types carry no native part yet.
-        let self_type = if args.n_pos > 0 {
-            vm.type_of(vm.arg(&args, 0))
-        } else {
-            0
+        let self_type = match args.n_pos {
+            0 => 0,
+            _ if CLASSMETHODS.contains(&index) => vm.arg(&args, 0).raw(),
+            _ => vm.type_of(vm.arg(&args, 0)),
         };
         let self_ok =
             crate::objects::is_builtin_type(self_type) && vm.is_subclass(self_type, owner);

@@ -93,6 +93,9 @@ impl Vm {
             return Ok(None);
         };
         match self.type_of(found) {
+            ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(found) => {
+                Ok(Some((found, Obj::from_raw(t))))
+            }
             ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => Ok(Some((found, obj))),
             ty::STATICMETHOD => Ok(Some((self.field(found, 1), Obj::NULL))),
             ty::CLASSMETHOD => Ok(Some((self.field(found, 1), Obj::from_raw(t)))),
@@ -110,6 +113,9 @@ impl Vm {
             return Ok(None);
         };
         Ok(Some(match self.type_of(found) {
+            ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(found) => {
+                self.new_bound_method(found, t)?
+            }
             ty::STATICMETHOD => self.field(found, 1),
             ty::CLASSMETHOD => {
                 let fun = self.field(found, 1);
@@ -254,6 +260,7 @@ impl Vm {
             ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE | ty::SET => {
                 Ok(self.len_of(obj)? != 0)
             }
+            ty::BYTEARRAY | ty::MEMORYVIEW => Ok(self.array_len(obj) != 0),
             t if self.is_user_type(t) => {
                 if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
                     return self.is_true(value);
@@ -280,6 +287,7 @@ impl Vm {
                 ty::DICT => return Ok(i64::from(self.dict_len(obj))),
                 ty::SET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
+                ty::BYTEARRAY | ty::MEMORYVIEW => return Ok(i64::from(self.array_len(obj))),
                 _ => {}
             }
             if let Some(value) = self.call_special(obj, qstrs::LEN, &[])? {
@@ -327,7 +335,7 @@ impl Vm {
                 }
                 Ok(hash)
             }
-            ty::LIST | ty::DICT => {
+            ty::LIST | ty::DICT | ty::BYTEARRAY => {
                 let name = self.type_name_of(obj);
                 Err(self.type_error(&format!("unhashable type: '{name}'")))
             }
@@ -456,8 +464,18 @@ impl Vm {
             op,
             B::Less | B::More | B::LessEqual | B::MoreEqual | B::Equal | B::NotEqual
         );
-        if (lt == ty::STR && rt == ty::STR) || (lt == ty::BYTES && rt == ty::BYTES) {
-            let (a, b) = (self.str_bytes(lhs), self.str_bytes(rhs));
+        if matches!(lt, ty::BYTEARRAY | ty::MEMORYVIEW) {
+            return self.array_binary_op(op, lhs, rhs);
+        }
+        let bytes_with_buffer = lt == ty::BYTES && matches!(rt, ty::BYTEARRAY | ty::MEMORYVIEW);
+        if (lt == ty::STR && rt == ty::STR)
+            || (lt == ty::BYTES && rt == ty::BYTES)
+            || bytes_with_buffer
+        {
+            let a = self.str_bytes(lhs);
+            let b = self
+                .buffer_bytes_of(rhs)
+                .unwrap_or_else(|| self.str_bytes(rhs));
             if is_add {
                 let mut joined = a;
                 joined.extend_from_slice(&b);
@@ -530,7 +548,12 @@ impl Vm {
 
     /// `MemoryError` before building a repetition that could never fit in the heap (so no
     /// host buffer of that size is attempted either).
-    fn check_repeat_size(&mut self, len: usize, times: usize, item_bytes: usize) -> PyResult<()> {
+    pub(crate) fn check_repeat_size(
+        &mut self,
+        len: usize,
+        times: usize,
+        item_bytes: usize,
+    ) -> PyResult<()> {
         let bytes = len
             .checked_mul(times)
             .and_then(|n| n.checked_mul(item_bytes))
@@ -626,16 +649,28 @@ impl Vm {
     /// `item in container`.
     pub fn contains(&mut self, container: Obj, item: Obj) -> PyResult<bool> {
         let t = self.type_of(container);
-        match t {
-            ty::STR | ty::BYTES => {
-                if self.type_of(item) != t {
-                    return Err(self.type_error("can't convert to str implicitly"));
+        if t == ty::STR || t == ty::BYTES {
+            // bytes finds any buffer's bytes, or (below) an int among its items.
+            let needle = match self.buffer_bytes_of(item) {
+                Some(data) if t == ty::BYTES => Some(data),
+                _ if self.type_of(item) == t => Some(self.str_bytes(item)),
+                _ => None,
+            };
+            match needle {
+                Some(needle) => {
+                    let hay = self.str_bytes(container);
+                    return Ok(crate::objects::array::find(&hay, &needle).is_some());
                 }
-                let (hay, needle) = (self.str_bytes(container), self.str_bytes(item));
-                Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle))
+                None if t == ty::STR => {
+                    return Err(self.type_error("can't convert to str implicitly"))
+                }
+                None => {}
             }
+        }
+        match t {
             ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
             ty::SET => self.set_contains(container, item),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
                 self.is_true(value.unwrap_or(Obj::FALSE))
@@ -733,6 +768,7 @@ impl Vm {
                 }
             },
             ty::RANGE => self.range_subscr(obj, index),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_subscr(obj, index),
             _ => match self.call_special(obj, qstrs::GETITEM, &[index])? {
                 Some(value) => Ok(value),
                 None => {
@@ -785,6 +821,7 @@ impl Vm {
                 Ok(())
             }
             ty::DICT => self.dict_store(obj, index, value),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_store_subscr(obj, index, value),
             _ => match self.call_special(obj, qstrs::SETITEM, &[index, value])? {
                 Some(_) => Ok(()),
                 None => {
@@ -896,7 +933,8 @@ impl Vm {
     }
 }
 
-fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
+/// Whether `ordering` satisfies comparison operator `op`.
+pub(crate) fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering::*;
     match op {
         B::Less => ordering == Less,

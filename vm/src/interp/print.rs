@@ -36,6 +36,7 @@ impl Vm {
             ty::INT => self.big_int_value(obj).to_string(),
             ty::FLOAT => float_repr(self.float_value(obj)),
             ty::BYTES => repr_bytes(&self.str_bytes(obj)),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_repr(obj),
             ty::TUPLE | ty::LIST => {
                 let items = self.seq_items(obj);
                 let mark = self.stack_mark();
