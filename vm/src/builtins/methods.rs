@@ -1,5 +1,6 @@
 //! Methods of builtin types; `args[0]` is the object.
 pub mod bytes;
+pub mod text;
 
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
@@ -141,85 +142,6 @@ pub fn dict_setdefault(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     };
     vm.dict_store(vm.arg(&args, 0), vm.arg(&args, 1), default)?;
     Ok(default)
-}
-
-fn text(vm: &mut Vm, args: &Args, i: u32) -> PyResult<String> {
-    vm.expect_str(vm.arg(args, i))
-}
-
-pub fn str_join(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let sep = text(vm, &args, 0)?;
-    let list = vm.list_from_iterable(vm.arg(&args, 1))?;
-    let mut parts = Vec::new();
-    for item in vm.seq_items(list) {
-        if !vm.is_str(item) {
-            return Err(vm.type_error(
-                "join expects a list of str/bytes objects consistent with self object",
-            ));
-        }
-        parts.push(vm.str_text(item));
-    }
-    vm.new_str(&parts.join(&sep))
-}
-
-pub fn str_split(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?;
-    let parts: Vec<String> = if args.n_pos > 1 && vm.arg(&args, 1) != Obj::NONE {
-        let sep = text(vm, &args, 1)?;
-        if sep.is_empty() {
-            return Err(vm.value_error("empty separator"));
-        }
-        s.split(sep.as_str()).map(String::from).collect()
-    } else {
-        s.split_whitespace().map(String::from).collect()
-    };
-    let list = vm.new_list(&[])?;
-    let slot = vm.root(list)?;
-    for part in parts {
-        let obj = vm.new_str(&part)?;
-        vm.list_append(vm.slot(slot), obj)?;
-    }
-    Ok(vm.slot(slot))
-}
-
-pub fn str_upper(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.to_ascii_uppercase();
-    vm.new_str(&s)
-}
-
-pub fn str_lower(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.to_ascii_lowercase();
-    vm.new_str(&s)
-}
-
-pub fn str_strip(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?;
-    vm.new_str(s.trim())
-}
-
-pub fn str_startswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    Ok(Obj::bool(
-        text(vm, &args, 0)?.starts_with(&text(vm, &args, 1)?),
-    ))
-}
-
-pub fn str_endswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    Ok(Obj::bool(
-        text(vm, &args, 0)?.ends_with(&text(vm, &args, 1)?),
-    ))
-}
-
-pub fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.replace(&text(vm, &args, 1)?, &text(vm, &args, 2)?);
-    vm.new_str(&s)
-}
-
-pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let (s, sub) = (text(vm, &args, 0)?, text(vm, &args, 1)?);
-    let found = s
-        .find(&sub)
-        .map_or(-1, |byte| s[..byte].chars().count() as i64);
-    vm.new_int(found)
 }
 
 pub fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Obj> {
