@@ -466,18 +466,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => vm.new_list(&[]),
             Some(x) => vm.list_from_iterable(x),
         },
-        ty::SET => {
-            let set = vm.new_set(0)?;
-            let slot = vm.root(set)?;
-            if let Some(source) = first {
-                let iter = vm.get_iter(source)?;
-                let iter_slot = vm.root(iter)?;
-                while let Some(item) = vm.iter_next(vm.slot(iter_slot))? {
-                    vm.set_add(vm.slot(slot), item)?;
-                }
-            }
-            Ok(vm.slot(slot))
-        }
+        ty::SET | ty::FROZENSET => super::methods::set::construct(vm, t, args),
         ty::DICT => {
             let dict = vm.new_dict(0)?;
             let slot = vm.root(dict)?;

@@ -1,5 +1,6 @@
 //! Methods of builtin types; `args[0]` is the object.
 pub mod bytes;
+pub mod set;
 pub mod text;
 
 use crate::interp::call::Args;
@@ -186,23 +187,4 @@ pub fn gen_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         crate::interp::gen::Resumed::Yield(value) => Ok(value),
         crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
     }
-}
-
-pub fn set_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.set_add(vm.arg(&args, 0), vm.arg(&args, 1))?;
-    Ok(Obj::NONE)
-}
-
-pub fn set_discard(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))?;
-    Ok(Obj::NONE)
-}
-
-pub fn set_remove(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))? {
-        return Ok(Obj::NONE);
-    }
-    let exc_args = vm.new_tuple(&[vm.arg(&args, 1)])?;
-    let exc = vm.new_exception(ty::KEY_ERROR, exc_args)?;
-    Err(vm.raise(exc))
 }

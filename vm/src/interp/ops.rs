@@ -257,9 +257,14 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Ok(true),
             ty::FLOAT => Ok(self.float_value(obj) != 0.0),
-            ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE | ty::SET => {
-                Ok(self.len_of(obj)? != 0)
-            }
+            ty::STR
+            | ty::BYTES
+            | ty::TUPLE
+            | ty::LIST
+            | ty::DICT
+            | ty::RANGE
+            | ty::SET
+            | ty::FROZENSET => Ok(self.len_of(obj)? != 0),
             ty::BYTEARRAY | ty::MEMORYVIEW => Ok(self.array_len(obj) != 0),
             t if self.is_user_type(t) => {
                 if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
@@ -285,7 +290,7 @@ impl Vm {
                 ty::BYTES => return Ok(self.str_bytes(obj).len() as i64),
                 ty::TUPLE | ty::LIST => return Ok(i64::from(self.seq_raw(obj).1)),
                 ty::DICT => return Ok(i64::from(self.dict_len(obj))),
-                ty::SET => return Ok(i64::from(self.set_len(obj))),
+                ty::SET | ty::FROZENSET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
                 ty::BYTEARRAY | ty::MEMORYVIEW => return Ok(i64::from(self.array_len(obj))),
                 _ => {}
@@ -335,9 +340,10 @@ impl Vm {
                 }
                 Ok(hash)
             }
-            ty::LIST | ty::DICT | ty::BYTEARRAY => {
+            ty::FROZENSET => self.frozenset_hash(obj),
+            ty::LIST | ty::DICT | ty::SET | ty::BYTEARRAY | ty::MEMORYVIEW => {
                 let name = self.type_name_of(obj);
-                Err(self.type_error(&format!("unhashable type: '{name}'")))
+                Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
             }
             t if self.is_user_type(t) => match self.call_special(obj, qstrs::HASH, &[])? {
                 Some(value) => Ok(self.get_int(value)? as u32),
@@ -503,10 +509,8 @@ impl Vm {
                 };
             }
         }
-        if lt == ty::SET && rt == ty::SET {
-            if let Some(result) = self.set_binary_op(op, lhs, rhs)? {
-                return Ok(Some(result));
-            }
+        if self.is_set_like(lhs) && self.is_set_like(rhs) {
+            return self.set_operator(op, lhs, rhs);
         }
         if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
@@ -566,65 +570,6 @@ impl Vm {
         Ok(())
     }
 
-    /// `|`, `&`, `-`, `^`, `==` and `!=` of two sets.
-    fn set_binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Option<Obj>> {
-        let mark = self.stack_mark();
-        let (a, b) = (self.set_items(lhs), self.set_items(rhs));
-        let rhs_slot = self.root(rhs)?;
-        let lhs_slot = self.root(lhs)?;
-        self.root_all(&a)?;
-        self.root_all(&b)?;
-        let mut keep = Vec::new();
-        match op {
-            B::Or | B::InplaceOr => {
-                keep.extend_from_slice(&a);
-                keep.extend_from_slice(&b);
-            }
-            B::And | B::InplaceAnd | B::Subtract | B::InplaceSubtract => {
-                let want = matches!(op, B::And | B::InplaceAnd);
-                for item in &a {
-                    if self.set_contains(self.slot(rhs_slot), *item)? == want {
-                        keep.push(*item);
-                    }
-                }
-            }
-            B::Xor | B::InplaceXor => {
-                for item in &a {
-                    if !self.set_contains(self.slot(rhs_slot), *item)? {
-                        keep.push(*item);
-                    }
-                }
-                for item in &b {
-                    if !self.set_contains(self.slot(lhs_slot), *item)? {
-                        keep.push(*item);
-                    }
-                }
-            }
-            B::Equal | B::NotEqual => {
-                let mut same = a.len() == b.len();
-                for item in &a {
-                    if same && !self.set_contains(self.slot(rhs_slot), *item)? {
-                        same = false;
-                    }
-                }
-                self.stack_release(mark);
-                return Ok(Some(Obj::bool(same == (op == B::Equal))));
-            }
-            _ => {
-                self.stack_release(mark);
-                return Ok(None);
-            }
-        }
-        let set = self.new_set(0)?;
-        let slot = self.root(set)?;
-        for item in keep {
-            self.set_add(self.slot(slot), item)?;
-        }
-        let set = self.slot(slot);
-        self.stack_release(mark);
-        Ok(Some(set))
-    }
-
     /// Lexicographic comparison of two tuples or lists.
     fn compare_seqs(&mut self, a: Obj, b: Obj) -> PyResult<std::cmp::Ordering> {
         let (xs, ys) = (self.seq_items(a), self.seq_items(b));
@@ -669,7 +614,7 @@ impl Vm {
         }
         match t {
             ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
-            ty::SET => self.set_contains(container, item),
+            ty::SET | ty::FROZENSET => self.set_contains(container, item),
             ty::BYTEARRAY | ty::MEMORYVIEW => self.array_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;

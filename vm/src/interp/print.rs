@@ -67,10 +67,11 @@ impl Vm {
                 self.stack_release(mark);
                 format!("{{{}}}", parts.join(", "))
             }
-            ty::SET => {
+            ty::SET | ty::FROZENSET => {
                 let items = self.set_items(obj);
+                let frozen = t == ty::FROZENSET;
                 if items.is_empty() {
-                    return Ok("set()".into());
+                    return Ok(if frozen { "frozenset()" } else { "set()" }.into());
                 }
                 let mark = self.stack_mark();
                 self.root_all(&items)?;
@@ -79,7 +80,11 @@ impl Vm {
                     parts.push(self.repr(*item)?);
                 }
                 self.stack_release(mark);
-                format!("{{{}}}", parts.join(", "))
+                if frozen {
+                    format!("frozenset({{{}}})", parts.join(", "))
+                } else {
+                    format!("{{{}}}", parts.join(", "))
+                }
             }
             ty::RANGE => {
                 let (a, b, c) = (

@@ -130,7 +130,7 @@ impl Vm {
                 Some([ty::SEQ_ITER, obj.raw(), 0, 0])
             }
             ty::DICT => Some([ty::DICT_VIEW_ITER, obj.raw(), 0, DICT_KEYS]),
-            ty::SET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
+            ty::SET | ty::FROZENSET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
             ty::DICT_VIEW => Some([
                 ty::DICT_VIEW_ITER,
                 self.field(obj, 1).raw(),

@@ -101,6 +101,7 @@ builtin_types! {
     DICT_VIEW = "dict_view" < OBJECT;
     BYTEARRAY = "bytearray" < OBJECT;
     MEMORYVIEW = "memoryview" < OBJECT;
+    FROZENSET = "frozenset" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;
