@@ -467,15 +467,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             Some(x) => vm.list_from_iterable(x),
         },
         ty::SET | ty::FROZENSET => super::methods::set::construct(vm, t, args),
-        ty::DICT => {
-            let dict = vm.new_dict(0)?;
-            let slot = vm.root(dict)?;
-            for i in 0..args.n_kw {
-                let (k, v) = vm.kwarg(&args, i);
-                vm.dict_store(vm.slot(slot), k, v)?;
-            }
-            Ok(vm.slot(slot))
-        }
+        ty::DICT => super::methods::dict::construct(vm, args),
         ty::RANGE => {
             let mut values = [0i64, 0, 1];
             for i in 0..args.n_pos.min(3) {

@@ -1,5 +1,7 @@
 //! Methods of builtin types; `args[0]` is the object.
 pub mod bytes;
+pub mod dict;
+pub mod list;
 pub mod set;
 pub mod text;
 
@@ -72,16 +74,6 @@ pub fn list_sort(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     };
     super::functions::sort_list(vm, vm.arg(&args, 0), key, reverse)?;
     Ok(Obj::NONE)
-}
-
-pub fn seq_index(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let items = vm.seq_items(vm.arg(&args, 0));
-    for (i, item) in items.iter().enumerate() {
-        if vm.equal(*item, vm.arg(&args, 1))? {
-            return vm.new_int(i as i64);
-        }
-    }
-    Err(vm.value_error("object not in sequence"))
 }
 
 pub fn seq_count(vm: &mut Vm, args: Args) -> PyResult<Obj> {

@@ -69,9 +69,9 @@ builtin_table! {
     LIST_INSERT = LIST."insert" => methods::list_insert;
     LIST_REVERSE = LIST."reverse" => methods::list_reverse;
     LIST_SORT = LIST."sort" => methods::list_sort;
-    LIST_INDEX = LIST."index" => methods::seq_index;
+    LIST_INDEX = LIST."index" => methods::list::index;
     LIST_COUNT = LIST."count" => methods::seq_count;
-    TUPLE_INDEX = TUPLE."index" => methods::seq_index;
+    TUPLE_INDEX = TUPLE."index" => methods::list::index;
     TUPLE_COUNT = TUPLE."count" => methods::seq_count;
     DICT_GET = DICT."get" => methods::dict_get;
     DICT_KEYS = DICT."keys" => methods::dict_keys;
@@ -93,6 +93,17 @@ builtin_table! {
     BYTES_DECODE = BYTES."decode" => methods::bytes::decode;
     MEMORYVIEW_HEX = MEMORYVIEW."hex" => methods::bytes::hex;
     STR_ENCODE = STR."encode" => methods::bytes::encode;
+    LIST_COPY = LIST."copy" => methods::list::copy;
+    LIST_CLEAR = LIST."clear" => methods::list::clear;
+    LIST_REMOVE = LIST."remove" => methods::list::remove;
+    DICT_UPDATE = DICT."update" => methods::dict::update;
+    DICT_POPITEM = DICT."popitem" => methods::dict::popitem;
+    DICT_COPY = DICT."copy" => methods::dict::copy;
+    DICT_CLEAR = DICT."clear" => methods::dict::clear;
+    DICT_FROMKEYS = DICT."fromkeys" => methods::dict::fromkeys;
+    DICT_GETITEM = DICT."__getitem__" => methods::dict::getitem;
+    DICT_SETITEM = DICT."__setitem__" => methods::dict::setitem;
+    DICT_DELITEM = DICT."__delitem__" => methods::dict::delitem;
     SET_ADD = SET."add" => methods::set::add;
     SET_CLEAR = SET."clear" => methods::set::clear;
     SET_COPY = SET."copy" => methods::set::copy;
@@ -199,7 +210,7 @@ builtin_table! {
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their
 /// first argument is checked to be that type or a subclass.
-const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX];
+const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX, DICT_FROMKEYS];
 
 /// Whether `fun` is one of the builtin classmethods.
 pub fn is_classmethod(fun: Obj) -> bool {

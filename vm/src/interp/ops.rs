@@ -4,6 +4,7 @@
 use super::{PyResult, Raise, Vm};
 use crate::bytecode::{BinaryOpNum as B, UnaryOpNum};
 use crate::objects::int::Num;
+use crate::objects::iter::{DICT_KEYS, DICT_VALUES};
 use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ, NOT_IMPLEMENTED_OBJ};
 use crate::runtime::layout::list;
 use crate::runtime::obj::Obj;
@@ -266,6 +267,7 @@ impl Vm {
             | ty::SET
             | ty::FROZENSET => Ok(self.len_of(obj)? != 0),
             ty::BYTEARRAY | ty::MEMORYVIEW => Ok(self.array_len(obj) != 0),
+            ty::DICT_VIEW => Ok(self.dict_len(self.field(obj, 1)) != 0),
             t if self.is_user_type(t) => {
                 if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
                     return self.is_true(value);
@@ -293,6 +295,7 @@ impl Vm {
                 ty::SET | ty::FROZENSET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
                 ty::BYTEARRAY | ty::MEMORYVIEW => return Ok(i64::from(self.array_len(obj))),
+                ty::DICT_VIEW => return Ok(i64::from(self.dict_len(self.field(obj, 1)))),
                 _ => {}
             }
             if let Some(value) = self.call_special(obj, qstrs::LEN, &[])? {
@@ -341,7 +344,9 @@ impl Vm {
                 Ok(hash)
             }
             ty::FROZENSET => self.frozenset_hash(obj),
-            ty::LIST | ty::DICT | ty::SET | ty::BYTEARRAY | ty::MEMORYVIEW => {
+            // Of the dict views only `values()` hashes (by identity), as in MicroPython.
+            ty::DICT_VIEW if self.field(obj, 2).raw() == DICT_VALUES => Ok(obj.raw()),
+            ty::LIST | ty::DICT | ty::SET | ty::BYTEARRAY | ty::MEMORYVIEW | ty::DICT_VIEW => {
                 let name = self.type_name_of(obj);
                 Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
             }
@@ -515,12 +520,13 @@ impl Vm {
         if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
         }
+        if op == B::InplaceAdd && lt == ty::LIST {
+            // `list += iterable` extends, whatever the iterable.
+            self.extend_list(lhs, rhs)?;
+            return Ok(Some(lhs));
+        }
         let seq = |t: u32| t == ty::TUPLE || t == ty::LIST;
         if seq(lt) && lt == rt {
-            if op == B::InplaceAdd && lt == ty::LIST {
-                self.extend_list(lhs, rhs)?;
-                return Ok(Some(lhs));
-            }
             if is_add {
                 let mut items = self.seq_items(lhs);
                 items.extend(self.seq_items(rhs));
@@ -615,6 +621,9 @@ impl Vm {
         match t {
             ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
             ty::SET | ty::FROZENSET => self.set_contains(container, item),
+            ty::DICT_VIEW if self.field(container, 2).raw() == DICT_KEYS => {
+                Ok(self.dict_get(self.field(container, 1), item)?.is_some())
+            }
             ty::BYTEARRAY | ty::MEMORYVIEW => self.array_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
@@ -759,6 +768,9 @@ impl Vm {
     /// `obj[index] = value`.
     pub fn store_subscr(&mut self, obj: Obj, index: Obj, value: Obj) -> PyResult<()> {
         match self.type_of(obj) {
+            ty::LIST if self.type_of(index) == ty::SLICE => {
+                self.list_store_slice(obj, index, value)
+            }
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
                 let i = self.seq_index(index, len, ty::LIST)?;
@@ -781,6 +793,10 @@ impl Vm {
     /// `del obj[index]`.
     pub fn delete_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<()> {
         match self.type_of(obj) {
+            ty::LIST if self.type_of(index) == ty::SLICE => {
+                let empty = Obj::from_raw(EMPTY_TUPLE_OBJ);
+                self.list_store_slice(obj, index, empty)
+            }
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
                 let i = self.seq_index(index, len, ty::LIST)?;

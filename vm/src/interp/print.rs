@@ -86,6 +86,13 @@ impl Vm {
                     format!("{{{}}}", parts.join(", "))
                 }
             }
+            ty::DICT_VIEW => {
+                let names = ["dict_keys", "dict_values", "dict_items"];
+                let name = names[self.field(obj, 2).raw() as usize % names.len()];
+                let list = self.list_from_iterable(obj)?;
+                let items = self.repr(list)?;
+                format!("{name}({items})")
+            }
             ty::RANGE => {
                 let (a, b, c) = (
                     self.arena().load_u32(addr + 4) as i32,
