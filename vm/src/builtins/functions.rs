@@ -452,6 +452,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => Ok(Obj::FALSE),
             Some(x) => vm.is_true(x).map(Obj::bool),
         },
+        ty::STR if args.n_pos > 1 => super::methods::bytes::str_decoding(vm, args),
         ty::STR => match first {
             None => vm.new_str(""),
             Some(x) => {
@@ -474,27 +475,8 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => vm.new_list(&[]),
             Some(x) => vm.list_from_iterable(x),
         },
-        ty::SET => {
-            let set = vm.new_set(0)?;
-            let slot = vm.root(set)?;
-            if let Some(source) = first {
-                let iter = vm.get_iter(source)?;
-                let iter_slot = vm.root(iter)?;
-                while let Some(item) = vm.iter_next(vm.slot(iter_slot))? {
-                    vm.set_add(vm.slot(slot), item)?;
-                }
-            }
-            Ok(vm.slot(slot))
-        }
-        ty::DICT => {
-            let dict = vm.new_dict(0)?;
-            let slot = vm.root(dict)?;
-            for i in 0..args.n_kw {
-                let (k, v) = vm.kwarg(&args, i);
-                vm.dict_store(vm.slot(slot), k, v)?;
-            }
-            Ok(vm.slot(slot))
-        }
+        ty::SET | ty::FROZENSET => super::methods::set::construct(vm, t, args),
+        ty::DICT => super::methods::dict::construct(vm, args),
         ty::RANGE => {
             let mut values = [0i64, 0, 1];
             for i in 0..args.n_pos.min(3) {
@@ -546,6 +528,9 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             let iter = vm.get_iter(vm.arg(&args, 1))?;
             vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
+        ty::BYTES => super::methods::bytes::bytes_new(vm, args),
+        ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
+        ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         ty::TYPE if args.n_pos == 1 => Ok(Obj::from_raw(vm.type_of(vm.arg(&args, 0)))),
         ty::OBJECT => vm.alloc_obj(ty::OBJECT, 4).map(Obj::from_raw),
         ty::STATICMETHOD | ty::CLASSMETHOD => {
