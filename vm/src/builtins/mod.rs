@@ -7,10 +7,12 @@
 pub mod format;
 mod functions;
 mod methods;
+mod reflect;
 
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
-use crate::objects::{qstrs::q, ty, BUILTIN_FUN_BASE, BUILTIN_FUN_STRIDE};
+use crate::objects::qstrs::{self, q};
+use crate::objects::{ty, BUILTIN_FUN_BASE, BUILTIN_FUN_STRIDE};
 use crate::runtime::arena::Arena;
 use crate::runtime::obj::Obj;
 
@@ -32,12 +34,12 @@ macro_rules! builtin_table {
 }
 
 builtin_table! {
-    BUILD_CLASS = NO_PARENT."__build_class__" => functions::build_class;
+    BUILD_CLASS = NO_PARENT."__build_class__" => reflect::build_class;
     PRINT = NO_PARENT."print" => functions::print;
     LEN = NO_PARENT."len" => functions::len;
     REPR = NO_PARENT."repr" => functions::repr;
-    ISINSTANCE = NO_PARENT."isinstance" => functions::isinstance;
-    ISSUBCLASS = NO_PARENT."issubclass" => functions::issubclass;
+    ISINSTANCE = NO_PARENT."isinstance" => reflect::isinstance;
+    ISSUBCLASS = NO_PARENT."issubclass" => reflect::issubclass;
     ABS = NO_PARENT."abs" => functions::abs;
     MIN = NO_PARENT."min" => functions::min;
     MAX = NO_PARENT."max" => functions::max;
@@ -47,10 +49,10 @@ builtin_table! {
     ORD = NO_PARENT."ord" => functions::ord;
     HASH = NO_PARENT."hash" => functions::hash;
     ID = NO_PARENT."id" => functions::id;
-    CALLABLE = NO_PARENT."callable" => functions::callable;
-    GETATTR = NO_PARENT."getattr" => functions::getattr;
-    SETATTR = NO_PARENT."setattr" => functions::setattr;
-    HASATTR = NO_PARENT."hasattr" => functions::hasattr;
+    CALLABLE = NO_PARENT."callable" => reflect::callable;
+    GETATTR = NO_PARENT."getattr" => reflect::getattr;
+    SETATTR = NO_PARENT."setattr" => reflect::setattr;
+    HASATTR = NO_PARENT."hasattr" => reflect::hasattr;
     ITER = NO_PARENT."iter" => functions::iter;
     NEXT = NO_PARENT."next" => functions::next;
     DIVMOD = NO_PARENT."divmod" => functions::divmod;
@@ -62,7 +64,7 @@ builtin_table! {
     BIN = NO_PARENT."bin" => functions::bin;
     POW = NO_PARENT."pow" => functions::pow;
     ROUND = NO_PARENT."round" => functions::round;
-    OBJECT_INIT = OBJECT."__init__" => functions::object_init;
+    OBJECT_INIT = OBJECT."__init__" => reflect::object_init;
     LIST_APPEND = LIST."append" => methods::list_append;
     LIST_POP = LIST."pop" => methods::list_pop;
     LIST_EXTEND = LIST."extend" => methods::list_extend;
@@ -95,6 +97,14 @@ builtin_table! {
     SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
+    DELATTR = NO_PARENT."delattr" => reflect::delattr;
+    OBJECT_NEW = OBJECT."__new__" => reflect::object_new;
+    OBJECT_SETATTR = OBJECT."__setattr__" => reflect::object_setattr;
+    OBJECT_DELATTR = OBJECT."__delattr__" => reflect::object_delattr;
+    NATIVE_BASE_INIT = INTERNAL."native_base_init" => reflect::native_base_init;
+    PROPERTY_GETTER = PROPERTY."getter" => reflect::property_getter;
+    PROPERTY_SETTER = PROPERTY."setter" => reflect::property_setter;
+    PROPERTY_DELETER = PROPERTY."deleter" => reflect::property_deleter;
 }
 
 /// Writes the static builtin function objects (called once at VM start).
@@ -104,6 +114,10 @@ pub fn write_builtin_functions(arena: &mut Arena) {
         arena.store_u32(addr, ty::BUILTIN_FUNCTION);
         arena.store_u32(addr + 4, index);
     }
+    let new = object_new_staticmethod().raw();
+    arena.store_u32(new, ty::STATICMETHOD);
+    arena.store_u32(new + 4, fun_obj(OBJECT_NEW).raw());
+    arena.store_u32(new + 8, Obj::NONE.raw());
 }
 
 fn fun_obj(index: u32) -> Obj {
@@ -120,26 +134,57 @@ pub fn object_init_fun() -> Obj {
     fun_obj(OBJECT_INIT)
 }
 
+/// `object.__new__`, a static method: the wrapper sits in the static region just after the
+/// builtin function objects.
+fn object_new_staticmethod() -> Obj {
+    Obj::from_raw(BUILTIN_FUN_BASE + TABLE.len() as u32 * BUILTIN_FUN_STRIDE)
+}
+
+/// What `super().__init__(...)` finds when it reaches a builtin base, and what marks an
+/// instance's native part as not made yet.
+pub fn native_base_init_fun() -> Obj {
+    fun_obj(NATIVE_BASE_INIT)
+}
+
+/// Whether user classes may derive from builtin type `t` (it has a constructor).
+pub fn can_subclass(t: u32) -> bool {
+    !matches!(
+        t,
+        ty::NONE_TYPE
+            | ty::FUNCTION
+            | ty::CLOSURE
+            | ty::CELL
+            | ty::BOUND_METHOD
+            | ty::BUILTIN_FUNCTION
+            | ty::MODULE
+            | ty::RAW_CODE
+            | ty::ELLIPSIS
+            | ty::NOT_IMPLEMENTED
+            | ty::GENERATOR
+            | ty::RANGE_ITER
+            | ty::SEQ_ITER
+            | ty::DICT_VIEW_ITER
+            | ty::SET_ITER
+            | ty::DICT_VIEW
+    )
+}
+
 /// Runs builtin `index`. A method first checks that its `self` is of its type, since
-/// `list.append(5, 1)` must raise rather than read an int as a list.
+/// `list.append(5, 1)` must raise rather than read an int as a list; an instance of a user
+/// subclass stands in for its native part (`mp_obj_cast_to_native_base`).
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
         return Err(vm.type_error("bad builtin"));
     };
-    if owner != ty::NO_PARENT && owner != ty::OBJECT {
-        // Instances of user subclasses of builtin types carry no native part yet.
-        let self_type = if args.n_pos > 0 {
-            vm.type_of(vm.arg(&args, 0))
+    if crate::objects::is_builtin_type(owner) && owner != ty::OBJECT {
+        let self_obj = if args.n_pos > 0 {
+            vm.arg(&args, 0)
         } else {
-            0
+            Obj::NULL
         };
-        let self_ok =
-            crate::objects::is_builtin_type(self_type) && vm.is_subclass(self_type, owner);
-        if !self_ok {
-            let name = vm
-                .qstr_str(crate::objects::type_name(vm.arena(), owner))
-                .to_string();
-            return Err(vm.type_error(&format!("argument has wrong type, expected '{name}'")));
+        match vm.cast_to_native(self_obj, owner) {
+            Some(native) => vm.arena_mut().store_u32(args.base, native.raw()),
+            None => return Err(reflect::wrong_self(vm, owner)),
         }
     }
     fun(vm, args)
@@ -147,10 +192,22 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
 
 /// A method of builtin type `t` named `name`.
 pub fn type_attr(t: u32, name: u32) -> Option<Obj> {
+    if t == ty::OBJECT && name == qstrs::NEW {
+        return Some(object_new_staticmethod());
+    }
     TABLE
         .iter()
         .position(|&(owner, q, _)| owner == t && q == name && owner != ty::NO_PARENT)
         .map(|i| fun_obj(i as u32))
+}
+
+/// The methods of builtin type `t` as (name, function) pairs (its `__dict__`).
+pub fn type_methods(t: u32) -> Vec<(Obj, Obj)> {
+    TABLE
+        .iter()
+        .filter(|&&(owner, _, _)| owner == t && owner != ty::NO_PARENT)
+        .filter_map(|&(_, q, _)| Some((Obj::qstr(q)?, type_attr(t, q)?)))
+        .collect()
 }
 
 /// The builtins dict: every plain builtin function and every builtin type by name.

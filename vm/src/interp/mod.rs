@@ -17,6 +17,7 @@
 //!   reachable from there; Rust code keeps a word across an allocation only by rooting it and
 //!   re-reading the slot afterwards. Temporaries are released wholesale when their frame or
 //!   call returns, so an early `?` cannot leak them past that point.
+pub mod attr;
 pub mod call;
 pub mod exec;
 pub mod gen;

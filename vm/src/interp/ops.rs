@@ -65,175 +65,6 @@ impl Vm {
         }
     }
 
-    /// `mp_load_method_maybe`: the attribute as (function, self) when it is a method, so the
-    /// call needs no bound-method object; else (value, `NULL`). `None` if absent.
-    pub fn find_method(&mut self, obj: Obj, q: u32) -> PyResult<Option<(Obj, Obj)>> {
-        let t = self.type_of(obj);
-        if t == ty::TYPE {
-            return self.type_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
-        }
-        if self.is_user_type(t) {
-            if let Some(value) = self.dict_get_qstr(obj, q)? {
-                return Ok(Some((value, Obj::NULL)));
-            }
-        }
-        if q == qstrs::CLASS {
-            return Ok(Some((Obj::from_raw(t), Obj::NULL)));
-        }
-        if let Some(native) = self.native_exception(obj) {
-            if q == qstrs::ARGS {
-                let args = self.exception_args(Obj::from_raw(native));
-                return Ok(Some((args, Obj::NULL)));
-            }
-            if q == qstrs::VALUE && self.is_subclass(t, ty::STOP_ITERATION) {
-                return Ok(Some((self.exception_value(obj), Obj::NULL)));
-            }
-        }
-        let Some(found) = self.class_lookup(t, q)? else {
-            return Ok(None);
-        };
-        match self.type_of(found) {
-            ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => Ok(Some((found, obj))),
-            ty::STATICMETHOD => Ok(Some((self.field(found, 1), Obj::NULL))),
-            ty::CLASSMETHOD => Ok(Some((self.field(found, 1), Obj::from_raw(t)))),
-            _ => Ok(Some((found, Obj::NULL))),
-        }
-    }
-
-    /// An attribute of a type object.
-    fn type_attr(&mut self, t: Obj, q: u32) -> PyResult<Option<Obj>> {
-        if q == qstrs::NAME {
-            let name = crate::objects::type_name(self.arena(), t.raw());
-            return Ok(Obj::qstr(name));
-        }
-        let Some(found) = self.class_lookup(t.raw(), q)? else {
-            return Ok(None);
-        };
-        Ok(Some(match self.type_of(found) {
-            ty::STATICMETHOD => self.field(found, 1),
-            ty::CLASSMETHOD => {
-                let fun = self.field(found, 1);
-                self.new_bound_method(fun, t)?
-            }
-            _ => found,
-        }))
-    }
-
-    fn no_attribute(&mut self, obj: Obj, q: u32) -> Raise {
-        let name = self.qstr_str(q).to_string();
-        if self.is_type(obj) {
-            let tname = self.qstr_str(crate::objects::type_name(self.arena(), obj.raw()));
-            let msg = format!("type object '{tname}' has no attribute '{name}'");
-            return self.raise_msg(ty::ATTRIBUTE_ERROR, &msg);
-        }
-        let tname = self.type_name_of(obj);
-        let msg = format!("'{tname}' object has no attribute '{name}'");
-        self.raise_msg(ty::ATTRIBUTE_ERROR, &msg)
-    }
-
-    /// `LOAD_METHOD`.
-    pub fn load_method(&mut self, obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
-        let slot = self.root(obj)?;
-        match self.find_method(obj, q)? {
-            Some(found) => Ok(found),
-            None => {
-                let obj = self.slot(slot);
-                let value = self.getattr_fallback(obj, q)?;
-                Ok((value, Obj::NULL))
-            }
-        }
-    }
-
-    /// `__getattr__` of user classes, else `AttributeError`.
-    fn getattr_fallback(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
-        let t = self.type_of(obj);
-        if self.is_user_type(t) {
-            if let Some(getattr) = self.class_lookup(t, qstrs::GETATTR)? {
-                let name = Obj::qstr(q).unwrap_or(Obj::NONE);
-                return self.call_objs(getattr, &[obj, name]);
-            }
-        }
-        Err(self.no_attribute(obj, q))
-    }
-
-    /// `LOAD_ATTR` (`mp_load_attr`): methods come back bound.
-    pub fn load_attr(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
-        let (value, self_obj) = self.load_method(obj, q)?;
-        if self_obj == Obj::NULL {
-            Ok(value)
-        } else {
-            self.new_bound_method(value, self_obj)
-        }
-    }
-
-    /// `LOAD_SUPER_METHOD`: `name` from the bases of `class`, bound to `self_obj`.
-    pub fn load_super_method(&mut self, class: Obj, self_obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
-        for base in self.type_bases(class.raw()) {
-            if let Some(found) = self.class_lookup(base, q)? {
-                return Ok(match self.type_of(found) {
-                    ty::STATICMETHOD => (self.field(found, 1), Obj::NULL),
-                    ty::CLASSMETHOD => {
-                        (self.field(found, 1), Obj::from_raw(self.type_of(self_obj)))
-                    }
-                    ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => (found, self_obj),
-                    _ => (found, Obj::NULL),
-                });
-            }
-        }
-        if q == qstrs::INIT {
-            // object.__init__ accepts the instance and does nothing.
-            return Ok((crate::builtins::object_init_fun(), self_obj));
-        }
-        Err(self.no_attribute(self_obj, q))
-    }
-
-    /// `STORE_ATTR`: instance members, or a class's locals.
-    pub fn store_attr(&mut self, obj: Obj, q: u32, value: Obj) -> PyResult<()> {
-        let t = self.type_of(obj);
-        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-        if self.is_user_type(t) || (t == ty::TYPE && self.is_user_type(obj.raw())) {
-            let target = if t == ty::TYPE {
-                Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
-            } else {
-                obj
-            };
-            return self.dict_store(target, key, value);
-        }
-        Err(self.no_attribute(obj, q))
-    }
-
-    /// `del obj.attr`: instance members, or a class's locals.
-    pub fn delete_attr(&mut self, obj: Obj, q: u32) -> PyResult<()> {
-        let t = self.type_of(obj);
-        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-        let target = if t == ty::TYPE && self.is_user_type(obj.raw()) {
-            Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
-        } else if self.is_user_type(t) {
-            obj
-        } else {
-            return Err(self.no_attribute(obj, q));
-        };
-        match self.dict_remove(target, key)? {
-            Some(_) => Ok(()),
-            None => Err(self.no_attribute(obj, q)),
-        }
-    }
-
-    /// Calls special method `name` of a user instance if its class has it.
-    pub fn call_special(&mut self, obj: Obj, name: u32, items: &[Obj]) -> PyResult<Option<Obj>> {
-        let t = self.type_of(obj);
-        if !self.is_user_type(t) {
-            return Ok(None);
-        }
-        let slot = self.root(obj)?;
-        let Some(meth) = self.class_lookup(t, name)? else {
-            return Ok(None);
-        };
-        let mut all = vec![self.slot(slot)];
-        all.extend_from_slice(items);
-        self.call_objs(meth, &all).map(Some)
-    }
-
     /// Truth value (`mp_obj_is_true`).
     pub fn is_true(&mut self, obj: Obj) -> PyResult<bool> {
         if obj == Obj::FALSE || obj == Obj::NONE {
@@ -247,6 +78,13 @@ impl Vm {
         }
         if obj.is_qstr() {
             return Ok(!self.str_bytes(obj).is_empty());
+        }
+        if let Some(native) = self.native_part(obj) {
+            let has_own =
+                |vm: &mut Vm, q| -> PyResult<bool> { Ok(vm.native_stand_in(obj, q)? == obj) };
+            if !has_own(self, qstrs::BOOL)? && !has_own(self, qstrs::LEN)? {
+                return self.is_true(native);
+            }
         }
         match self.type_of(obj) {
             ty::INT => Ok(true),
@@ -269,6 +107,7 @@ impl Vm {
 
     /// `len(obj)`.
     pub fn len_of(&mut self, obj: Obj) -> PyResult<i64> {
+        let obj = self.native_stand_in(obj, qstrs::LEN)?;
         if self.is_str(obj) {
             let text = self.str_text(obj);
             return Ok(text.chars().count() as i64);
@@ -313,6 +152,7 @@ impl Vm {
         if obj.raw() < 16 || !obj.is_ptr() {
             return Ok(obj.raw());
         }
+        let obj = self.native_stand_in(obj, qstrs::HASH)?;
         match self.type_of(obj) {
             ty::STR | ty::BYTES => Ok(self.str_hash(obj)),
             ty::INT => {
@@ -344,6 +184,12 @@ impl Vm {
         if op == UnaryOpNum::Not {
             return Ok(Obj::bool(!self.is_true(obj)?));
         }
+        let obj = if self.native_part(obj).is_some() {
+            let q = self.intern(unary_special_name(op))?;
+            self.native_stand_in(obj, q)?
+        } else {
+            obj
+        };
         if let Some(num) = self.as_num(obj) {
             let result = match (op, num) {
                 (UnaryOpNum::Positive, Num::Small(v)) => Num::Small(v),
@@ -379,6 +225,15 @@ impl Vm {
             B::ExceptionMatch => return Ok(Obj::bool(self.exception_matches(lhs, rhs))),
             _ => {}
         }
+        let lhs = match binary_op_method(op) {
+            Some((name, _)) if self.native_part(lhs).is_some() => {
+                let q = self.intern(inplace_method_name(op).unwrap_or(name))?;
+                let lhs = self.native_stand_in(lhs, q)?;
+                let q = self.intern(name)?;
+                self.native_stand_in(lhs, q)?
+            }
+            _ => lhs,
+        };
         if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
             let (a, b) = (i64::from(a), i64::from(b));
             let fast = match op {
@@ -409,6 +264,16 @@ impl Vm {
             let mark = self.stack_mark();
             let lhs_slot = self.root(lhs)?;
             let rhs_slot = self.root(rhs)?;
+            if let Some(inplace) = inplace_method_name(op) {
+                let q = self.intern(inplace)?;
+                if let Some(value) = self.call_special(lhs, q, &[rhs])? {
+                    if !Self::is_not_implemented(value) {
+                        self.stack_release(mark);
+                        return Ok(value);
+                    }
+                }
+            }
+            let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             if let Some(value) = self.call_special(lhs, q, &[rhs])? {
                 if !Self::is_not_implemented(value) {
                     self.stack_release(mark);
@@ -625,6 +490,7 @@ impl Vm {
 
     /// `item in container`.
     pub fn contains(&mut self, container: Obj, item: Obj) -> PyResult<bool> {
+        let container = self.native_stand_in(container, qstrs::CONTAINS)?;
         let t = self.type_of(container);
         match t {
             ty::STR | ty::BYTES => {
@@ -671,6 +537,7 @@ impl Vm {
 
     /// `obj[index]`.
     pub fn subscr(&mut self, obj: Obj, index: Obj) -> PyResult<Obj> {
+        let obj = self.native_stand_in(obj, qstrs::GETITEM)?;
         let t = self.type_of(obj);
         match t {
             ty::LIST | ty::TUPLE => {
@@ -777,6 +644,7 @@ impl Vm {
 
     /// `obj[index] = value`.
     pub fn store_subscr(&mut self, obj: Obj, index: Obj, value: Obj) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, qstrs::SETITEM)?;
         match self.type_of(obj) {
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
@@ -798,6 +666,7 @@ impl Vm {
 
     /// `del obj[index]`.
     pub fn delete_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, qstrs::DELITEM)?;
         match self.type_of(obj) {
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
@@ -906,6 +775,26 @@ fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
         B::Equal => ordering == Equal,
         _ => ordering != Equal,
     }
+}
+
+/// The in-place special method an augmented assignment tries before the plain one.
+fn inplace_method_name(op: B) -> Option<&'static str> {
+    Some(match op {
+        B::InplaceAdd => "__iadd__",
+        B::InplaceSubtract => "__isub__",
+        B::InplaceMultiply => "__imul__",
+        B::InplaceMatMultiply => "__imatmul__",
+        B::InplaceFloorDivide => "__ifloordiv__",
+        B::InplaceTrueDivide => "__itruediv__",
+        B::InplaceModulo => "__imod__",
+        B::InplacePower => "__ipow__",
+        B::InplaceOr => "__ior__",
+        B::InplaceXor => "__ixor__",
+        B::InplaceAnd => "__iand__",
+        B::InplaceLshift => "__ilshift__",
+        B::InplaceRshift => "__irshift__",
+        _ => return None,
+    })
 }
 
 /// The special method a unary operator calls on an instance (and names in its type error).

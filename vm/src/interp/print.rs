@@ -125,6 +125,9 @@ impl Vm {
                 if self.native_exception(obj).is_some() {
                     return self.exception_text(obj, repr);
                 }
+                if let Some(native) = self.native_part(obj) {
+                    return self.text_of(native, repr);
+                }
                 let name = self.type_name_of(obj);
                 format!("<{name} object at {addr:x}>")
             }

@@ -101,6 +101,7 @@ impl Vm {
     /// Writes the iterator of `obj` into the four words at `buf` when it fits there, else
     /// stores `NULL` and a heap iterator (`mp_getiter` with an iter buffer).
     pub fn get_iter_stack(&mut self, obj: Obj, buf: u32) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, crate::objects::qstrs::ITER)?;
         if let Some(words) = self.inline_iter(obj) {
             for (i, word) in words.iter().enumerate() {
                 self.arena_mut().store_u32(buf + 4 * i as u32, *word);
@@ -141,6 +142,7 @@ impl Vm {
 
     /// `iter(obj)` (`mp_getiter`).
     pub fn get_iter(&mut self, obj: Obj) -> PyResult<Obj> {
+        let obj = self.native_stand_in(obj, crate::objects::qstrs::ITER)?;
         if let Some(words) = self.inline_iter(obj) {
             let it = self.alloc(16)?;
             for (i, word) in words.iter().enumerate() {
