@@ -402,7 +402,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
         }
         ty::ZIP | ty::MAP => {
             let skip = u32::from(t == ty::MAP);
-            if args.n_pos < 1 + skip {
+            if args.n_pos < skip {
                 return Err(vm.type_error("function missing required positional argument"));
             }
             let iters = vm.new_list(&[])?;

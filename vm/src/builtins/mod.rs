@@ -105,6 +105,7 @@ builtin_table! {
     PROPERTY_GETTER = PROPERTY."getter" => reflect::property_getter;
     PROPERTY_SETTER = PROPERTY."setter" => reflect::property_setter;
     PROPERTY_DELETER = PROPERTY."deleter" => reflect::property_deleter;
+    GEN_PEND_THROW = GENERATOR."pend_throw" => methods::gen_pend_throw;
 }
 
 /// Writes the static builtin function objects (called once at VM start).

@@ -958,14 +958,13 @@ impl Vm {
                     let send = self.pop(f);
                     let inner = self.top(f);
                     match self.resume_any(inner, send)? {
-                        Some(crate::interp::gen::Resumed::Yield(value)) => {
+                        crate::interp::gen::Resumed::Yield(value) => {
                             // Stay on this instruction: the next resume delegates again.
                             f.ip = f.instr;
                             self.push(f, value);
                             return Ok(Flow::Yield(value));
                         }
-                        Some(crate::interp::gen::Resumed::Return(value)) => self.set_top(f, value),
-                        None => self.set_top(f, Obj::NONE),
+                        crate::interp::gen::Resumed::Return(value) => self.set_top(f, value),
                     }
                 }
                 _ => self.dispatch_multi(f, opcode)?,

@@ -265,6 +265,11 @@ impl Vm {
                 let items = self.new_list(&[])?;
                 let items_slot = self.root(items)?;
                 let n = self.seq_raw(self.field(iter, 1)).1;
+                if n == 0 {
+                    // `zip()` of nothing is empty.
+                    self.stack_release(mark);
+                    return Ok(None);
+                }
                 for i in 0..n {
                     let (start, _) = self.seq_raw(self.field(self.slot(iter_slot), 1));
                     let sub = Obj::from_raw(self.arena().load_u32(start + 4 * i));
