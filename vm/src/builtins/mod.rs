@@ -4,6 +4,7 @@
 //! Rust function with the one helper signature `fn(&mut Vm, Args) -> PyResult<Obj>`, where
 //! `Args` are MicroPython's `n_args, n_kw, args` on the Python stack. Methods of builtin types
 //! are found by (type, name) in [`type_attr`], so builtin types need no locals dicts.
+mod eval;
 pub mod format;
 mod functions;
 mod methods;
@@ -106,6 +107,12 @@ builtin_table! {
     PROPERTY_SETTER = PROPERTY."setter" => reflect::property_setter;
     PROPERTY_DELETER = PROPERTY."deleter" => reflect::property_deleter;
     GEN_PEND_THROW = GENERATOR."pend_throw" => methods::gen_pend_throw;
+    EXEC = NO_PARENT."exec" => eval::exec;
+    EVAL = NO_PARENT."eval" => eval::eval;
+    COMPILE = NO_PARENT."compile" => eval::compile;
+    GLOBALS = NO_PARENT."globals" => eval::globals;
+    LOCALS = NO_PARENT."locals" => eval::locals;
+    REPL_PRINT = NO_PARENT."__repl_print__" => eval::repl_print;
 }
 
 /// Writes the static builtin function objects (called once at VM start).
@@ -230,6 +237,7 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
                 | ty::DICT_VIEW_ITER
                 | ty::SET_ITER
                 | ty::GENERATOR
+                | ty::CODE
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;
         }

@@ -12,6 +12,7 @@ use super::{PyResult, Raise, Vm};
 use crate::objects::class::descriptor::Accessor;
 use crate::objects::class::Found;
 use crate::objects::{is_builtin_type, qstrs, ty, type_locals_dict, type_name};
+use crate::runtime::layout::{FunBcObj, ModuleContextObj};
 use crate::runtime::obj::Obj;
 
 /// Names an instance's `__getattr__` is never asked for (it would recurse, or shadow the
@@ -86,6 +87,12 @@ impl Vm {
         }
         match self.type_of(obj) {
             ty::FUNCTION if q == qstrs::NAME => return Ok(Obj::qstr(self.fun_name(obj))),
+            ty::FUNCTION if q == qstrs::GLOBALS => {
+                let context = FunBcObj(obj.raw()).context(self.arena());
+                return Ok(Some(Obj::from_raw(
+                    ModuleContextObj(context).globals(self.arena()),
+                )));
+            }
             ty::CLOSURE | ty::BOUND_METHOD if q == qstrs::NAME => {
                 return self.builtin_object_attr(self.field(obj, 1), q);
             }

@@ -1035,6 +1035,9 @@ impl Vm {
         // The callable and arguments sit at and above `f.sp + 4`, inside this frame's
         // state, so they stay rooted while the call is prepared.
         let mark = self.stack_mark();
+        if fun.is_ptr() && fun.raw() >= 16 && self.type_of(fun) == ty::BUILTIN_FUNCTION {
+            self.set_scope(self.frame_globals(f), self.frame_locals(f));
+        }
         match self.prepare_call(fun, args) {
             Ok(CallTarget::Done(value)) => {
                 self.stack_release(mark);

@@ -34,7 +34,7 @@ impl Vm {
         result
     }
 
-    fn load_context(&mut self, module: &CompiledModule, globals: Obj) -> PyResult<Obj> {
+    pub(crate) fn load_context(&mut self, module: &CompiledModule, globals: Obj) -> PyResult<Obj> {
         let globals_slot = self.root(globals)?;
         let n_qstr = module.qstrs.len() as u32;
         let qstr_table = self.alloc(2 * n_qstr.max(1))?;
@@ -96,7 +96,7 @@ impl Vm {
     }
 
     /// A raw code object and, recursively, its children.
-    fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
+    pub(crate) fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
         if rc.kind != CodeKind::Bytecode {
             return Err(self.value_error("incompatible .mpy arch"));
         }

@@ -225,14 +225,17 @@ impl Vm {
             B::ExceptionMatch => return Ok(Obj::bool(self.exception_matches(lhs, rhs))),
             _ => {}
         }
-        let lhs = match binary_op_method(op) {
-            Some((name, _)) if self.native_part(lhs).is_some() => {
-                let q = self.intern(inplace_method_name(op).unwrap_or(name))?;
-                let lhs = self.native_stand_in(lhs, q)?;
-                let q = self.intern(name)?;
-                self.native_stand_in(lhs, q)?
+        let (lhs, rhs) = match binary_op_method(op) {
+            Some((name, reflected)) => {
+                let lhs = self.native_operand(lhs, &[inplace_method_name(op), Some(name)])?;
+                let rhs = if self.is_instance_of_user_type(lhs) {
+                    rhs
+                } else {
+                    self.native_operand(rhs, &[reflected.or(Some(name))])?
+                };
+                (lhs, rhs)
             }
-            _ => lhs,
+            None => (lhs, rhs),
         };
         if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
             let (a, b) = (i64::from(a), i64::from(b));
@@ -293,7 +296,7 @@ impl Vm {
             let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             self.stack_release(mark);
             if op == B::Equal {
-                return Ok(Obj::FALSE);
+                return Ok(Obj::bool(lhs == rhs));
             }
             if op == B::NotEqual {
                 let equal = self.equal(lhs, rhs)?;
@@ -303,6 +306,23 @@ impl Vm {
             return Err(self.type_error(&format!("unsupported types for {name}: '{a}', '{b}'")));
         }
         Ok(Obj::from_raw(NOT_IMPLEMENTED_OBJ))
+    }
+
+    /// The native part of an operand whose class defines none of the special methods
+    /// `names`, else the operand (only user instances with a builtin base have one).
+    fn native_operand(&mut self, obj: Obj, names: &[Option<&str>]) -> PyResult<Obj> {
+        if self.native_part(obj).is_none() {
+            return Ok(obj);
+        }
+        let mut stand_in = obj;
+        for name in names.iter().flatten() {
+            let q = self.intern(name)?;
+            stand_in = self.native_stand_in(obj, q)?;
+            if stand_in == obj {
+                return Ok(obj);
+            }
+        }
+        Ok(stand_in)
     }
 
     /// Operators on str, bytes, tuple and list.

@@ -89,6 +89,7 @@ builtin_types! {
     STATICMETHOD = "staticmethod" < OBJECT;
     CLASSMETHOD = "classmethod" < OBJECT;
     PROPERTY = "property" < OBJECT;
+    CODE = "code" < OBJECT;
     GENERATOR = "generator" < OBJECT;
     ENUMERATE = "enumerate" < OBJECT;
     ZIP = "zip" < OBJECT;

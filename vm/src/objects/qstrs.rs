@@ -259,6 +259,10 @@ pub const EXTRA: &[&str] = &[
     "__aenter__",
     "__aexit__",
     "__await__",
+    "__globals__",
+    "__repl_print__",
+    "<string>",
+    "single",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -339,6 +343,7 @@ pub const SETATTR: u32 = q("__setattr__");
 pub const DELATTR: u32 = q("__delattr__");
 pub const ERRNO: u32 = q("errno");
 pub const CODE: u32 = q("code");
+pub const GLOBALS: u32 = q("__globals__");
 pub const ARGS: u32 = q("args");
 pub const VALUE: u32 = q("value");
 pub const SEP: u32 = q("sep");
