@@ -231,6 +231,23 @@ pub fn next(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             }
         };
     }
+    if vm.is_instance_of_user_type(iter) {
+        // A user `__next__` raises its own StopIteration, whose arguments must survive.
+        return match vm.call_special(iter, qstrs::NEXT, &[]) {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => {
+                let name = vm.type_name_of(iter);
+                Err(vm.type_error(&format!("'{name}' object isn't an iterator")))
+            }
+            Err(_)
+                if args.n_pos == 2
+                    && vm.is_subclass(vm.type_of(vm.pending_exception()), ty::STOP_ITERATION) =>
+            {
+                Ok(vm.arg(&args, 1))
+            }
+            Err(raise) => Err(raise),
+        };
+    }
     match vm.iter_next(iter)? {
         Some(v) => Ok(v),
         None if args.n_pos == 2 => Ok(vm.arg(&args, 1)),

@@ -113,6 +113,7 @@ builtin_table! {
     GLOBALS = NO_PARENT."globals" => eval::globals;
     LOCALS = NO_PARENT."locals" => eval::locals;
     REPL_PRINT = NO_PARENT."__repl_print__" => eval::repl_print;
+    DIR = NO_PARENT."dir" => reflect::dir;
 }
 
 /// Writes the static builtin function objects (called once at VM start).
@@ -135,6 +136,11 @@ fn fun_obj(index: u32) -> Obj {
 /// `__build_class__`, pushed by `LOAD_BUILD_CLASS`.
 pub fn build_class_fun() -> Obj {
     fun_obj(BUILD_CLASS)
+}
+
+/// `next`, which iterators answer for `__next__`.
+pub fn next_fun() -> Obj {
+    fun_obj(NEXT)
 }
 
 /// `object.__init__`, what `super().__init__()` finds at the root.
@@ -238,9 +244,20 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
                 | ty::SET_ITER
                 | ty::GENERATOR
                 | ty::CODE
+                | ty::GETITEM_ITER
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;
         }
+    }
+    let singletons = [
+        (
+            qstrs::q("NotImplemented"),
+            crate::objects::NOT_IMPLEMENTED_OBJ,
+        ),
+        (qstrs::q("Ellipsis"), crate::objects::ELLIPSIS_OBJ),
+    ];
+    for (name, obj) in singletons {
+        vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(obj))?;
     }
     Ok(vm.slot(slot))
 }

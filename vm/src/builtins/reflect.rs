@@ -156,7 +156,7 @@ fn raised_attribute_error(vm: &Vm) -> bool {
 
 pub fn getattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 2, 3)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
+    let q = attr_name(vm, vm.arg(&args, 1))?;
     match vm.load_attr(vm.arg(&args, 0), q) {
         Err(_) if args.n_pos == 3 && raised_attribute_error(vm) => Ok(vm.arg(&args, 2)),
         result => result,
@@ -165,7 +165,7 @@ pub fn getattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 pub fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 2, 2)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
+    let q = attr_name(vm, vm.arg(&args, 1))?;
     match vm.load_attr(vm.arg(&args, 0), q) {
         Ok(_) => Ok(Obj::TRUE),
         Err(_) if raised_attribute_error(vm) => Ok(Obj::FALSE),
@@ -175,16 +175,64 @@ pub fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 pub fn setattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 3, 3)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
+    let q = attr_name(vm, vm.arg(&args, 1))?;
     vm.store_attr(vm.arg(&args, 0), q, vm.arg(&args, 2))?;
     Ok(Obj::NONE)
 }
 
 pub fn delattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 2, 2)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
+    let q = attr_name(vm, vm.arg(&args, 1))?;
     vm.delete_attr(vm.arg(&args, 0), q)?;
     Ok(Obj::NONE)
+}
+
+/// An attribute name argument: a `str`, interned (`mp_obj_str_get_qstr`).
+fn attr_name(vm: &mut Vm, name: Obj) -> PyResult<u32> {
+    if !vm.is_str(name) {
+        let tname = vm.type_name_of(name);
+        let msg = format!("can't convert '{tname}' object to str implicitly");
+        return Err(vm.type_error(&msg));
+    }
+    vm.str_to_qstr(name)
+}
+
+/// `dir()`: the current locals' names; `dir(obj)`: every name `obj` has an attribute for,
+/// found by probing each qstr in pool order as MicroPython does (a `__dir__` method answers
+/// instead).
+pub fn dir(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 0, 1)?;
+    let names = vm.new_list(&[])?;
+    let slot = vm.root(names)?;
+    if args.n_pos == 0 {
+        let locals = vm.scope().1;
+        if locals != Obj::NULL {
+            for (key, _) in vm.dict_entries(locals) {
+                vm.list_append(vm.slot(slot), key)?;
+            }
+        }
+        return Ok(vm.slot(slot));
+    }
+    let obj = vm.arg(&args, 0);
+    let dir_hook = qstrs::q("__dir__");
+    for q in 1..vm.qstrs.len() {
+        let mark = vm.stack_mark();
+        let found = match vm.find_method(obj, q) {
+            Ok(found) => found,
+            Err(_) if raised_attribute_error(vm) => None,
+            Err(raise) => return Err(raise),
+        };
+        vm.stack_release(mark);
+        let Some((value, self_obj)) = found else {
+            continue;
+        };
+        if q == dir_hook && self_obj != Obj::NULL {
+            return vm.call_method(value, self_obj, &[]);
+        }
+        let name = Obj::qstr(q).unwrap_or(Obj::NONE);
+        vm.list_append(vm.slot(slot), name)?;
+    }
+    Ok(vm.slot(slot))
 }
 
 /// `object.__init__(self)`.

@@ -44,8 +44,8 @@ impl Vm {
         if t == ty::SUPER {
             return self.super_load(self.field(obj, 1), self.field(obj, 2), q);
         }
-        if let Some(value) = self.builtin_object_attr(obj, q)? {
-            return Ok(Some((value, Obj::NULL)));
+        if let Some(found) = self.builtin_object_attr(obj, q)? {
+            return Ok(Some(found));
         }
         Ok(self
             .class_lookup(t, q)?
@@ -81,29 +81,44 @@ impl Vm {
 
     /// Attributes of builtin objects that are not methods: a function's `__name__`, an
     /// exception's `args` (and `value`/`errno`, both its first argument).
-    fn builtin_object_attr(&mut self, obj: Obj, q: u32) -> PyResult<Option<Obj>> {
+    fn builtin_object_attr(&mut self, obj: Obj, q: u32) -> PyResult<Option<(Obj, Obj)>> {
         if !obj.is_ptr() || obj.raw() < 16 {
             return Ok(None);
         }
         match self.type_of(obj) {
-            ty::FUNCTION if q == qstrs::NAME => return Ok(Obj::qstr(self.fun_name(obj))),
+            ty::FUNCTION if q == qstrs::NAME => {
+                return Ok(Obj::qstr(self.fun_name(obj)).map(|name| (name, Obj::NULL)))
+            }
             ty::FUNCTION if q == qstrs::GLOBALS => {
                 let context = FunBcObj(obj.raw()).context(self.arena());
-                return Ok(Some(Obj::from_raw(
-                    ModuleContextObj(context).globals(self.arena()),
-                )));
+                let globals = ModuleContextObj(context).globals(self.arena());
+                return Ok(Some((Obj::from_raw(globals), Obj::NULL)));
             }
-            ty::CLOSURE | ty::BOUND_METHOD if q == qstrs::NAME => {
+            ty::CLOSURE | ty::BOUND_METHOD => {
                 return self.builtin_object_attr(self.field(obj, 1), q);
+            }
+            ty::RANGE_ITER
+            | ty::SEQ_ITER
+            | ty::DICT_VIEW_ITER
+            | ty::SET_ITER
+            | ty::GENERATOR
+            | ty::GETITEM_ITER
+            | ty::ENUMERATE
+            | ty::ZIP
+            | ty::MAP
+            | ty::FILTER
+                if q == qstrs::NEXT =>
+            {
+                return Ok(Some((crate::builtins::next_fun(), obj)));
             }
             _ => {}
         }
         if self.native_exception(obj).is_some() {
             if q == qstrs::ARGS {
-                return Ok(Some(self.exception_args(obj)));
+                return Ok(Some((self.exception_args(obj), Obj::NULL)));
             }
             if q == qstrs::VALUE || q == qstrs::ERRNO {
-                return Ok(Some(self.exception_value(obj)));
+                return Ok(Some((self.exception_value(obj), Obj::NULL)));
             }
         }
         Ok(None)

@@ -222,7 +222,7 @@ impl Vm {
         match op {
             B::Is => return Ok(Obj::bool(lhs == rhs)),
             B::In => return self.contains(rhs, lhs).map(Obj::bool),
-            B::ExceptionMatch => return Ok(Obj::bool(self.exception_matches(lhs, rhs))),
+            B::ExceptionMatch => return self.exception_matches(lhs, rhs).map(Obj::bool),
             _ => {}
         }
         let (lhs, rhs) = match binary_op_method(op) {
@@ -543,16 +543,25 @@ impl Vm {
         }
     }
 
-    /// `except T:` matching: `exc` is an instance, `pattern` a type or tuple of types.
-    pub fn exception_matches(&self, exc: Obj, pattern: Obj) -> bool {
+    /// `except T:` matching: `exc` is an instance, `pattern` an exception class or a tuple
+    /// of them; anything else is a `TypeError`.
+    pub fn exception_matches(&mut self, exc: Obj, pattern: Obj) -> PyResult<bool> {
         let t = self.type_of(exc);
-        if self.type_of(pattern) == ty::TUPLE {
-            return self
-                .seq_items(pattern)
-                .iter()
-                .any(|p| self.is_subclass(t, p.raw()));
+        let patterns = if self.type_of(pattern) == ty::TUPLE {
+            self.seq_items(pattern)
+        } else {
+            vec![pattern]
+        };
+        for p in patterns {
+            if !self.is_type(p) || !self.is_subclass(p.raw(), ty::BASE_EXCEPTION) {
+                let (a, b) = (self.type_name_of(exc), self.type_name_of(p));
+                return Err(self.type_error(&format!("unsupported types for : '{a}', '{b}'")));
+            }
+            if self.is_subclass(t, p.raw()) {
+                return Ok(true);
+            }
         }
-        self.is_subclass(t, pattern.raw())
+        Ok(false)
     }
 
     /// `obj[index]`.

@@ -107,6 +107,11 @@ impl Vm {
             }
             ty::BUILTIN_FUNCTION => "<function>".to_string(),
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
+            ty::SUPER => {
+                let class = self.str_of(self.field(obj, 1))?;
+                let inner = self.str_of(self.field(obj, 2))?;
+                format!("<super: {class}, {inner}>")
+            }
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),
             _ if self.native_exception(obj).is_some() && !self.is_user_type(t) => {

@@ -158,6 +158,7 @@ impl Vm {
                 | ty::SEQ_ITER
                 | ty::DICT_VIEW_ITER
                 | ty::GENERATOR
+                | ty::GETITEM_ITER
                 | ty::ENUMERATE
                 | ty::ZIP
                 | ty::MAP
@@ -170,6 +171,15 @@ impl Vm {
         }
         if self.is_user_type(t) && self.class_lookup(t, crate::objects::qstrs::NEXT)?.is_some() {
             return Ok(obj);
+        }
+        if self.is_user_type(t)
+            && self
+                .class_lookup(t, crate::objects::qstrs::GETITEM)?
+                .is_some()
+        {
+            // The old protocol: `obj[0]`, `obj[1]`, ... until IndexError (`mp_obj_getitem_iter`).
+            let start = Obj::small_int(0).unwrap_or(Obj::NONE);
+            return self.new_pair(ty::GETITEM_ITER, obj, start);
         }
         let name = self.type_name_of(obj);
         Err(self.type_error(&format!("'{name}' object isn't iterable")))
@@ -312,6 +322,28 @@ impl Vm {
                     return Ok(Some(value));
                 }
             },
+            ty::GETITEM_ITER => {
+                let index = self.field(iter, 2);
+                match self.subscr(self.field(iter, 1), index) {
+                    Ok(value) => {
+                        let next = index.as_small_int().unwrap_or(0) + 1;
+                        let next = Obj::small_int(next.into()).unwrap_or(Obj::NONE);
+                        self.arena_mut().store_u32(it + 8, next.raw());
+                        Ok(Some(value))
+                    }
+                    Err(raise) => {
+                        let exc = self.pending_exception();
+                        let t = self.type_of(exc);
+                        if self.is_subclass(t, ty::INDEX_ERROR)
+                            || self.is_subclass(t, ty::STOP_ITERATION)
+                        {
+                            Ok(None)
+                        } else {
+                            Err(raise)
+                        }
+                    }
+                }
+            }
             ty::GENERATOR => match self.resume(iter, Obj::NONE)? {
                 crate::interp::gen::Resumed::Yield(value) => Ok(Some(value)),
                 crate::interp::gen::Resumed::Return(_) => Ok(None),

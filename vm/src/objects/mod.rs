@@ -90,6 +90,7 @@ builtin_types! {
     CLASSMETHOD = "classmethod" < OBJECT;
     PROPERTY = "property" < OBJECT;
     CODE = "code" < OBJECT;
+    GETITEM_ITER = "iterator" < OBJECT;
     GENERATOR = "generator" < OBJECT;
     ENUMERATE = "enumerate" < OBJECT;
     ZIP = "zip" < OBJECT;

@@ -263,6 +263,7 @@ pub const EXTRA: &[&str] = &[
     "__repl_print__",
     "<string>",
     "single",
+    "__dir__",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
