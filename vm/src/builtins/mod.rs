@@ -114,6 +114,10 @@ builtin_table! {
     LOCALS = NO_PARENT."locals" => eval::locals;
     REPL_PRINT = NO_PARENT."__repl_print__" => eval::repl_print;
     DIR = NO_PARENT."dir" => reflect::dir;
+    DICT_GETITEM = DICT."__getitem__" => reflect::op_getitem;
+    DICT_SETITEM = DICT."__setitem__" => reflect::op_setitem;
+    DICT_DELITEM = DICT."__delitem__" => reflect::op_delitem;
+    SET_CONTAINS = SET."__contains__" => reflect::op_contains;
 }
 
 /// Writes the static builtin function objects (called once at VM start).

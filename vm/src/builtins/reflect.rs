@@ -303,6 +303,31 @@ pub fn native_base_init(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
+/// `dict.__getitem__` and friends: the operators as methods, so `super().__getitem__(k)`
+/// reaches the builtin base (`mp_op_getitem_obj`).
+pub fn op_getitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    vm.subscr(vm.arg(&args, 0), vm.arg(&args, 1))
+}
+
+pub fn op_setitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 3, 3)?;
+    vm.store_subscr(vm.arg(&args, 0), vm.arg(&args, 1), vm.arg(&args, 2))?;
+    Ok(Obj::NONE)
+}
+
+pub fn op_delitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    vm.delete_subscr(vm.arg(&args, 0), vm.arg(&args, 1))?;
+    Ok(Obj::NONE)
+}
+
+pub fn op_contains(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    vm.contains(vm.arg(&args, 0), vm.arg(&args, 1))
+        .map(Obj::bool)
+}
+
 fn property_with(vm: &mut Vm, args: Args, which: Accessor) -> PyResult<Obj> {
     arity(vm, &args, 2, 2)?;
     vm.property_with(vm.arg(&args, 0), which, vm.arg(&args, 1))

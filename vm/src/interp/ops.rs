@@ -152,7 +152,10 @@ impl Vm {
         if obj.raw() < 16 || !obj.is_ptr() {
             return Ok(obj.raw());
         }
-        let obj = self.native_stand_in(obj, qstrs::HASH)?;
+        let native = self.native_stand_in(obj, qstrs::HASH)?;
+        if native != obj {
+            return self.hash(native);
+        }
         match self.type_of(obj) {
             ty::STR | ty::BYTES => Ok(self.str_hash(obj)),
             ty::INT => {

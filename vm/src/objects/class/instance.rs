@@ -45,7 +45,9 @@ impl Vm {
             return None;
         }
         let sub = Obj::from_raw(self.arena().load_u32(obj.raw() + SUBOBJ));
-        (sub.raw() >= 16 && sub != crate::builtins::native_base_init_fun()).then_some(sub)
+        // Small ints and qstrs are native parts too (`class M(int)`), so only NULL (no
+        // builtin base) and the marker mean "none".
+        (sub != Obj::NULL && sub != crate::builtins::native_base_init_fun()).then_some(sub)
     }
 
     /// Whether `obj`'s class has a builtin base whose native part is still unmade.
