@@ -58,28 +58,6 @@ pub fn repr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.new_str(&text)
 }
 
-pub fn isinstance(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 2, 2)?;
-    let t = vm.type_of(vm.arg(&args, 0));
-    Ok(Obj::bool(class_matches(vm, t, vm.arg(&args, 1))))
-}
-
-pub fn issubclass(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 2, 2)?;
-    let t = vm.arg(&args, 0).raw();
-    Ok(Obj::bool(class_matches(vm, t, vm.arg(&args, 1))))
-}
-
-fn class_matches(vm: &Vm, t: u32, pattern: Obj) -> bool {
-    if vm.type_of(pattern) == ty::TUPLE {
-        return vm
-            .seq_items(pattern)
-            .iter()
-            .any(|p| vm.is_subclass(t, p.raw()));
-    }
-    vm.is_subclass(t, pattern.raw())
-}
-
 pub fn abs(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let x = vm.arg(&args, 0);
@@ -245,57 +223,6 @@ pub fn id(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.new_int(i64::from(vm.arg(&args, 0).raw()))
 }
 
-pub fn callable(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 1, 1)?;
-    let obj = vm.arg(&args, 0);
-    let t = vm.type_of(obj);
-    let yes = matches!(
-        t,
-        ty::FUNCTION | ty::CLOSURE | ty::BOUND_METHOD | ty::BUILTIN_FUNCTION | ty::TYPE
-    ) || (vm.is_user_type(t) && vm.class_lookup(t, qstrs::CALL)?.is_some());
-    Ok(Obj::bool(yes))
-}
-
-pub fn getattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 2, 3)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
-    match vm.load_attr(vm.arg(&args, 0), q) {
-        Ok(v) => Ok(v),
-        Err(raise) if args.n_pos == 3 => {
-            let exc = vm.pending_exception();
-            if vm.is_subclass(vm.type_of(exc), ty::ATTRIBUTE_ERROR) {
-                Ok(vm.arg(&args, 2))
-            } else {
-                Err(raise)
-            }
-        }
-        Err(raise) => Err(raise),
-    }
-}
-
-pub fn setattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 3, 3)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
-    vm.store_attr(vm.arg(&args, 0), q, vm.arg(&args, 2))?;
-    Ok(Obj::NONE)
-}
-
-pub fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    arity(vm, &args, 2, 2)?;
-    let q = vm.str_to_qstr(vm.arg(&args, 1))?;
-    match vm.load_attr(vm.arg(&args, 0), q) {
-        Ok(_) => Ok(Obj::TRUE),
-        Err(raise) => {
-            let exc = vm.pending_exception();
-            if vm.is_subclass(vm.type_of(exc), ty::ATTRIBUTE_ERROR) {
-                Ok(Obj::FALSE)
-            } else {
-                Err(raise)
-            }
-        }
-    }
-}
-
 pub fn iter(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     vm.get_iter(vm.arg(&args, 0))
@@ -311,6 +238,23 @@ pub fn next(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             crate::interp::gen::Resumed::Return(value) => {
                 Err(super::methods::raise_stop_iteration(vm, value))
             }
+        };
+    }
+    if vm.is_instance_of_user_type(iter) {
+        // A user `__next__` raises its own StopIteration, whose arguments must survive.
+        return match vm.call_special(iter, qstrs::NEXT, &[]) {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => {
+                let name = vm.type_name_of(iter);
+                Err(vm.type_error(&format!("'{name}' object isn't an iterator")))
+            }
+            Err(_)
+                if args.n_pos == 2
+                    && vm.is_subclass(vm.type_of(vm.pending_exception()), ty::STOP_ITERATION) =>
+            {
+                Ok(vm.arg(&args, 1))
+            }
+            Err(raise) => Err(raise),
         };
     }
     match vm.iter_next(iter)? {
@@ -363,49 +307,10 @@ pub fn reversed(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.get_iter(vm.slot(slot))
 }
 
-pub fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Obj> {
-    Ok(Obj::NONE)
-}
-
-/// `__build_class__(body, name, *bases)`: runs the body with a fresh locals dict, makes the
-/// class, and fills the `__class__` cell the body returns.
-pub fn build_class(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if args.n_pos < 2 {
-        return Err(vm.type_error("__build_class__ needs a body and a name"));
-    }
-    let body = vm.arg(&args, 0);
-    let name = vm.str_to_qstr(vm.arg(&args, 1))?;
-    let mark = vm.stack_mark();
-    let locals = vm.new_dict(0)?;
-    let locals_slot = vm.root(locals)?;
-    let no_args = Args {
-        base: vm.stack_mark(),
-        n_pos: 0,
-        n_kw: 0,
-    };
-    let cell = match vm.prepare_call(body, no_args)? {
-        crate::interp::call::CallTarget::Frame(frame) => {
-            vm.set_frame_locals(&frame, vm.slot(locals_slot));
-            vm.run_frame(frame)?
-        }
-        crate::interp::call::CallTarget::Done(value) => value,
-    };
-    let cell_slot = vm.root(cell)?;
-    let bases = vm.new_tuple_from_arena(args.base + 8, args.n_pos - 2)?;
-    let class = vm.new_class(name, bases, vm.slot(locals_slot))?;
-    let cell = vm.slot(cell_slot);
-    if cell != Obj::NONE && vm.type_of(cell) == ty::CELL {
-        vm.cell_set(cell, class);
-    }
-    vm.stack_release(mark);
-    Ok(class)
-}
-
 /// Constructors of builtin types.
 pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
-    if crate::objects::is_builtin_exception_type(t) {
-        let tuple = vm.new_tuple_from_arena(args.base, args.n_pos)?;
-        return vm.new_exception(t, tuple);
+    if let Some(made) = super::reflect::construct(vm, t, args)? {
+        return Ok(made);
     }
     let first = (args.n_pos > 0).then(|| vm.arg(&args, 0));
     match t {
@@ -505,7 +410,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
         }
         ty::ZIP | ty::MAP => {
             let skip = u32::from(t == ty::MAP);
-            if args.n_pos < 1 + skip {
+            if args.n_pos < skip {
                 return Err(vm.type_error("function missing required positional argument"));
             }
             let iters = vm.new_list(&[])?;
@@ -531,12 +436,6 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
         ty::BYTES => super::methods::bytes::bytes_new(vm, args),
         ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
         ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
-        ty::TYPE if args.n_pos == 1 => Ok(Obj::from_raw(vm.type_of(vm.arg(&args, 0)))),
-        ty::OBJECT => vm.alloc_obj(ty::OBJECT, 4).map(Obj::from_raw),
-        ty::STATICMETHOD | ty::CLASSMETHOD => {
-            arity(vm, &args, 1, 1)?;
-            vm.new_pair(t, vm.arg(&args, 0), Obj::NONE)
-        }
         _ => {
             let name = vm
                 .qstr_str(crate::objects::type_name(vm.arena(), t))

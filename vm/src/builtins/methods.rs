@@ -162,21 +162,25 @@ pub fn gen_close(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
-/// `generator.throw(exc)` with an exception class or instance.
+/// `generator.throw(exc[, value])`: a value other than `None` is what gets thrown.
 pub fn gen_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if args.n_pos < 2 {
-        return Err(vm.type_error("throw expects an exception"));
+    if !(2..=4).contains(&args.n_pos) {
+        return Err(vm.type_error("function takes 2 positional arguments"));
     }
-    let mut exc = vm.arg(&args, 1);
-    if vm.is_type(exc) && vm.is_subclass(exc.raw(), ty::BASE_EXCEPTION) {
-        let items: Vec<Obj> = (2..args.n_pos).map(|i| vm.arg(&args, i)).collect();
-        exc = vm.call_objs(exc, &items)?;
-    }
-    if !vm.is_exception_instance(exc) {
-        return Err(vm.type_error("exceptions must derive from BaseException"));
-    }
+    let exc = match args.n_pos {
+        3.. if vm.arg(&args, 2) != Obj::NONE => vm.arg(&args, 2),
+        _ => vm.arg(&args, 1),
+    };
     match vm.throw_into(vm.arg(&args, 0), exc)? {
         crate::interp::gen::Resumed::Yield(value) => Ok(value),
         crate::interp::gen::Resumed::Return(value) => Err(raise_stop_iteration(vm, value)),
     }
+}
+
+/// `generator.pend_throw(exc)`.
+pub fn gen_pend_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos != 2 {
+        return Err(vm.type_error("function takes 2 positional arguments"));
+    }
+    vm.pend_throw(vm.arg(&args, 0), vm.arg(&args, 1))
 }

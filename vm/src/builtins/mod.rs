@@ -4,15 +4,18 @@
 //! Rust function with the one helper signature `fn(&mut Vm, Args) -> PyResult<Obj>`, where
 //! `Args` are MicroPython's `n_args, n_kw, args` on the Python stack. Methods of builtin types
 //! are found by (type, name) in [`type_attr`], so builtin types need no locals dicts.
+mod eval;
 pub mod format;
 mod functions;
 
 pub use functions::arity;
 mod methods;
+mod reflect;
 
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
-use crate::objects::{qstrs::q, ty, BUILTIN_FUN_BASE, BUILTIN_FUN_STRIDE};
+use crate::objects::qstrs::{self, q};
+use crate::objects::{ty, BUILTIN_FUN_BASE, BUILTIN_FUN_STRIDE};
 use crate::runtime::arena::Arena;
 use crate::runtime::obj::Obj;
 
@@ -34,12 +37,12 @@ macro_rules! builtin_table {
 }
 
 builtin_table! {
-    BUILD_CLASS = NO_PARENT."__build_class__" => functions::build_class;
+    BUILD_CLASS = NO_PARENT."__build_class__" => reflect::build_class;
     PRINT = NO_PARENT."print" => functions::print;
     LEN = NO_PARENT."len" => functions::len;
     REPR = NO_PARENT."repr" => functions::repr;
-    ISINSTANCE = NO_PARENT."isinstance" => functions::isinstance;
-    ISSUBCLASS = NO_PARENT."issubclass" => functions::issubclass;
+    ISINSTANCE = NO_PARENT."isinstance" => reflect::isinstance;
+    ISSUBCLASS = NO_PARENT."issubclass" => reflect::issubclass;
     ABS = NO_PARENT."abs" => functions::abs;
     MIN = NO_PARENT."min" => functions::min;
     MAX = NO_PARENT."max" => functions::max;
@@ -49,10 +52,10 @@ builtin_table! {
     ORD = NO_PARENT."ord" => functions::ord;
     HASH = NO_PARENT."hash" => functions::hash;
     ID = NO_PARENT."id" => functions::id;
-    CALLABLE = NO_PARENT."callable" => functions::callable;
-    GETATTR = NO_PARENT."getattr" => functions::getattr;
-    SETATTR = NO_PARENT."setattr" => functions::setattr;
-    HASATTR = NO_PARENT."hasattr" => functions::hasattr;
+    CALLABLE = NO_PARENT."callable" => reflect::callable;
+    GETATTR = NO_PARENT."getattr" => reflect::getattr;
+    SETATTR = NO_PARENT."setattr" => reflect::setattr;
+    HASATTR = NO_PARENT."hasattr" => reflect::hasattr;
     ITER = NO_PARENT."iter" => functions::iter;
     NEXT = NO_PARENT."next" => functions::next;
     DIVMOD = NO_PARENT."divmod" => functions::divmod;
@@ -64,7 +67,7 @@ builtin_table! {
     BIN = NO_PARENT."bin" => functions::bin;
     POW = NO_PARENT."pow" => functions::pow;
     ROUND = NO_PARENT."round" => functions::round;
-    OBJECT_INIT = OBJECT."__init__" => functions::object_init;
+    OBJECT_INIT = OBJECT."__init__" => reflect::object_init;
     LIST_APPEND = LIST."append" => methods::list_append;
     LIST_POP = LIST."pop" => methods::list_pop;
     LIST_EXTEND = LIST."extend" => methods::list_extend;
@@ -108,9 +111,6 @@ builtin_table! {
     DICT_COPY = DICT."copy" => methods::dict::copy;
     DICT_CLEAR = DICT."clear" => methods::dict::clear;
     DICT_FROMKEYS = DICT."fromkeys" => methods::dict::fromkeys;
-    DICT_GETITEM = DICT."__getitem__" => methods::dict::getitem;
-    DICT_SETITEM = DICT."__setitem__" => methods::dict::setitem;
-    DICT_DELITEM = DICT."__delitem__" => methods::dict::delitem;
     SET_ADD = SET."add" => methods::set::add;
     SET_CLEAR = SET."clear" => methods::set::clear;
     SET_COPY = SET."copy" => methods::set::copy;
@@ -128,7 +128,6 @@ builtin_table! {
     SET_SYMMETRIC_DIFFERENCE_UPDATE = SET."symmetric_difference_update" => methods::set::symmetric_difference_update;
     SET_UNION = SET."union" => methods::set::union;
     SET_UPDATE = SET."update" => methods::set::update;
-    SET_CONTAINS = SET."__contains__" => methods::set::contains;
     FROZENSET_COPY = FROZENSET."copy" => methods::set::copy;
     FROZENSET_DIFFERENCE = FROZENSET."difference" => methods::set::difference;
     FROZENSET_INTERSECTION = FROZENSET."intersection" => methods::set::intersection;
@@ -137,7 +136,7 @@ builtin_table! {
     FROZENSET_ISSUPERSET = FROZENSET."issuperset" => methods::set::issuperset;
     FROZENSET_SYMMETRIC_DIFFERENCE = FROZENSET."symmetric_difference" => methods::set::symmetric_difference;
     FROZENSET_UNION = FROZENSET."union" => methods::set::union;
-    FROZENSET_CONTAINS = FROZENSET."__contains__" => methods::set::contains;
+    FROZENSET_CONTAINS = FROZENSET."__contains__" => reflect::op_contains;
     STR_FIND = STR."find" => methods::text::find_;
     STR_RFIND = STR."rfind" => methods::text::rfind_;
     STR_INDEX = STR."index" => methods::text::index;
@@ -213,6 +212,26 @@ builtin_table! {
     BYTEARRAY_ISUPPER = BYTEARRAY."isupper" => methods::text::isupper;
     BYTEARRAY_ISLOWER = BYTEARRAY."islower" => methods::text::islower;
     BYTEARRAY_JOIN = BYTEARRAY."join" => methods::text::join;
+    DELATTR = NO_PARENT."delattr" => reflect::delattr;
+    OBJECT_NEW = OBJECT."__new__" => reflect::object_new;
+    OBJECT_SETATTR = OBJECT."__setattr__" => reflect::object_setattr;
+    OBJECT_DELATTR = OBJECT."__delattr__" => reflect::object_delattr;
+    NATIVE_BASE_INIT = INTERNAL."native_base_init" => reflect::native_base_init;
+    PROPERTY_GETTER = PROPERTY."getter" => reflect::property_getter;
+    PROPERTY_SETTER = PROPERTY."setter" => reflect::property_setter;
+    PROPERTY_DELETER = PROPERTY."deleter" => reflect::property_deleter;
+    GEN_PEND_THROW = GENERATOR."pend_throw" => methods::gen_pend_throw;
+    EXEC = NO_PARENT."exec" => eval::exec;
+    EVAL = NO_PARENT."eval" => eval::eval;
+    COMPILE = NO_PARENT."compile" => eval::compile;
+    GLOBALS = NO_PARENT."globals" => eval::globals;
+    LOCALS = NO_PARENT."locals" => eval::locals;
+    REPL_PRINT = NO_PARENT."__repl_print__" => eval::repl_print;
+    DIR = NO_PARENT."dir" => reflect::dir;
+    DICT_GETITEM = DICT."__getitem__" => reflect::op_getitem;
+    DICT_SETITEM = DICT."__setitem__" => reflect::op_setitem;
+    DICT_DELITEM = DICT."__delitem__" => reflect::op_delitem;
+    SET_CONTAINS = SET."__contains__" => reflect::op_contains;
 }
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their
@@ -236,6 +255,10 @@ pub fn write_builtin_functions(arena: &mut Arena) {
         arena.store_u32(addr, ty::BUILTIN_FUNCTION);
         arena.store_u32(addr + 4, index);
     }
+    let new = object_new_staticmethod().raw();
+    arena.store_u32(new, ty::STATICMETHOD);
+    arena.store_u32(new + 4, fun_obj(OBJECT_NEW).raw());
+    arena.store_u32(new + 8, Obj::NONE.raw());
 }
 
 /// The static function object of builtin `index`.
@@ -248,13 +271,54 @@ pub fn build_class_fun() -> Obj {
     fun_obj(BUILD_CLASS)
 }
 
+/// `next`, which iterators answer for `__next__`.
+pub fn next_fun() -> Obj {
+    fun_obj(NEXT)
+}
+
 /// `object.__init__`, what `super().__init__()` finds at the root.
 pub fn object_init_fun() -> Obj {
     fun_obj(OBJECT_INIT)
 }
 
+/// `object.__new__`, a static method: the wrapper sits in the static region just after the
+/// builtin function objects.
+fn object_new_staticmethod() -> Obj {
+    Obj::from_raw(BUILTIN_FUN_BASE + TABLE.len() as u32 * BUILTIN_FUN_STRIDE)
+}
+
+/// What `super().__init__(...)` finds when it reaches a builtin base, and what marks an
+/// instance's native part as not made yet.
+pub fn native_base_init_fun() -> Obj {
+    fun_obj(NATIVE_BASE_INIT)
+}
+
+/// Whether user classes may derive from builtin type `t` (it has a constructor).
+pub fn can_subclass(t: u32) -> bool {
+    !matches!(
+        t,
+        ty::NONE_TYPE
+            | ty::FUNCTION
+            | ty::CLOSURE
+            | ty::CELL
+            | ty::BOUND_METHOD
+            | ty::BUILTIN_FUNCTION
+            | ty::MODULE
+            | ty::RAW_CODE
+            | ty::ELLIPSIS
+            | ty::NOT_IMPLEMENTED
+            | ty::GENERATOR
+            | ty::RANGE_ITER
+            | ty::SEQ_ITER
+            | ty::DICT_VIEW_ITER
+            | ty::SET_ITER
+            | ty::DICT_VIEW
+    )
+}
+
 /// Runs builtin `index`. A method first checks that its `self` is of its type, since
-/// `list.append(5, 1)` must raise rather than read an int as a list.
+/// `list.append(5, 1)` must raise rather than read an int as a list; an instance of a user
+/// subclass stands in for its native part (`mp_obj_cast_to_native_base`).
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
         return match crate::modules::function(index - FIRST_MODULE_FUN) {
@@ -262,20 +326,25 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
             None => Err(vm.type_error("bad builtin")),
         };
     };
-    if owner != ty::NO_PARENT && owner != ty::OBJECT {
-        // Instances of user subclasses of builtin types carry no native part yet.
-        let self_type = match args.n_pos {
-            0 => 0,
-            _ if CLASSMETHODS.contains(&index) => vm.arg(&args, 0).raw(),
-            _ => vm.type_of(vm.arg(&args, 0)),
+    if CLASSMETHODS.contains(&index) {
+        // `bytes.fromhex(...)`, `dict.fromkeys(...)`: `self` is the class, or a subclass.
+        let class = if args.n_pos > 0 {
+            vm.arg(&args, 0).raw()
+        } else {
+            0
         };
-        let self_ok =
-            crate::objects::is_builtin_type(self_type) && vm.is_subclass(self_type, owner);
-        if !self_ok {
-            let name = vm
-                .qstr_str(crate::objects::type_name(vm.arena(), owner))
-                .to_string();
-            return Err(vm.type_error(&format!("argument has wrong type, expected '{name}'")));
+        if !(vm.is_type(Obj::from_raw(class)) && vm.is_subclass(class, owner)) {
+            return Err(reflect::wrong_self(vm, owner));
+        }
+    } else if crate::objects::is_builtin_type(owner) && owner != ty::OBJECT {
+        let self_obj = if args.n_pos > 0 {
+            vm.arg(&args, 0)
+        } else {
+            Obj::NULL
+        };
+        match vm.cast_to_native(self_obj, owner) {
+            Some(native) => vm.arena_mut().store_u32(args.base, native.raw()),
+            None => return Err(reflect::wrong_self(vm, owner)),
         }
     }
     fun(vm, args)
@@ -283,10 +352,22 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
 
 /// A method of builtin type `t` named `name`.
 pub fn type_attr(t: u32, name: u32) -> Option<Obj> {
+    if t == ty::OBJECT && name == qstrs::NEW {
+        return Some(object_new_staticmethod());
+    }
     TABLE
         .iter()
         .position(|&(owner, q, _)| owner == t && q == name && owner != ty::NO_PARENT)
         .map(|i| fun_obj(i as u32))
+}
+
+/// The methods of builtin type `t` as (name, function) pairs (its `__dict__`).
+pub fn type_methods(t: u32) -> Vec<(Obj, Obj)> {
+    TABLE
+        .iter()
+        .filter(|&&(owner, _, _)| owner == t && owner != ty::NO_PARENT)
+        .filter_map(|&(_, q, _)| Some((Obj::qstr(q)?, type_attr(t, q)?)))
+        .collect()
 }
 
 /// The builtins dict: every plain builtin function and every builtin type by name.
@@ -308,9 +389,21 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
                 | ty::DICT_VIEW_ITER
                 | ty::SET_ITER
                 | ty::GENERATOR
+                | ty::CODE
+                | ty::GETITEM_ITER
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;
         }
+    }
+    let singletons = [
+        (
+            qstrs::q("NotImplemented"),
+            crate::objects::NOT_IMPLEMENTED_OBJ,
+        ),
+        (qstrs::q("Ellipsis"), crate::objects::ELLIPSIS_OBJ),
+    ];
+    for (name, obj) in singletons {
+        vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(obj))?;
     }
     Ok(vm.slot(slot))
 }

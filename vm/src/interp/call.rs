@@ -117,9 +117,9 @@ impl Vm {
                 self.call(inner, args).map(CallTarget::Done)
             }
             t if self.is_user_type(t) => match self.class_lookup(t, qstrs::CALL)? {
-                Some(meth) => {
+                Some(found) => {
                     let base = self.stack_mark();
-                    self.root(meth)?;
+                    self.root(found.value)?;
                     let args = self.prepend_args_obj(fun, args)?;
                     let meth = Obj::from_raw(self.arena().load_u32(base));
                     self.prepare_call(meth, args)
@@ -424,33 +424,10 @@ impl Vm {
 
     /// Calling a type: `int(x)`, `MyClass(...)`, and the other constructors.
     fn call_type(&mut self, t: Obj, args: Args) -> PyResult<Obj> {
-        if !self.is_user_type(t.raw()) {
-            return crate::builtins::construct(self, t.raw(), args);
+        if self.is_user_type(t.raw()) {
+            self.instantiate(t.raw(), args)
+        } else {
+            crate::builtins::construct(self, t.raw(), args)
         }
-        let mark = self.stack_mark();
-        let instance = self.new_instance(t.raw())?;
-        let inst_slot = self.root(instance)?;
-        let native = self.native_base(t.raw());
-        if native != ty::OBJECT && crate::objects::is_builtin_exception_type(native) {
-            let tuple = self.new_tuple_from_arena(args.base, args.n_pos)?;
-            let exc = self.new_exception(native, tuple)?;
-            let instance = self.slot(inst_slot);
-            self.set_instance_native_base(instance, exc);
-        }
-        if let Some(init) = self.class_lookup(t.raw(), qstrs::INIT)? {
-            let init_slot = self.root(init)?;
-            let instance = self.slot(inst_slot);
-            let args = self.prepend_args_obj(instance, args)?;
-            let init = self.slot(init_slot);
-            let ret = self.call(init, args)?;
-            if ret != Obj::NONE {
-                return Err(self.type_error("__init__() should return None"));
-            }
-        } else if args.n_pos + args.n_kw > 0 && native == ty::OBJECT {
-            return Err(self.type_error("function takes 0 positional arguments but 1 were given"));
-        }
-        let instance = self.slot(inst_slot);
-        self.stack_release(mark);
-        Ok(instance)
     }
 }

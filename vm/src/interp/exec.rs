@@ -987,14 +987,13 @@ impl Vm {
                     let send = self.pop(f);
                     let inner = self.top(f);
                     match self.resume_any(inner, send)? {
-                        Some(crate::interp::gen::Resumed::Yield(value)) => {
+                        crate::interp::gen::Resumed::Yield(value) => {
                             // Stay on this instruction: the next resume delegates again.
                             f.ip = f.instr;
                             self.push(f, value);
                             return Ok(Flow::Yield(value));
                         }
-                        Some(crate::interp::gen::Resumed::Return(value)) => self.set_top(f, value),
-                        None => self.set_top(f, Obj::NONE),
+                        crate::interp::gen::Resumed::Return(value) => self.set_top(f, value),
                     }
                 }
                 _ => self.dispatch_multi(f, opcode)?,
@@ -1065,6 +1064,9 @@ impl Vm {
         // The callable and arguments sit at and above `f.sp + 4`, inside this frame's
         // state, so they stay rooted while the call is prepared.
         let mark = self.stack_mark();
+        if fun.is_ptr() && fun.raw() >= 16 && self.type_of(fun) == ty::BUILTIN_FUNCTION {
+            self.set_scope(self.frame_globals(f), self.frame_locals(f));
+        }
         match self.prepare_call(fun, args) {
             Ok(CallTarget::Done(value)) => {
                 self.stack_release(mark);

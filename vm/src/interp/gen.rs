@@ -1,22 +1,27 @@
-//! Generators (`mp_obj_gen_instance_t`): a base, a state word, then the generator's own code
-//! state, so a suspended frame lives in the heap and is scanned like any object. Resuming
-//! runs that frame in a nested interpreter loop until it yields or returns.
+//! Generators (`mp_obj_gen_instance_t`): a base, the pending-exception word, then the
+//! generator's own code state, so a suspended frame lives in the heap and is scanned like any
+//! object. Resuming runs that frame in a nested interpreter loop until it yields or returns
+//! (`mp_obj_gen_resume`).
+//!
+//! As in MicroPython, the pending-exception word is `NULL` while the generator runs (so a
+//! re-entrant resume raises), `None` while it is idle, or an exception `pend_throw` queued;
+//! a finished generator has its code state's `ip` set to 0. An exception thrown in while the
+//! generator is suspended in `yield from` goes to the inner iterator first (`mp_resume`),
+//! and `StopIteration` escaping a generator becomes `RuntimeError` (PEP 479).
 use super::exec::{Exit, Frame};
-use super::{PyResult, Vm};
-use crate::objects::ty;
+use super::{PyResult, Raise, Vm};
+use crate::bytecode::op;
+use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ};
 use crate::runtime::layout::{code_state, CodeStateObj};
 use crate::runtime::obj::Obj;
 
-const STATE: u32 = 4;
+const PEND_EXC: u32 = 4;
 const CODE_STATE: u32 = 8;
-const SUSPENDED: u32 = 0;
-const RUNNING: u32 = 1;
-const FINISHED: u32 = 2;
 
 /// What resuming a generator (or any iterator) gave.
 pub enum Resumed {
     Yield(Obj),
-    /// It finished, returning this value (`NULL` when already exhausted before).
+    /// It finished, returning this value.
     Return(Obj),
 }
 
@@ -27,6 +32,7 @@ impl Vm {
         let gen = self.alloc_obj(ty::GENERATOR, CODE_STATE + size)?;
         let cs = gen + CODE_STATE;
         self.arena_mut().copy_within(frame.cs, cs, size);
+        self.arena_mut().store_u32(gen + PEND_EXC, Obj::NONE.raw());
         let state = CodeStateObj(cs);
         state.set_ip(self.arena_mut(), frame.ip);
         state.set_sp(self.arena_mut(), cs + code_state::STATE - 4);
@@ -34,98 +40,245 @@ impl Vm {
         Ok(Obj::from_raw(gen))
     }
 
-    /// Resumes generator `gen`, sending `send` (`mp_obj_gen_resume`).
+    fn gen_state(gen: Obj) -> CodeStateObj {
+        CodeStateObj(gen.raw() + CODE_STATE)
+    }
+
+    fn gen_finished(&self, gen: Obj) -> bool {
+        Self::gen_state(gen).ip(self.arena()) == 0
+    }
+
+    fn gen_just_started(&self, gen: Obj) -> bool {
+        let state = Self::gen_state(gen);
+        state.sp(self.arena()) == state.0 + code_state::STATE - 4
+    }
+
+    /// Resumes generator `gen`, sending `send` (`next` and `send`).
     pub fn resume(&mut self, gen: Obj, send: Obj) -> PyResult<Resumed> {
         self.resume_with(gen, send, None)
     }
 
-    /// `generator.throw(exc)`: resumes `gen` by raising `exc` at its suspended `yield`.
+    /// `generator.throw(exc)`: resumes `gen` by raising `exc` (an exception, or a class to
+    /// instantiate) where it is suspended.
     pub fn throw_into(&mut self, gen: Obj, exc: Obj) -> PyResult<Resumed> {
         self.resume_with(gen, Obj::NONE, Some(exc))
     }
 
-    fn resume_with(&mut self, gen: Obj, send: Obj, throw: Option<Obj>) -> PyResult<Resumed> {
-        let addr = gen.raw();
-        match self.arena().load_u32(addr + STATE) {
-            FINISHED => return Ok(Resumed::Return(Obj::NULL)),
-            RUNNING => return Err(self.value_error("generator already executing")),
-            _ => {}
+    /// `generator.pend_throw(exc)`: queues `exc` to be thrown in at the next resume and
+    /// returns what was queued before (`None` if nothing).
+    pub fn pend_throw(&mut self, gen: Obj, exc: Obj) -> PyResult<Obj> {
+        let previous = Obj::from_raw(self.arena().load_u32(gen.raw() + PEND_EXC));
+        if previous == Obj::NULL {
+            return Err(self.value_error("generator already executing"));
         }
-        let cs = addr + CODE_STATE;
-        let state = CodeStateObj(cs);
-        let sp = state.sp(self.arena());
-        let just_started = sp == cs + code_state::STATE - 4;
-        if let Some(exc) = throw {
-            if just_started {
-                // Nothing in the generator can catch it yet: it finishes, raising.
-                self.arena_mut().store_u32(addr + STATE, FINISHED);
-                return Err(self.raise(exc));
-            }
-        } else if just_started {
+        self.arena_mut().store_u32(gen.raw() + PEND_EXC, exc.raw());
+        Ok(previous)
+    }
+
+    fn resume_with(&mut self, gen: Obj, send: Obj, throw: Option<Obj>) -> PyResult<Resumed> {
+        if self.gen_finished(gen) {
+            return Ok(Resumed::Return(Obj::NONE));
+        }
+        let pending = Obj::from_raw(self.arena().load_u32(gen.raw() + PEND_EXC));
+        if pending == Obj::NULL {
+            return Err(self.value_error("generator already executing"));
+        }
+        let throw = if pending != Obj::NONE {
+            Some(pending)
+        } else {
+            throw
+        };
+        if self.gen_just_started(gen) {
             if send != Obj::NONE {
                 return Err(
                     self.type_error("can't send non-None value to a just-started generator")
                 );
             }
         } else {
+            let sp = Self::gen_state(gen).sp(self.arena());
             self.arena_mut().store_u32(sp, send.raw());
         }
         if self.reentry >= super::MAX_REENTRY {
             return Err(self.raise_recursion_error());
         }
         let mark = self.stack_mark();
-        self.root(gen)?;
-        self.enter_frame()?;
-        self.arena_mut().store_u32(addr + STATE, RUNNING);
-        let frame = Frame::resume(self, cs, self.stack_mark());
+        let slot = self.root(gen)?;
+        self.arena_mut().store_u32(gen.raw() + PEND_EXC, 0);
         self.reentry += 1;
-        let result = match throw {
-            Some(exc) => {
-                let raise = self.raise(exc);
-                self.run_frames_raising(frame.at_yield(self), Some(raise))
-            }
-            None => self.run_frames(frame),
-        };
+        let result = self.run_generator(gen, throw);
         self.reentry -= 1;
+        let gen = self.slot(slot);
         self.stack_release(mark);
-        let (next_state, resumed) = match result {
-            Ok(Exit::Yield(value)) => (SUSPENDED, Ok(Resumed::Yield(value))),
-            Ok(Exit::Return(value)) => (FINISHED, Ok(Resumed::Return(value))),
-            Err(raise) => (FINISHED, Err(raise)),
-        };
-        self.arena_mut().store_u32(addr + STATE, next_state);
-        resumed
+        self.arena_mut()
+            .store_u32(gen.raw() + PEND_EXC, Obj::NONE.raw());
+        match result {
+            Ok(Exit::Yield(value)) => Ok(Resumed::Yield(value)),
+            Ok(Exit::Return(value)) => {
+                Self::gen_state(gen).set_ip(self.arena_mut(), 0);
+                Ok(Resumed::Return(value))
+            }
+            Err(raise) => {
+                Self::gen_state(gen).set_ip(self.arena_mut(), 0);
+                let exc = self.pending_exception();
+                if self.is_subclass(self.type_of(exc), ty::STOP_ITERATION) {
+                    return Err(self.raise_msg(ty::RUNTIME_ERROR, "generator raised StopIteration"));
+                }
+                Err(raise)
+            }
+        }
     }
 
-    /// `yield from`'s step (`mp_resume`): generators resume directly, other iterators
-    /// advance with `send(value)` or `next`.
-    pub fn resume_any(&mut self, iter: Obj, send: Obj) -> PyResult<Option<Resumed>> {
+    /// Runs the generator's frame from where it is suspended, first raising `throw` there
+    /// (or, when suspended in `yield from`, throwing it into the inner iterator).
+    fn run_generator(&mut self, gen: Obj, throw: Option<Obj>) -> PyResult<Exit> {
+        self.enter_frame()?;
+        let cs = Self::gen_state(gen).0;
+        let just_started = self.gen_just_started(gen);
+        let mut frame = Frame::resume(self, cs, self.stack_mark());
+        let Some(throw) = throw else {
+            return self.run_frames(frame);
+        };
+        if just_started || self.arena().load_u8(frame.ip) != op::YIELD_FROM {
+            let raise = self.make_raise(throw);
+            if !just_started {
+                frame = frame.at_yield(self);
+            }
+            return self.run_frames_raising(frame, Some(raise));
+        }
+        // Suspended in `yield from`: the stack is (..., inner, sent value).
+        let inner = Obj::from_raw(self.arena().load_u32(frame.sp - 4));
+        match self.throw_into_any(inner, throw) {
+            Ok(Resumed::Yield(value)) => {
+                self.arena_mut().store_u32(frame.sp, value.raw());
+                frame.save(self);
+                self.depth -= 1;
+                Ok(Exit::Yield(value))
+            }
+            Ok(Resumed::Return(value)) => {
+                frame.sp -= 4;
+                self.arena_mut().store_u32(frame.sp, value.raw());
+                frame.ip += 1;
+                if self.is_generator_exit(throw) {
+                    // The inner iterator swallowed GeneratorExit; this generator still exits.
+                    let raise = self.make_raise(throw);
+                    frame.instr = frame.ip;
+                    return self.run_frames_raising(frame, Some(raise));
+                }
+                self.run_frames(frame)
+            }
+            Err(raise) => {
+                frame.sp -= 8;
+                self.run_frames_raising(frame.at_yield(self), Some(raise))
+            }
+        }
+    }
+
+    fn is_generator_exit(&self, exc: Obj) -> bool {
+        let t = if self.is_type(exc) {
+            exc.raw()
+        } else {
+            self.type_of(exc)
+        };
+        self.is_subclass(t, ty::GENERATOR_EXIT)
+    }
+
+    /// Raises what `raise x` raises for `x` (`mp_make_raise_obj`): an exception instance, a
+    /// new instance of an exception class, or `TypeError` for anything else.
+    pub fn make_raise(&mut self, obj: Obj) -> Raise {
+        if self.is_type(obj) && self.is_subclass(obj.raw(), ty::BASE_EXCEPTION) {
+            return match self.call_objs(obj, &[]) {
+                Ok(exc) => self.make_raise(exc),
+                Err(raise) => raise,
+            };
+        }
+        if self.is_exception_instance(obj) {
+            return self.raise(obj);
+        }
+        self.type_error("exceptions must derive from BaseException")
+    }
+
+    /// `yield from`'s step (`mp_resume` with a value to send): generators resume directly,
+    /// other iterators advance with `__next__` or `send(value)`; `StopIteration` from them
+    /// is their return value.
+    pub fn resume_any(&mut self, iter: Obj, send: Obj) -> PyResult<Resumed> {
         if self.type_of(iter) == ty::GENERATOR {
-            return self.resume(iter, send).map(Some);
+            return self.resume(iter, send);
         }
-        if send != Obj::NONE {
-            let q = self.intern("send")?;
-            let (meth, self_obj) = self.load_method(iter, q)?;
-            return self
-                .call_method(meth, self_obj, &[send])
-                .map(|v| Some(Resumed::Yield(v)));
+        let result = if send == Obj::NONE && !self.is_instance_of_user_type(iter) {
+            match self.iter_next(iter) {
+                Ok(Some(value)) => Ok(value),
+                Ok(None) => return Ok(Resumed::Return(Obj::NONE)),
+                Err(raise) => Err(raise),
+            }
+        } else {
+            let name = if send == Obj::NONE {
+                qstrs::NEXT
+            } else {
+                self.intern("send")?
+            };
+            let slot = self.root(iter)?;
+            let (meth, self_obj) = self.load_method(iter, name)?;
+            let args: &[Obj] = if send == Obj::NONE { &[] } else { &[send] };
+            let result = self.call_method(meth, self_obj, args);
+            let _ = self.slot(slot);
+            result
+        };
+        self.stop_iteration_is_return(result)
+    }
+
+    /// `mp_resume` with an exception to throw into an iterator a generator delegates to.
+    fn throw_into_any(&mut self, iter: Obj, exc: Obj) -> PyResult<Resumed> {
+        if self.type_of(iter) == ty::GENERATOR {
+            return self.throw_into(iter, exc);
         }
-        Ok(self.iter_next(iter)?.map(Resumed::Yield))
+        let slot = self.root(iter)?;
+        if self.is_generator_exit(exc) {
+            let close = self.intern("close")?;
+            if let Some((meth, self_obj)) = self.find_method(iter, close)? {
+                let result = self.call_method(meth, self_obj, &[]);
+                return self
+                    .stop_iteration_is_return(result)
+                    .map(|resumed| match resumed {
+                        Resumed::Yield(value) | Resumed::Return(value) => Resumed::Return(value),
+                    });
+            }
+        } else {
+            let throw = self.intern("throw")?;
+            let iter = self.slot(slot);
+            if let Some((meth, self_obj)) = self.find_method(iter, throw)? {
+                let result = self.call_method(meth, self_obj, &[exc]);
+                return self.stop_iteration_is_return(result);
+            }
+        }
+        if self.is_type(exc) && self.is_subclass(exc.raw(), ty::STOP_ITERATION)
+            || self.is_subclass(self.type_of(exc), ty::STOP_ITERATION)
+        {
+            return Err(self.raise_msg(ty::RUNTIME_ERROR, "generator raised StopIteration"));
+        }
+        Err(self.make_raise(exc))
+    }
+
+    /// A call that raised `StopIteration` returned its value (to `yield from`).
+    fn stop_iteration_is_return(&mut self, result: PyResult<Obj>) -> PyResult<Resumed> {
+        match result {
+            Ok(value) => Ok(Resumed::Yield(value)),
+            Err(raise) => {
+                let exc = self.pending_exception();
+                if self.is_subclass(self.type_of(exc), ty::STOP_ITERATION) {
+                    Ok(Resumed::Return(self.exception_value(exc)))
+                } else {
+                    Err(raise)
+                }
+            }
+        }
     }
 
     /// `generator.close()`: throws `GeneratorExit` in, which must not be answered by a yield.
     pub fn close_generator(&mut self, gen: Obj) -> PyResult<()> {
-        let addr = gen.raw();
-        let cs = addr + CODE_STATE;
-        let just_started = CodeStateObj(cs).sp(self.arena()) == cs + code_state::STATE - 4;
-        if just_started || self.arena().load_u32(addr + STATE) == FINISHED {
-            self.arena_mut().store_u32(addr + STATE, FINISHED);
+        if self.gen_finished(gen) {
             return Ok(());
         }
-        let exit = self.new_exception(
-            ty::GENERATOR_EXIT,
-            Obj::from_raw(crate::objects::EMPTY_TUPLE_OBJ),
-        )?;
+        let exit = self.new_exception(ty::GENERATOR_EXIT, Obj::from_raw(EMPTY_TUPLE_OBJ))?;
         match self.throw_into(gen, exit) {
             Ok(Resumed::Yield(_)) => {
                 Err(self.raise_msg(ty::RUNTIME_ERROR, "generator ignored GeneratorExit"))
@@ -133,10 +286,7 @@ impl Vm {
             Ok(Resumed::Return(_)) => Ok(()),
             Err(raise) => {
                 let exc = self.pending_exception();
-                let t = self.type_of(exc);
-                if self.is_subclass(t, ty::GENERATOR_EXIT)
-                    || self.is_subclass(t, ty::STOP_ITERATION)
-                {
+                if self.is_subclass(self.type_of(exc), ty::GENERATOR_EXIT) {
                     Ok(())
                 } else {
                     Err(raise)

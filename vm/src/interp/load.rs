@@ -39,7 +39,7 @@ impl Vm {
     }
 
     /// Fills the qstr and constant tables of module context `context`.
-    fn load_context(&mut self, module: &CompiledModule, context: Obj) -> PyResult<()> {
+    pub(crate) fn load_context(&mut self, module: &CompiledModule, context: Obj) -> PyResult<()> {
         let context_slot = self.root(context)?;
         let n_qstr = module.qstrs.len() as u32;
         let qstr_table = self.alloc(2 * n_qstr.max(1))?;
@@ -95,7 +95,7 @@ impl Vm {
     }
 
     /// A raw code object and, recursively, its children.
-    fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
+    pub(crate) fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
         if rc.kind != CodeKind::Bytecode {
             return Err(self.value_error("incompatible .mpy arch"));
         }

@@ -17,6 +17,7 @@
 //!   reachable from there; Rust code keeps a word across an allocation only by rooting it and
 //!   re-reading the slot afterwards. Temporaries are released wholesale when their frame or
 //!   call returns, so an early `?` cannot leak them past that point.
+pub mod attr;
 pub mod call;
 pub mod exec;
 pub mod gen;
@@ -103,6 +104,10 @@ pub struct Vm {
     builtins_slot: RootId,
     /// Root slot of a preallocated `MemoryError`, raised when even the message cannot be built.
     emergency_memory_error: RootId,
+    /// Root slots of the globals and locals dicts of the frame that last called a builtin:
+    /// MicroPython's current dicts, which `globals()`, `locals()`, `exec` and `eval` see.
+    scope_globals: RootId,
+    scope_locals: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
     /// Set when bytecode touched the value or exception stack outside its frame's slots;
@@ -147,6 +152,8 @@ impl Vm {
         let builtins_slot = heap.add_root(Obj::NULL);
         let emergency_memory_error = heap.add_root(Obj::NULL);
         let modules = crate::modules::ModuleState::new(&mut heap);
+        let scope_globals = heap.add_root(Obj::NULL);
+        let scope_locals = heap.add_root(Obj::NULL);
         let mut vm = Vm {
             heap,
             qstrs: qstr_pool,
@@ -154,6 +161,8 @@ impl Vm {
             exc_slot,
             builtins_slot,
             emergency_memory_error,
+            scope_globals,
+            scope_locals,
             building_memory_error: false,
             stack_fault: std::cell::Cell::new(false),
             steps_left: if config.max_steps == 0 {
@@ -189,6 +198,19 @@ impl Vm {
     /// The builtins dict (`mp_builtin_module`'s globals).
     pub fn builtins(&self) -> Obj {
         self.heap.root(self.builtins_slot)
+    }
+
+    /// The current globals and locals dicts (`NULL` before any frame called a builtin).
+    pub fn scope(&self) -> (Obj, Obj) {
+        (
+            self.heap.root(self.scope_globals),
+            self.heap.root(self.scope_locals),
+        )
+    }
+
+    pub(crate) fn set_scope(&mut self, globals: Obj, locals: Obj) {
+        self.heap.set_root(self.scope_globals, globals);
+        self.heap.set_root(self.scope_locals, locals);
     }
 
     // ---- allocation ----

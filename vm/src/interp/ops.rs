@@ -66,190 +66,6 @@ impl Vm {
         }
     }
 
-    /// `mp_load_method_maybe`: the attribute as (function, self) when it is a method, so the
-    /// call needs no bound-method object; else (value, `NULL`). `None` if absent.
-    pub fn find_method(&mut self, obj: Obj, q: u32) -> PyResult<Option<(Obj, Obj)>> {
-        let t = self.type_of(obj);
-        if t == ty::TYPE {
-            return self.type_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
-        }
-        if t == ty::MODULE {
-            return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
-        }
-        if self.is_user_type(t) {
-            if let Some(value) = self.dict_get_qstr(obj, q)? {
-                return Ok(Some((value, Obj::NULL)));
-            }
-        }
-        if q == qstrs::CLASS {
-            return Ok(Some((Obj::from_raw(t), Obj::NULL)));
-        }
-        if let Some(native) = self.native_exception(obj) {
-            if q == qstrs::ARGS {
-                let args = self.exception_args(Obj::from_raw(native));
-                return Ok(Some((args, Obj::NULL)));
-            }
-            if q == qstrs::VALUE && self.is_subclass(t, ty::STOP_ITERATION) {
-                return Ok(Some((self.exception_value(obj), Obj::NULL)));
-            }
-        }
-        let Some(found) = self.class_lookup(t, q)? else {
-            return Ok(None);
-        };
-        match self.type_of(found) {
-            ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(found) => {
-                Ok(Some((found, Obj::from_raw(t))))
-            }
-            ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => Ok(Some((found, obj))),
-            ty::STATICMETHOD => Ok(Some((self.field(found, 1), Obj::NULL))),
-            ty::CLASSMETHOD => Ok(Some((self.field(found, 1), Obj::from_raw(t)))),
-            _ => Ok(Some((found, Obj::NULL))),
-        }
-    }
-
-    /// An attribute of a type object.
-    fn type_attr(&mut self, t: Obj, q: u32) -> PyResult<Option<Obj>> {
-        if q == qstrs::NAME {
-            let name = crate::objects::type_name(self.arena(), t.raw());
-            return Ok(Obj::qstr(name));
-        }
-        let Some(found) = self.class_lookup(t.raw(), q)? else {
-            return Ok(None);
-        };
-        Ok(Some(match self.type_of(found) {
-            ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(found) => {
-                self.new_bound_method(found, t)?
-            }
-            ty::STATICMETHOD => self.field(found, 1),
-            ty::CLASSMETHOD => {
-                let fun = self.field(found, 1);
-                self.new_bound_method(fun, t)?
-            }
-            _ => found,
-        }))
-    }
-
-    fn no_attribute(&mut self, obj: Obj, q: u32) -> Raise {
-        let name = self.qstr_str(q).to_string();
-        if self.is_type(obj) {
-            let tname = self.qstr_str(crate::objects::type_name(self.arena(), obj.raw()));
-            let msg = format!("type object '{tname}' has no attribute '{name}'");
-            return self.raise_msg(ty::ATTRIBUTE_ERROR, &msg);
-        }
-        let tname = self.type_name_of(obj);
-        let msg = format!("'{tname}' object has no attribute '{name}'");
-        self.raise_msg(ty::ATTRIBUTE_ERROR, &msg)
-    }
-
-    /// `LOAD_METHOD`.
-    pub fn load_method(&mut self, obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
-        let slot = self.root(obj)?;
-        match self.find_method(obj, q)? {
-            Some(found) => Ok(found),
-            None => {
-                let obj = self.slot(slot);
-                let value = self.getattr_fallback(obj, q)?;
-                Ok((value, Obj::NULL))
-            }
-        }
-    }
-
-    /// `__getattr__` of user classes, else `AttributeError`.
-    fn getattr_fallback(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
-        let t = self.type_of(obj);
-        if self.is_user_type(t) {
-            if let Some(getattr) = self.class_lookup(t, qstrs::GETATTR)? {
-                let name = Obj::qstr(q).unwrap_or(Obj::NONE);
-                return self.call_objs(getattr, &[obj, name]);
-            }
-        }
-        Err(self.no_attribute(obj, q))
-    }
-
-    /// `LOAD_ATTR` (`mp_load_attr`): methods come back bound.
-    pub fn load_attr(&mut self, obj: Obj, q: u32) -> PyResult<Obj> {
-        let (value, self_obj) = self.load_method(obj, q)?;
-        if self_obj == Obj::NULL {
-            Ok(value)
-        } else {
-            self.new_bound_method(value, self_obj)
-        }
-    }
-
-    /// `LOAD_SUPER_METHOD`: `name` from the bases of `class`, bound to `self_obj`.
-    pub fn load_super_method(&mut self, class: Obj, self_obj: Obj, q: u32) -> PyResult<(Obj, Obj)> {
-        for base in self.type_bases(class.raw()) {
-            if let Some(found) = self.class_lookup(base, q)? {
-                return Ok(match self.type_of(found) {
-                    ty::STATICMETHOD => (self.field(found, 1), Obj::NULL),
-                    ty::CLASSMETHOD => {
-                        (self.field(found, 1), Obj::from_raw(self.type_of(self_obj)))
-                    }
-                    ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => (found, self_obj),
-                    _ => (found, Obj::NULL),
-                });
-            }
-        }
-        if q == qstrs::INIT {
-            // object.__init__ accepts the instance and does nothing.
-            return Ok((crate::builtins::object_init_fun(), self_obj));
-        }
-        Err(self.no_attribute(self_obj, q))
-    }
-
-    /// `STORE_ATTR`: instance members, or a class's locals.
-    pub fn store_attr(&mut self, obj: Obj, q: u32, value: Obj) -> PyResult<()> {
-        let t = self.type_of(obj);
-        if t == ty::MODULE && self.module_store_attr(obj, q, value)? {
-            return Ok(());
-        }
-        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-        if self.is_user_type(t) || (t == ty::TYPE && self.is_user_type(obj.raw())) {
-            let target = if t == ty::TYPE {
-                Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
-            } else {
-                obj
-            };
-            return self.dict_store(target, key, value);
-        }
-        Err(self.no_attribute(obj, q))
-    }
-
-    /// `del obj.attr`: instance members, or a class's locals.
-    pub fn delete_attr(&mut self, obj: Obj, q: u32) -> PyResult<()> {
-        let t = self.type_of(obj);
-        if t == ty::MODULE && self.module_store_attr(obj, q, Obj::NULL)? {
-            return Ok(());
-        }
-        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-        let target = if t == ty::TYPE && self.is_user_type(obj.raw()) {
-            Obj::from_raw(crate::objects::type_locals_dict(self.arena(), obj.raw()))
-        } else if self.is_user_type(t) {
-            obj
-        } else {
-            return Err(self.no_attribute(obj, q));
-        };
-        match self.dict_remove(target, key)? {
-            Some(_) => Ok(()),
-            None => Err(self.no_attribute(obj, q)),
-        }
-    }
-
-    /// Calls special method `name` of a user instance if its class has it.
-    pub fn call_special(&mut self, obj: Obj, name: u32, items: &[Obj]) -> PyResult<Option<Obj>> {
-        let t = self.type_of(obj);
-        if !self.is_user_type(t) {
-            return Ok(None);
-        }
-        let slot = self.root(obj)?;
-        let Some(meth) = self.class_lookup(t, name)? else {
-            return Ok(None);
-        };
-        let mut all = vec![self.slot(slot)];
-        all.extend_from_slice(items);
-        self.call_objs(meth, &all).map(Some)
-    }
-
     /// Truth value (`mp_obj_is_true`).
     pub fn is_true(&mut self, obj: Obj) -> PyResult<bool> {
         if obj == Obj::FALSE || obj == Obj::NONE {
@@ -263,6 +79,13 @@ impl Vm {
         }
         if obj.is_qstr() {
             return Ok(!self.str_bytes(obj).is_empty());
+        }
+        if let Some(native) = self.native_part(obj) {
+            let has_own =
+                |vm: &mut Vm, q| -> PyResult<bool> { Ok(vm.native_stand_in(obj, q)? == obj) };
+            if !has_own(self, qstrs::BOOL)? && !has_own(self, qstrs::LEN)? {
+                return self.is_true(native);
+            }
         }
         match self.type_of(obj) {
             ty::INT => Ok(true),
@@ -292,6 +115,7 @@ impl Vm {
 
     /// `len(obj)`.
     pub fn len_of(&mut self, obj: Obj) -> PyResult<i64> {
+        let obj = self.native_stand_in(obj, qstrs::LEN)?;
         if self.is_str(obj) {
             let text = self.str_text(obj);
             return Ok(text.chars().count() as i64);
@@ -338,6 +162,10 @@ impl Vm {
         if obj.raw() < 16 || !obj.is_ptr() {
             return Ok(obj.raw());
         }
+        let native = self.native_stand_in(obj, qstrs::HASH)?;
+        if native != obj {
+            return self.hash(native);
+        }
         match self.type_of(obj) {
             ty::STR | ty::BYTES => Ok(self.str_hash(obj)),
             ty::INT => {
@@ -372,6 +200,12 @@ impl Vm {
         if op == UnaryOpNum::Not {
             return Ok(Obj::bool(!self.is_true(obj)?));
         }
+        let obj = if self.native_part(obj).is_some() {
+            let q = self.intern(unary_special_name(op))?;
+            self.native_stand_in(obj, q)?
+        } else {
+            obj
+        };
         if let Some(num) = self.as_num(obj) {
             let result = match (op, num) {
                 (UnaryOpNum::Positive, Num::Small(v)) => Num::Small(v),
@@ -404,9 +238,21 @@ impl Vm {
         match op {
             B::Is => return Ok(Obj::bool(lhs == rhs)),
             B::In => return self.contains(rhs, lhs).map(Obj::bool),
-            B::ExceptionMatch => return Ok(Obj::bool(self.exception_matches(lhs, rhs))),
+            B::ExceptionMatch => return self.exception_matches(lhs, rhs).map(Obj::bool),
             _ => {}
         }
+        let (lhs, rhs) = match binary_op_method(op) {
+            Some((name, reflected)) => {
+                let lhs = self.native_operand(lhs, &[inplace_method_name(op), Some(name)])?;
+                let rhs = if self.is_instance_of_user_type(lhs) {
+                    rhs
+                } else {
+                    self.native_operand(rhs, &[reflected.or(Some(name))])?
+                };
+                (lhs, rhs)
+            }
+            None => (lhs, rhs),
+        };
         if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
             let (a, b) = (i64::from(a), i64::from(b));
             let fast = match op {
@@ -437,6 +283,16 @@ impl Vm {
             let mark = self.stack_mark();
             let lhs_slot = self.root(lhs)?;
             let rhs_slot = self.root(rhs)?;
+            if let Some(inplace) = inplace_method_name(op) {
+                let q = self.intern(inplace)?;
+                if let Some(value) = self.call_special(lhs, q, &[rhs])? {
+                    if !Self::is_not_implemented(value) {
+                        self.stack_release(mark);
+                        return Ok(value);
+                    }
+                }
+            }
+            let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             if let Some(value) = self.call_special(lhs, q, &[rhs])? {
                 if !Self::is_not_implemented(value) {
                     self.stack_release(mark);
@@ -456,7 +312,7 @@ impl Vm {
             let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             self.stack_release(mark);
             if op == B::Equal {
-                return Ok(Obj::FALSE);
+                return Ok(Obj::bool(lhs == rhs));
             }
             if op == B::NotEqual {
                 let equal = self.equal(lhs, rhs)?;
@@ -466,6 +322,23 @@ impl Vm {
             return Err(self.type_error(&format!("unsupported types for {name}: '{a}', '{b}'")));
         }
         Ok(Obj::from_raw(NOT_IMPLEMENTED_OBJ))
+    }
+
+    /// The native part of an operand whose class defines none of the special methods
+    /// `names`, else the operand (only user instances with a builtin base have one).
+    fn native_operand(&mut self, obj: Obj, names: &[Option<&str>]) -> PyResult<Obj> {
+        if self.native_part(obj).is_none() {
+            return Ok(obj);
+        }
+        let mut stand_in = obj;
+        for name in names.iter().flatten() {
+            let q = self.intern(name)?;
+            stand_in = self.native_stand_in(obj, q)?;
+            if stand_in == obj {
+                return Ok(obj);
+            }
+        }
+        Ok(stand_in)
     }
 
     /// Operators on str, bytes, tuple and list.
@@ -608,6 +481,7 @@ impl Vm {
 
     /// `item in container`.
     pub fn contains(&mut self, container: Obj, item: Obj) -> PyResult<bool> {
+        let container = self.native_stand_in(container, qstrs::CONTAINS)?;
         let t = self.type_of(container);
         if t == ty::STR || t == ty::BYTES {
             // bytes finds any buffer's bytes, or (below) an int among its items.
@@ -655,20 +529,30 @@ impl Vm {
         }
     }
 
-    /// `except T:` matching: `exc` is an instance, `pattern` a type or tuple of types.
-    pub fn exception_matches(&self, exc: Obj, pattern: Obj) -> bool {
+    /// `except T:` matching: `exc` is an instance, `pattern` an exception class or a tuple
+    /// of them; anything else is a `TypeError`.
+    pub fn exception_matches(&mut self, exc: Obj, pattern: Obj) -> PyResult<bool> {
         let t = self.type_of(exc);
-        if self.type_of(pattern) == ty::TUPLE {
-            return self
-                .seq_items(pattern)
-                .iter()
-                .any(|p| self.is_subclass(t, p.raw()));
+        let patterns = if self.type_of(pattern) == ty::TUPLE {
+            self.seq_items(pattern)
+        } else {
+            vec![pattern]
+        };
+        for p in patterns {
+            if !self.is_type(p) || !self.is_subclass(p.raw(), ty::BASE_EXCEPTION) {
+                let (a, b) = (self.type_name_of(exc), self.type_name_of(p));
+                return Err(self.type_error(&format!("unsupported types for : '{a}', '{b}'")));
+            }
+            if self.is_subclass(t, p.raw()) {
+                return Ok(true);
+            }
         }
-        self.is_subclass(t, pattern.raw())
+        Ok(false)
     }
 
     /// `obj[index]`.
     pub fn subscr(&mut self, obj: Obj, index: Obj) -> PyResult<Obj> {
+        let obj = self.native_stand_in(obj, qstrs::GETITEM)?;
         let t = self.type_of(obj);
         match t {
             ty::LIST | ty::TUPLE => {
@@ -776,6 +660,7 @@ impl Vm {
 
     /// `obj[index] = value`.
     pub fn store_subscr(&mut self, obj: Obj, index: Obj, value: Obj) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, qstrs::SETITEM)?;
         match self.type_of(obj) {
             ty::LIST if self.type_of(index) == ty::SLICE => {
                 self.list_store_slice(obj, index, value)
@@ -801,6 +686,7 @@ impl Vm {
 
     /// `del obj[index]`.
     pub fn delete_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, qstrs::DELITEM)?;
         match self.type_of(obj) {
             ty::LIST if self.type_of(index) == ty::SLICE => {
                 let empty = Obj::from_raw(EMPTY_TUPLE_OBJ);
@@ -914,6 +800,26 @@ pub(crate) fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
         B::Equal => ordering == Equal,
         _ => ordering != Equal,
     }
+}
+
+/// The in-place special method an augmented assignment tries before the plain one.
+fn inplace_method_name(op: B) -> Option<&'static str> {
+    Some(match op {
+        B::InplaceAdd => "__iadd__",
+        B::InplaceSubtract => "__isub__",
+        B::InplaceMultiply => "__imul__",
+        B::InplaceMatMultiply => "__imatmul__",
+        B::InplaceFloorDivide => "__ifloordiv__",
+        B::InplaceTrueDivide => "__itruediv__",
+        B::InplaceModulo => "__imod__",
+        B::InplacePower => "__ipow__",
+        B::InplaceOr => "__ior__",
+        B::InplaceXor => "__ixor__",
+        B::InplaceAnd => "__iand__",
+        B::InplaceLshift => "__ilshift__",
+        B::InplaceRshift => "__irshift__",
+        _ => return None,
+    })
 }
 
 /// The special method a unary operator calls on an instance (and names in its type error).

@@ -122,6 +122,11 @@ impl Vm {
             ty::MODULE => self.module_repr(obj)?,
             ty::TEXT_IO => self.stream_repr(obj),
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
+            ty::SUPER => {
+                let class = self.str_of(self.field(obj, 1))?;
+                let inner = self.str_of(self.field(obj, 2))?;
+                format!("<super: {class}, {inner}>")
+            }
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),
             _ if self.native_exception(obj).is_some() && !self.is_user_type(t) => {
@@ -139,6 +144,9 @@ impl Vm {
                 }
                 if self.native_exception(obj).is_some() {
                     return self.exception_text(obj, repr);
+                }
+                if let Some(native) = self.native_part(obj) {
+                    return self.text_of(native, repr);
                 }
                 let name = self.type_name_of(obj);
                 format!("<{name} object at {addr:x}>")

@@ -49,8 +49,7 @@ impl Vm {
             return Some(obj.raw());
         }
         if self.is_user_type(t) && self.is_subclass(t, ty::BASE_EXCEPTION) {
-            let sub = self.instance_native_base(obj);
-            return (sub.raw() >= 16).then_some(sub.raw());
+            return self.native_part(obj).map(|native| native.raw());
         }
         None
     }

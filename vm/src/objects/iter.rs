@@ -101,6 +101,7 @@ impl Vm {
     /// Writes the iterator of `obj` into the four words at `buf` when it fits there, else
     /// stores `NULL` and a heap iterator (`mp_getiter` with an iter buffer).
     pub fn get_iter_stack(&mut self, obj: Obj, buf: u32) -> PyResult<()> {
+        let obj = self.native_stand_in(obj, crate::objects::qstrs::ITER)?;
         if let Some(words) = self.inline_iter(obj) {
             for (i, word) in words.iter().enumerate() {
                 self.arena_mut().store_u32(buf + 4 * i as u32, *word);
@@ -143,6 +144,7 @@ impl Vm {
 
     /// `iter(obj)` (`mp_getiter`).
     pub fn get_iter(&mut self, obj: Obj) -> PyResult<Obj> {
+        let obj = self.native_stand_in(obj, crate::objects::qstrs::ITER)?;
         if let Some(words) = self.inline_iter(obj) {
             let it = self.alloc(16)?;
             for (i, word) in words.iter().enumerate() {
@@ -158,6 +160,7 @@ impl Vm {
                 | ty::SEQ_ITER
                 | ty::DICT_VIEW_ITER
                 | ty::GENERATOR
+                | ty::GETITEM_ITER
                 | ty::ENUMERATE
                 | ty::ZIP
                 | ty::MAP
@@ -170,6 +173,15 @@ impl Vm {
         }
         if self.is_user_type(t) && self.class_lookup(t, crate::objects::qstrs::NEXT)?.is_some() {
             return Ok(obj);
+        }
+        if self.is_user_type(t)
+            && self
+                .class_lookup(t, crate::objects::qstrs::GETITEM)?
+                .is_some()
+        {
+            // The old protocol: `obj[0]`, `obj[1]`, ... until IndexError (`mp_obj_getitem_iter`).
+            let start = Obj::small_int(0).unwrap_or(Obj::NONE);
+            return self.new_pair(ty::GETITEM_ITER, obj, start);
         }
         let name = self.type_name_of(obj);
         Err(self.type_error(&format!("'{name}' object isn't iterable")))
@@ -272,6 +284,11 @@ impl Vm {
                 let items = self.new_list(&[])?;
                 let items_slot = self.root(items)?;
                 let n = self.seq_raw(self.field(iter, 1)).1;
+                if n == 0 {
+                    // `zip()` of nothing is empty.
+                    self.stack_release(mark);
+                    return Ok(None);
+                }
                 for i in 0..n {
                     let (start, _) = self.seq_raw(self.field(self.slot(iter_slot), 1));
                     let sub = Obj::from_raw(self.arena().load_u32(start + 4 * i));
@@ -314,6 +331,28 @@ impl Vm {
                     return Ok(Some(value));
                 }
             },
+            ty::GETITEM_ITER => {
+                let index = self.field(iter, 2);
+                match self.subscr(self.field(iter, 1), index) {
+                    Ok(value) => {
+                        let next = index.as_small_int().unwrap_or(0) + 1;
+                        let next = Obj::small_int(next.into()).unwrap_or(Obj::NONE);
+                        self.arena_mut().store_u32(it + 8, next.raw());
+                        Ok(Some(value))
+                    }
+                    Err(raise) => {
+                        let exc = self.pending_exception();
+                        let t = self.type_of(exc);
+                        if self.is_subclass(t, ty::INDEX_ERROR)
+                            || self.is_subclass(t, ty::STOP_ITERATION)
+                        {
+                            Ok(None)
+                        } else {
+                            Err(raise)
+                        }
+                    }
+                }
+            }
             ty::GENERATOR => match self.resume(iter, Obj::NONE)? {
                 crate::interp::gen::Resumed::Yield(value) => Ok(Some(value)),
                 crate::interp::gen::Resumed::Return(_) => Ok(None),

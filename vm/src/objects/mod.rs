@@ -53,6 +53,8 @@ macro_rules! builtin_types {
             use super::*;
             /// Marks a type with no parent (only `object`).
             pub const NO_PARENT: u32 = 0;
+            /// Owner of builtins that are neither global functions nor a type's methods.
+            pub const INTERNAL: u32 = 4;
             $(pub const $konst: u32 = STATIC_BASE + (TypeIndex::$konst as u32) * TYPE_STRIDE;)*
         }
 
@@ -89,6 +91,9 @@ builtin_types! {
     NOT_IMPLEMENTED = "NotImplementedType" < OBJECT;
     STATICMETHOD = "staticmethod" < OBJECT;
     CLASSMETHOD = "classmethod" < OBJECT;
+    PROPERTY = "property" < OBJECT;
+    CODE = "code" < OBJECT;
+    GETITEM_ITER = "iterator" < OBJECT;
     GENERATOR = "generator" < OBJECT;
     ENUMERATE = "enumerate" < OBJECT;
     ZIP = "zip" < OBJECT;
@@ -129,6 +134,8 @@ builtin_types! {
     SYNTAX_ERROR = "SyntaxError" < EXCEPTION;
     INDENTATION_ERROR = "IndentationError" < SYNTAX_ERROR;
     UNICODE_ERROR = "UnicodeError" < VALUE_ERROR;
+    STOP_ASYNC_ITERATION = "StopAsyncIteration" < EXCEPTION;
+    VIPER_TYPE_ERROR = "ViperTypeError" < TYPE_ERROR;
 }
 
 /// Address of the `Ellipsis` singleton.

@@ -234,6 +234,74 @@ pub const EXTRA: &[&str] = &[
     "append",
     "bytearray",
     "UnicodeError",
+    "StopAsyncIteration",
+    "SyntaxError",
+    "IndentationError",
+    "UnicodeError",
+    "ViperTypeError",
+    "__get__",
+    "__set__",
+    "__delete__",
+    "__set_name__",
+    "__getattribute__",
+    "__init_subclass__",
+    "getter",
+    "setter",
+    "deleter",
+    "fget",
+    "fset",
+    "fdel",
+    "doc",
+    "native_base_init",
+    "exec",
+    "eval",
+    "compile",
+    "globals",
+    "locals",
+    "dir",
+    "pend_throw",
+    "code",
+    "__traceback__",
+    "__iadd__",
+    "__isub__",
+    "__imul__",
+    "__imatmul__",
+    "__ifloordiv__",
+    "__itruediv__",
+    "__imod__",
+    "__ipow__",
+    "__ior__",
+    "__ixor__",
+    "__iand__",
+    "__ilshift__",
+    "__irshift__",
+    "__rsub__",
+    "__rmul__",
+    "__rmatmul__",
+    "__rfloordiv__",
+    "__rtruediv__",
+    "__rmod__",
+    "__rpow__",
+    "__ror__",
+    "__rxor__",
+    "__rand__",
+    "__rlshift__",
+    "__rrshift__",
+    "__matmul__",
+    "__divmod__",
+    "__abs__",
+    "__int__",
+    "__float__",
+    "__aiter__",
+    "__anext__",
+    "__aenter__",
+    "__aexit__",
+    "__await__",
+    "__globals__",
+    "__repl_print__",
+    "<string>",
+    "single",
+    "__dir__",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -305,6 +373,16 @@ pub const BOOL: u32 = q("__bool__");
 pub const CONTAINS: u32 = q("__contains__");
 pub const GETATTR: u32 = q("__getattr__");
 pub const DICT: u32 = q("__dict__");
+pub const BASES: u32 = q("__bases__");
+pub const GET: u32 = q("__get__");
+pub const SET: u32 = q("__set__");
+pub const DELETE: u32 = q("__delete__");
+pub const SET_NAME: u32 = q("__set_name__");
+pub const SETATTR: u32 = q("__setattr__");
+pub const DELATTR: u32 = q("__delattr__");
+pub const ERRNO: u32 = q("errno");
+pub const CODE: u32 = q("code");
+pub const GLOBALS: u32 = q("__globals__");
 pub const ARGS: u32 = q("args");
 pub const VALUE: u32 = q("value");
 pub const SEP: u32 = q("sep");

@@ -123,17 +123,3 @@ pub fn fromkeys(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.stack_release(mark);
     Ok(d)
 }
-
-pub fn getitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.subscr(vm.arg(&args, 0), vm.arg(&args, 1))
-}
-
-pub fn setitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.store_subscr(vm.arg(&args, 0), vm.arg(&args, 1), vm.arg(&args, 2))?;
-    Ok(Obj::NONE)
-}
-
-pub fn delitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.delete_subscr(vm.arg(&args, 0), vm.arg(&args, 1))?;
-    Ok(Obj::NONE)
-}

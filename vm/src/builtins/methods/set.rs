@@ -157,11 +157,6 @@ pub fn issuperset(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     subset(vm, args, true)
 }
 
-pub fn contains(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let item = other(vm, &args, 1)?;
-    vm.set_contains(this(vm, &args), item).map(Obj::bool)
-}
-
 /// `set(iterable)` and `frozenset(iterable)`.
 pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
     if args.n_pos > 1 {
