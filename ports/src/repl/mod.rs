@@ -289,10 +289,11 @@ impl Session<'_> {
         outcome
     }
 
+    /// Prints the pending exception as `mp_plat_print` does: newlines "cooked" to `\r\n`.
     fn print_exception(&mut self) {
         let exc = self.vm.pending_exception();
         let text = self.vm.format_exception(exc);
-        write_out(text.as_bytes());
+        write_out(text.replace('\n', "\r\n").as_bytes());
     }
 
     /// `sys.ps1` / `sys.ps2` if set to a `str`, else the default.
@@ -312,8 +313,10 @@ fn read_line(editor: &mut Editor, vm: &mut Vm, main: Obj) -> Ending {
     let mut completer = VmCompleter { vm, main };
     let mut out = Vec::new();
     loop {
-        // End of input reads as Ctrl-D, which leaves the REPL.
-        let c = read_byte().unwrap_or(CTRL_D);
+        // End of input ends the line as Ctrl-D on an empty line would, whatever was typed.
+        let Some(c) = read_byte() else {
+            return Ending::Control(CTRL_D);
+        };
         let ending = editor.feed(c, &mut out, &mut completer);
         write_out(&out);
         out.clear();

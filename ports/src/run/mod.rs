@@ -68,7 +68,10 @@ fn run(program_name: &str, options: &Options) -> u8 {
             Err(err) => return cannot_open(program_name, file, &err),
         },
         Program::Module(name) => run_module(&mut vm, name),
-        Program::Stdin if std::io::stdin().is_terminal() => return repl(&mut vm, options),
+        // As the unix port: the REPL on a terminal, or anywhere with -i.
+        Program::Stdin if options.inspect || std::io::stdin().is_terminal() => {
+            return repl(&mut vm, options)
+        }
         Program::Stdin => {
             let mut source = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut source);

@@ -350,6 +350,24 @@ impl Vm {
         self.interrupt = Some(flag);
     }
 
+    /// Sleeps for `duration`, waking early with `KeyboardInterrupt` if an interrupt is
+    /// requested meanwhile (`time.sleep` and friends; MicroPython's `mp_hal_delay_ms` polls
+    /// pending exceptions the same way).
+    pub fn sleep(&mut self, duration: std::time::Duration) -> PyResult<()> {
+        const SLICE: std::time::Duration = std::time::Duration::from_millis(10);
+        let end = std::time::Instant::now() + duration;
+        loop {
+            if self.take_interrupt() {
+                return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
+            }
+            let now = std::time::Instant::now();
+            if now >= end {
+                return Ok(());
+            }
+            std::thread::sleep(SLICE.min(end - now));
+        }
+    }
+
     /// Whether an interrupt was requested since the last call (clearing the request).
     #[inline]
     pub(crate) fn take_interrupt(&self) -> bool {
