@@ -75,6 +75,12 @@ impl Vm {
         if t == ty::MODULE {
             return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
         }
+        if t == ty::ATTR_TUPLE {
+            return Ok(self.attrtuple_attr(obj, q).map(|v| (v, Obj::NULL)));
+        }
+        if t == ty::TEXT_IO && q == qstrs::BUFFER {
+            return Ok(Some((self.stream_buffer(obj), Obj::NULL)));
+        }
         if self.is_user_type(t) {
             if let Some(value) = self.dict_get_qstr(obj, q)? {
                 return Ok(Some((value, Obj::NULL)));
@@ -155,6 +161,12 @@ impl Vm {
                 let name = Obj::qstr(q).unwrap_or(Obj::NONE);
                 return self.call_objs(getattr, &[obj, name]);
             }
+        }
+        if t == ty::MODULE {
+            // Loads name the module, as CPython does (stores do not).
+            let module = self.module_name(obj);
+            let msg = format!("module '{module}' has no attribute '{}'", self.qstr_str(q));
+            return Err(self.raise_msg(ty::ATTRIBUTE_ERROR, &msg));
         }
         Err(self.no_attribute(obj, q))
     }
