@@ -94,7 +94,9 @@ impl Vm {
                 let args = self.exception_args(Obj::from_raw(native));
                 return Ok(Some((args, Obj::NULL)));
             }
-            if q == qstrs::VALUE && self.is_subclass(t, ty::STOP_ITERATION) {
+            // `.value` (StopIteration) and `.errno` (OSError) alias `args[0]` on every
+            // exception, as in MicroPython.
+            if q == qstrs::VALUE || q == qstrs::ERRNO {
                 return Ok(Some((self.exception_value(obj), Obj::NULL)));
             }
         }

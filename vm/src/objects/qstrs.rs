@@ -287,6 +287,7 @@ pub const ALL: u32 = q("__all__");
 pub const FILE_ARG: u32 = q("file");
 pub const WRITE: u32 = q("write");
 pub const BUFFER: u32 = q("buffer");
+pub const ERRNO: u32 = q("errno");
 
 #[cfg(test)]
 mod tests {
