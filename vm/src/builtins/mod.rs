@@ -98,6 +98,8 @@ builtin_table! {
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
     IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    GLOBALS = NO_PARENT."globals" => crate::modules::builtin_globals;
+    LOCALS = NO_PARENT."locals" => crate::modules::builtin_locals;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
@@ -130,6 +132,11 @@ pub fn fun_obj(index: u32) -> Obj {
 /// `__build_class__`, pushed by `LOAD_BUILD_CLASS`.
 pub fn build_class_fun() -> Obj {
     fun_obj(BUILD_CLASS)
+}
+
+/// `__import__`, to tell whether a program replaced it.
+pub fn import_fun() -> Obj {
+    fun_obj(IMPORT)
 }
 
 /// `object.__init__`, what `super().__init__()` finds at the root.
