@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-/// Corpus programs about krait's builtin modules, run by `krait` itself here.
-const MODULE_PROGRAMS: &[&str] = &["sys_micropython_gc.py"];
+/// Corpus programs about krait's builtin modules and namespaces, run by `krait` itself here.
+const MODULE_PROGRAMS: &[&str] = &["sys_micropython_gc.py", "namespaces_exec_eval.py"];
 
 fn krait() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_krait"))

@@ -100,6 +100,8 @@ builtin_table! {
     IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
     GLOBALS = NO_PARENT."globals" => crate::modules::builtin_globals;
     LOCALS = NO_PARENT."locals" => crate::modules::builtin_locals;
+    EXEC = NO_PARENT."exec" => crate::interp::eval::builtin_exec;
+    EVAL = NO_PARENT."eval" => crate::interp::eval::builtin_eval;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
@@ -108,6 +110,8 @@ builtin_table! {
     FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
     FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
     FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
+    TEXT_IO_FILENO = TEXT_IO."fileno" => crate::modules::stdio::fileno;
+    FILE_IO_FILENO = FILE_IO."fileno" => crate::modules::stdio::fileno;
 }
 
 /// Index of the first builtin module function: their objects follow the builtins' in one

@@ -116,6 +116,12 @@ pub fn write(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.new_int(bytes.len() as i64)
 }
 
+/// `stream.fileno()`.
+pub fn fileno(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    vm.new_int(vm.stream_fd(vm.arg(&args, 0)))
+}
+
 /// `stream.flush()`: output is never buffered, so nothing to do.
 pub fn flush(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;

@@ -203,6 +203,7 @@ pub const EXTRA: &[&str] = &[
     "TextIOWrapper",
     "FileIO",
     "buffer",
+    "fileno",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
