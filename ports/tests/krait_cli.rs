@@ -131,6 +131,12 @@ fn stdin_module_and_micropypath() {
     write(&dir, "lib/extra.py", "VALUE = 'from MICROPYPATH'\n");
     let piped = run_with_stdin(&dir, &krait(), &[], "print(6 * 7)\n");
     assert_eq!(text(&piped.stdout), "42\n");
+    let reader =
+        "print(input('name? '), input())\ntry:\n    input()\nexcept EOFError:\n    print('EOF')\n";
+    let args = ["-c", reader];
+    let python = run_with_stdin(&dir, Path::new("python3"), &args, "ann\nbob");
+    let krait_out = run_with_stdin(&dir, &krait(), &args, "ann\nbob");
+    assert_eq!(text(&python.stdout), text(&krait_out.stdout));
     // The unix port's sys.argv for -m starts at the module name (CPython's at its path).
     let out = run_in(&dir, &krait(), &["-m", "pkg.tool", "arg"]);
     assert_eq!(text(&out.stdout), "tool __main__ ['pkg.tool', 'arg']\n");

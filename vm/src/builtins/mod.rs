@@ -102,6 +102,7 @@ builtin_table! {
     LOCALS = NO_PARENT."locals" => crate::modules::builtin_locals;
     EXEC = NO_PARENT."exec" => crate::interp::eval::builtin_exec;
     EVAL = NO_PARENT."eval" => crate::interp::eval::builtin_eval;
+    INPUT = NO_PARENT."input" => crate::modules::stdio::input;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;

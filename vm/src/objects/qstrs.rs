@@ -204,6 +204,7 @@ pub const EXTRA: &[&str] = &[
     "FileIO",
     "buffer",
     "fileno",
+    "input",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
