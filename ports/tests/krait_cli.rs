@@ -70,9 +70,11 @@ fn module_programs_print_what_micropython_prints() {
             !program_dir.join("m.py.err").exists(),
             "{name} raised in MicroPython"
         );
-        let out = run_in(&program_dir, &krait(), &["m.py"]);
-        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
-        assert_eq!(text(&out.stdout), text(&expected), "{name}");
+        for options in [&["m.py"][..], &["-X", "gcstress", "m.py"]] {
+            let out = run_in(&program_dir, &krait(), options);
+            assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+            assert_eq!(text(&out.stdout), text(&expected), "{name} {options:?}");
+        }
     }
 }
 

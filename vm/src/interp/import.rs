@@ -325,15 +325,20 @@ impl Vm {
             // MicroPython's ViperTypeError is a TypeError.
             ErrorKind::ViperTypeError => ty::TYPE_ERROR,
         };
+        let block = match &err.scope {
+            Some(scope) => match self.intern(scope) {
+                Ok(q) => q,
+                Err(raise) => return raise,
+            },
+            None => 0,
+        };
         let exc = match self.new_exception_msg(exc_type, &err.message) {
             Ok(exc) => exc,
             Err(raise) => return raise,
         };
+        // Raising roots the exception before the traceback entry allocates.
+        let raise = self.raise(exc);
         if err.line != 0 {
-            let block = match &err.scope {
-                Some(scope) => self.intern(scope).unwrap_or(0),
-                None => 0,
-            };
             let entry = TracebackEntry {
                 file,
                 line: err.line,
@@ -341,7 +346,7 @@ impl Vm {
             };
             self.add_traceback(exc, entry);
         }
-        self.raise(exc)
+        raise
     }
 
     /// `IMPORT_FROM` (`mp_import_from`): attribute `name` of `module`, else its submodule
