@@ -28,6 +28,13 @@
 //! 2. Add `pub mod <name>;` below and `&<name>::MODULE` to [`BUILTIN_MODULES`].
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
+//! Helpers modules use: [`attrtuple`] (`vm.new_attrtuple`, for `os.uname()`-like results),
+//! [`stdio`] (`vm.write_stdio`, `vm.stream_write` for `file=` arguments), `vm.os_error`.
+//!
+//! Two builtin modules are not `ModuleDef`s: `__main__` is the main program's module, and
+//! `builtins` has the builtins dict itself as globals (storing into it overrides a builtin).
+//! `sys` keeps `path`, `ps1` and `ps2` in VM state, rebindable as MicroPython's delegated
+//! attributes.
 use crate::builtins::BuiltinFn;
 use crate::compile::CompileOptions;
 use crate::interp::call::Args;
