@@ -2,7 +2,7 @@
 //! (`ports/unix/main.c`): the same options, `sys.path` and `sys.argv`, output streamed as it
 //! is written, uncaught exceptions printed on stderr, and the same exit codes (0, 1 for an
 //! uncaught exception, `n` for `SystemExit(n)`, 2 for a script that cannot be opened), and a
-//! REPL ([`repl`]) when stdin is a terminal or with `-i`.
+//! REPL (`repl.rs`) when stdin is a terminal or with `-i`.
 pub mod args;
 mod repl;
 
