@@ -10,8 +10,7 @@ use vm::modules::sys::{MACHINE, VERSION_BANNER};
 pub fn run(vm: &mut Vm, options: &CompileOptions) -> Option<u8> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let banner =
-        format!("{VERSION_BANNER}; {MACHINE}\nUse Ctrl-D to exit, Ctrl-E for paste mode\n");
+    let banner = format!("{VERSION_BANNER}; {MACHINE}\nType \"help()\" for more information.\n");
     vm.write_stdio(1, banner.as_bytes());
     loop {
         vm.write_stdio(1, b">>> ");
