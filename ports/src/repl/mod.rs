@@ -54,8 +54,11 @@ enum Mode {
     Raw,
 }
 
-/// Runs the REPL in module `main` until Ctrl-D or `SystemExit`; the process exit status.
-pub fn run(vm: &mut Vm, main: Obj, options: &CompileOptions, banner: &str) -> u8 {
+/// Runs the REPL in `__main__` until Ctrl-D or `SystemExit`; the process exit status.
+pub fn run(vm: &mut Vm, options: &CompileOptions, banner: &str) -> u8 {
+    let Ok(main) = vm.main_module() else {
+        return 1;
+    };
     let mut session = Session {
         vm,
         main,
@@ -257,10 +260,7 @@ impl Session<'_> {
             ..*self.options
         };
         let result = match compile_source(source, "<stdin>", &options) {
-            Ok(compiled) => self
-                .vm
-                .exec_with_globals_of(&compiled, self.main)
-                .map(|_| ()),
+            Ok(compiled) => self.vm.exec_in_main(&compiled),
             Err(err) => {
                 let file = self.vm.intern("<stdin>").unwrap_or(0);
                 Err(self.vm.raise_compile_error(&err, file))

@@ -1,7 +1,8 @@
 //! `krait`: runs a program on krait's VM the way MicroPython's unix port runs it
 //! (`ports/unix/main.c`): the same options, `sys.path` and `sys.argv`, output streamed as it
 //! is written, uncaught exceptions printed on stderr, and the same exit codes (0, 1 for an
-//! uncaught exception, `n` for `SystemExit(n)`, 2 for a script that cannot be opened).
+//! uncaught exception, `n` for `SystemExit(n)`, 2 for a script that cannot be opened), and a
+//! REPL (`repl.rs`) when stdin is a terminal or with `-i`.
 pub mod args;
 
 use args::{Command, Options, Program};
@@ -46,6 +47,9 @@ fn run(program_name: &str, options: &Options) -> u8 {
     crate::terminal::catch_sigint();
     vm.set_interrupt_flag(&crate::terminal::INTERRUPT);
     vm.set_compile_options(options.compile);
+    if let Ok(exe) = std::env::current_exe() {
+        vm.set_sys_executable(&exe.to_string_lossy());
+    }
     let mut path = search_path();
     if let Program::File(file) = &options.program {
         // The script's directory replaces "" at the head of sys.path.
@@ -61,55 +65,75 @@ fn run(program_name: &str, options: &Options) -> u8 {
         eprintln!("{program_name}: heap too small");
         return 1;
     }
-    let result = match &options.program {
-        Program::Command(source) => run_source(&mut vm, options, source.as_bytes(), "<stdin>"),
-        Program::File(file) => match std::fs::read(file) {
-            Ok(bytes) => run_source(&mut vm, options, &bytes, file),
-            Err(err) => return cannot_open(program_name, file, &err),
-        },
-        Program::Module(name) => run_module(&mut vm, name),
-        // As the unix port: the REPL on a terminal, or anywhere with -i.
-        Program::Stdin if options.inspect || std::io::stdin().is_terminal() => {
-            return repl(&mut vm, options)
-        }
-        Program::Stdin => {
-            let mut source = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut source);
-            run_source(&mut vm, options, &source, "<stdin>")
+    let interactive =
+        options.program == Program::Stdin && (options.inspect || std::io::stdin().is_terminal());
+    let status = if interactive {
+        0
+    } else {
+        match run_program(&mut vm, options, program_name) {
+            Ok(()) => 0,
+            Err(Stop::Raised) => uncaught(&mut vm),
+            Err(Stop::Status(status)) => return status,
         }
     };
-    if options.inspect && result.is_ok() {
-        return repl(&mut vm, options);
-    }
-    match result {
-        Ok(()) => 0,
-        Err(_) => {
-            let exc = vm.pending_exception();
-            match vm.system_exit_status(exc) {
-                Some(status) => status,
-                None => {
-                    let text = vm.format_exception(exc);
-                    let _ = std::io::stdout().flush();
-                    let _ = std::io::stderr().write_all(text.as_bytes());
-                    1
-                }
-            }
-        }
+    // As the unix port: a REPL when stdin is a terminal and no program was named, or after
+    // the program with -i.
+    let status = if interactive || options.inspect {
+        let banner = format!("{VERSION_BANNER}; {MACHINE}");
+        crate::repl::run(&mut vm, &options.compile, &banner)
+    } else {
+        status
+    };
+    // As the unix port, the `sys.atexit` function runs last, whatever the program did.
+    match vm.run_atexit() {
+        Ok(()) => status,
+        Err(_) => uncaught(&mut vm),
     }
 }
 
-/// The interactive prompt, in a fresh `__main__` module.
-fn repl(vm: &mut Vm, options: &Options) -> u8 {
-    let main = match vm.new_module(Obj::qstr(vm::objects::qstrs::MAIN).unwrap_or(Obj::NONE)) {
-        Ok(main) => main,
-        Err(_) => return 1,
-    };
-    // Keep `__main__` alive: the REPL's globals live as long as the process.
-    if vm.root(main).is_err() {
-        return 1;
+/// Why a program stopped early.
+enum Stop {
+    /// An exception propagated out of it (it is the VM's pending exception).
+    Raised,
+    /// It could not start; the reason is printed, this is the exit status.
+    Status(u8),
+}
+
+impl From<vm::interp::Raise> for Stop {
+    fn from(_: vm::interp::Raise) -> Stop {
+        Stop::Raised
     }
-    let banner = format!("{VERSION_BANNER}; {MACHINE}");
-    crate::repl::run(vm, main, &options.compile, &banner)
+}
+
+fn run_program(vm: &mut Vm, options: &Options, program_name: &str) -> Result<(), Stop> {
+    match &options.program {
+        Program::Command(source) => run_source(vm, options, source.as_bytes(), "<stdin>")?,
+        Program::File(file) => match std::fs::read(file) {
+            Ok(bytes) => run_source(vm, options, &bytes, file)?,
+            Err(err) => return Err(Stop::Status(cannot_open(program_name, file, &err))),
+        },
+        Program::Module(name) => run_module(vm, name)?,
+        Program::Stdin => {
+            let mut source = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut source);
+            run_source(vm, options, &source, "<stdin>")?
+        }
+    }
+    Ok(())
+}
+
+/// The unix port's exit status for the exception in flight: `SystemExit`'s, else 1 after
+/// printing it on stderr.
+fn uncaught(vm: &mut Vm) -> u8 {
+    let exc = vm.pending_exception();
+    match vm.system_exit_status(exc) {
+        Some(status) => status,
+        None => {
+            let text = vm.format_exception(exc);
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            1
+        }
+    }
 }
 
 /// `sys.path`: `""`, then the entries of `MICROPYPATH` (or the default), `~/` expanded.

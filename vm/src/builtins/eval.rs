@@ -94,7 +94,7 @@ fn run_code(vm: &mut Vm, code: Obj, globals: Obj, locals: Obj) -> PyResult<Obj> 
 /// for the caller's).
 fn eval_exec(vm: &mut Vm, args: Args, mode: InputMode) -> PyResult<Obj> {
     arity(vm, &args, 1, 3)?;
-    let (mut globals, mut locals) = vm.scope();
+    let (mut globals, mut locals) = vm.scope()?;
     for i in 1..args.n_pos {
         let dict = vm.arg(&args, i);
         if dict == Obj::NONE {
@@ -147,12 +147,12 @@ pub fn compile(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 pub fn globals(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 0, 0)?;
-    Ok(vm.scope().0)
+    Ok(vm.scope()?.0)
 }
 
 pub fn locals(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 0, 0)?;
-    Ok(vm.scope().1)
+    Ok(vm.scope()?.1)
 }
 
 /// What the REPL (and code compiled in "single" mode) does with an expression statement's
@@ -164,6 +164,10 @@ pub fn repl_print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         let mut text = vm.repr(value)?;
         text.push('\n');
         vm.write_stdio(crate::modules::stdio::STDOUT, text.as_bytes());
+        // The value is kept as `builtins._`, as MicroPython's REPL keeps it.
+        let underscore = vm.intern("_")?;
+        let builtins = vm.builtins();
+        vm.dict_store_qstr(builtins, underscore, vm.arg(&args, 0))?;
     }
     Ok(Obj::NONE)
 }

@@ -91,6 +91,7 @@ builtin_table! {
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
     IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    INPUT = NO_PARENT."input" => crate::modules::stdio::input;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
@@ -234,6 +235,12 @@ builtin_table! {
     DICT_SETITEM = DICT."__setitem__" => reflect::op_setitem;
     DICT_DELITEM = DICT."__delitem__" => reflect::op_delitem;
     SET_CONTAINS = SET."__contains__" => reflect::op_contains;
+    FILE_IO_WRITE = FILE_IO."write" => crate::modules::stdio::write;
+    FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
+    FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
+    FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
+    TEXT_IO_FILENO = TEXT_IO."fileno" => crate::modules::stdio::fileno;
+    FILE_IO_FILENO = FILE_IO."fileno" => crate::modules::stdio::fileno;
 }
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their
@@ -278,15 +285,21 @@ pub fn next_fun() -> Obj {
     fun_obj(NEXT)
 }
 
+/// `__import__`, to tell whether a program replaced it.
+pub fn import_fun() -> Obj {
+    fun_obj(IMPORT)
+}
+
 /// `object.__init__`, what `super().__init__()` finds at the root.
 pub fn object_init_fun() -> Obj {
     fun_obj(OBJECT_INIT)
 }
 
 /// `object.__new__`, a static method: the wrapper sits in the static region just after the
-/// builtin function objects.
+/// builtin function objects (the builtins' and then the builtin modules').
 fn object_new_staticmethod() -> Obj {
-    Obj::from_raw(BUILTIN_FUN_BASE + TABLE.len() as u32 * BUILTIN_FUN_STRIDE)
+    let n_functions = FIRST_MODULE_FUN + crate::modules::function_count();
+    Obj::from_raw(BUILTIN_FUN_BASE + n_functions * BUILTIN_FUN_STRIDE)
 }
 
 /// What `super().__init__(...)` finds when it reaches a builtin base, and what marks an
@@ -406,6 +419,9 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
                 | ty::GENERATOR
                 | ty::CODE
                 | ty::GETITEM_ITER
+                | ty::ATTR_TUPLE
+                | ty::TEXT_IO
+                | ty::FILE_IO
         ) {
             vm.dict_store_qstr(vm.slot(slot), name, Obj::from_raw(addr))?;
         }

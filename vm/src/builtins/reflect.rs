@@ -205,7 +205,7 @@ pub fn dir(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let names = vm.new_list(&[])?;
     let slot = vm.root(names)?;
     if args.n_pos == 0 {
-        let locals = vm.scope().1;
+        let locals = vm.scope()?.1;
         if locals != Obj::NULL {
             for (key, _) in vm.dict_entries(locals) {
                 vm.list_append(vm.slot(slot), key)?;

@@ -41,6 +41,12 @@ impl Vm {
         if t == ty::MODULE {
             return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
         }
+        if t == ty::ATTR_TUPLE {
+            return Ok(self.attrtuple_attr(obj, q).map(|v| (v, Obj::NULL)));
+        }
+        if t == ty::TEXT_IO && q == qstrs::BUFFER {
+            return Ok(Some((self.stream_buffer(obj), Obj::NULL)));
+        }
         if self.is_user_type(t) {
             return self.instance_load(obj, q);
         }
@@ -297,6 +303,12 @@ impl Vm {
         if self.is_type(obj) {
             let tname = self.qstr_str(type_name(self.arena(), obj.raw()));
             let msg = format!("type object '{tname}' has no attribute '{name}'");
+            return self.raise_msg(ty::ATTRIBUTE_ERROR, &msg);
+        }
+        if self.type_of(obj) == ty::MODULE {
+            // Loads name the module, as CPython does (stores do not).
+            let module = self.module_name(obj);
+            let msg = format!("module '{module}' has no attribute '{name}'");
             return self.raise_msg(ty::ATTRIBUTE_ERROR, &msg);
         }
         self.cannot_store(obj, q)

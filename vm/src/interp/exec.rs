@@ -216,6 +216,7 @@ impl Vm {
     /// is not already running; false if the frame has none.
     fn catch(&mut self, f: &mut Frame) -> bool {
         let exc = self.pending_exception();
+        self.set_cur_exception(exc);
         let opcode = self.arena().load_u8(f.instr);
         if opcode != op::END_FINALLY && opcode != op::RAISE_LAST {
             let entry = self.traceback_entry(f);
@@ -378,6 +379,8 @@ impl Vm {
         } else {
             f.exc_sp -= exc_stack::SIZE;
         }
+        // As MicroPython's POP_EXC_BLOCK: leaving any handler block clears sys.exc_info().
+        self.set_cur_exception(Obj::NULL);
     }
 
     // ---- operands ----
@@ -460,8 +463,16 @@ impl Vm {
         arena.store_u32(f.exc_sp + exc_stack::PREV_EXC, 0);
     }
 
-    /// Runs instructions of `f` until it calls bytecode, returns, or raises.
+    /// Runs instructions of `f` until it calls bytecode, returns, or raises; meanwhile
+    /// `globals()` and `locals()` see `f`.
     pub fn dispatch(&mut self, f: &mut Frame) -> PyResult<Flow> {
+        let outer = std::mem::replace(&mut self.modules.current_frame, f.cs);
+        let flow = self.run_instructions(f);
+        self.modules.current_frame = outer;
+        flow
+    }
+
+    fn run_instructions(&mut self, f: &mut Frame) -> PyResult<Flow> {
         loop {
             // Temporaries rooted by helpers live only until the instruction that made them
             // ends: dropping them here bounds the Python stack however helpers use it.
@@ -477,6 +488,9 @@ impl Vm {
                 return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
             }
             self.steps_left -= 1;
+            if self.modules.sched_pending {
+                self.run_scheduled();
+            }
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);
             match opcode {
@@ -551,8 +565,10 @@ impl Vm {
                     self.push(f, bound_self);
                 }
                 op::LOAD_BUILD_CLASS => {
-                    let build = crate::builtins::build_class_fun();
-                    self.push(f, build);
+                    // A program may replace it through the `builtins` module.
+                    let builtins = self.builtins();
+                    let build = self.dict_get_qstr(builtins, crate::objects::qstrs::BUILD_CLASS)?;
+                    self.push(f, build.unwrap_or_else(crate::builtins::build_class_fun));
                 }
                 op::LOAD_SUBSCR => {
                     let index = self.pop(f);
@@ -1067,9 +1083,6 @@ impl Vm {
         // The callable and arguments sit at and above `f.sp + 4`, inside this frame's
         // state, so they stay rooted while the call is prepared.
         let mark = self.stack_mark();
-        if fun.is_ptr() && fun.raw() >= 16 && self.type_of(fun) == ty::BUILTIN_FUNCTION {
-            self.set_scope(self.frame_globals(f), self.frame_locals(f));
-        }
         match self.prepare_call(fun, args) {
             Ok(CallTarget::Done(value)) => {
                 self.stack_release(mark);

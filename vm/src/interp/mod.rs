@@ -30,6 +30,7 @@ pub mod pystack;
 use crate::objects::{self, qstrs, ty};
 use crate::runtime::arena::{Arena, ArenaError, Backing};
 use crate::runtime::gc::{Heap, HeapConfig, HeapError, OutOfMemory, RootId};
+use crate::runtime::layout;
 use crate::runtime::obj::{Obj, ObjKind};
 use crate::runtime::qstr::{QstrConfig, QstrPool};
 use pystack::PyStack;
@@ -107,8 +108,6 @@ pub struct Vm {
     emergency_memory_error: RootId,
     /// Root slots of the globals and locals dicts of the frame that last called a builtin:
     /// MicroPython's current dicts, which `globals()`, `locals()`, `exec` and `eval` see.
-    scope_globals: RootId,
-    scope_locals: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
     /// Set when bytecode touched the value or exception stack outside its frame's slots;
@@ -156,8 +155,6 @@ impl Vm {
         let builtins_slot = heap.add_root(Obj::NULL);
         let emergency_memory_error = heap.add_root(Obj::NULL);
         let modules = crate::modules::ModuleState::new(&mut heap);
-        let scope_globals = heap.add_root(Obj::NULL);
-        let scope_locals = heap.add_root(Obj::NULL);
         let mut vm = Vm {
             heap,
             qstrs: qstr_pool,
@@ -165,8 +162,6 @@ impl Vm {
             exc_slot,
             builtins_slot,
             emergency_memory_error,
-            scope_globals,
-            scope_locals,
             building_memory_error: false,
             stack_fault: std::cell::Cell::new(false),
             steps_left: if config.max_steps == 0 {
@@ -205,17 +200,22 @@ impl Vm {
         self.heap.root(self.builtins_slot)
     }
 
-    /// The current globals and locals dicts (`NULL` before any frame called a builtin).
-    pub fn scope(&self) -> (Obj, Obj) {
-        (
-            self.heap.root(self.scope_globals),
-            self.heap.root(self.scope_locals),
-        )
-    }
-
-    pub(crate) fn set_scope(&mut self, globals: Obj, locals: Obj) {
-        self.heap.set_root(self.scope_globals, globals);
-        self.heap.set_root(self.scope_locals, locals);
+    /// The running code's globals and locals dicts (`globals()`, `locals()`): its module's
+    /// globals, and a class body's namespace or (at module level and, as in MicroPython, in
+    /// functions) the globals again. Outside any frame, `__main__`'s.
+    pub fn scope(&mut self) -> PyResult<(Obj, Obj)> {
+        let cs = layout::CodeStateObj(self.modules.current_frame);
+        if cs.0 == 0 {
+            let main = self.main_module()?;
+            let globals = self.module_globals(main);
+            return Ok((globals, globals));
+        }
+        let fun = layout::FunBcObj(cs.fun_bc(self.arena()));
+        let globals = layout::ModuleContextObj(fun.context(self.arena())).globals(self.arena());
+        Ok((
+            Obj::from_raw(globals),
+            Obj::from_raw(cs.old_globals(self.arena())),
+        ))
     }
 
     // ---- allocation ----

@@ -28,6 +28,13 @@
 //! 2. Add `pub mod <name>;` below and `&<name>::MODULE` to [`BUILTIN_MODULES`].
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
+//! Helpers modules use: [`attrtuple`] (`vm.new_attrtuple`, for `os.uname()`-like results),
+//! [`stdio`] (`vm.write_stdio`, `vm.stream_write` for `file=` arguments), `vm.os_error`.
+//!
+//! Two builtin modules are not `ModuleDef`s: `__main__` is the main program's module, and
+//! `builtins` has the builtins dict itself as globals (storing into it overrides a builtin).
+//! `sys` keeps `path`, `ps1` and `ps2` in VM state, rebindable as MicroPython's delegated
+//! attributes.
 use crate::builtins::BuiltinFn;
 use crate::compile::CompileOptions;
 use crate::interp::{PyResult, Slot, Vm};
@@ -37,6 +44,9 @@ use crate::runtime::gc::{Heap, RootId};
 use crate::runtime::layout::{module, module_context};
 use crate::runtime::obj::Obj;
 
+pub mod attrtuple;
+pub mod gc;
+pub mod micropython;
 pub mod stdio;
 pub mod sys;
 
@@ -50,7 +60,7 @@ pub struct ModuleDef {
 }
 
 /// Every builtin module, in the order their function objects are numbered.
-pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE];
+pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &micropython::MODULE, &gc::MODULE];
 
 /// `attrs` of a module that has only functions.
 pub fn no_attrs(_vm: &mut Vm, _module: &ModuleBuilder) -> PyResult<()> {
@@ -110,10 +120,29 @@ pub struct ModuleState {
     loaded: RootId,
     /// Builtin modules built so far, by name.
     builtin: RootId,
-    /// `sys.path` (`mp_sys_path`) and `sys.argv` (`mp_sys_argv`): lists, or `NULL` before
-    /// their first use.
-    path: RootId,
+    /// The `__main__` and `builtins` modules, `NULL` until first used.
+    main: RootId,
+    builtins_module: RootId,
+    /// `sys.argv` (`mp_sys_argv`): a list, or `NULL` before its first use.
     argv: RootId,
+    /// The `sys` attributes programs may rebind (`sys_mutable`: `path`, `ps1`, `ps2`, in
+    /// [`sys::MUTABLE`]'s order), `NULL` until first used.
+    pub(crate) sys_mutable: [RootId; 3],
+    /// The exception being handled, for `sys.exc_info()` (`cur_exception`).
+    pub(crate) cur_exception: RootId,
+    /// The function `sys.atexit` registered, or `NULL`.
+    pub(crate) exit_func: RootId,
+    /// `sys.executable`.
+    pub(crate) executable: String,
+    /// `micropython.schedule`'s queue: a list of (function, argument) pairs, flattened.
+    pub(crate) scheduled: RootId,
+    /// Whether a scheduled callback waits (checked per instruction).
+    pub(crate) sched_pending: bool,
+    /// Set while a scheduled callback runs: others wait until it returns.
+    pub(crate) sched_locked: bool,
+    /// The code state of the frame whose instructions run (0: none), for `globals()` and
+    /// `locals()` (MicroPython's `mp_globals_get`/`mp_locals_get`).
+    pub(crate) current_frame: u32,
     /// How `.py` modules are compiled when imported: as the main program was.
     pub compile_options: CompileOptions,
     /// Whether output goes straight to the host (see [`stdio`]).
@@ -125,8 +154,17 @@ impl ModuleState {
         ModuleState {
             loaded: heap.add_root(Obj::NULL),
             builtin: heap.add_root(Obj::NULL),
-            path: heap.add_root(Obj::NULL),
+            main: heap.add_root(Obj::NULL),
+            builtins_module: heap.add_root(Obj::NULL),
             argv: heap.add_root(Obj::NULL),
+            sys_mutable: [(); 3].map(|_| heap.add_root(Obj::NULL)),
+            cur_exception: heap.add_root(Obj::NULL),
+            exit_func: heap.add_root(Obj::NULL),
+            executable: String::new(),
+            scheduled: heap.add_root(Obj::NULL),
+            sched_pending: false,
+            sched_locked: false,
+            current_frame: 0,
             compile_options: CompileOptions::default(),
             streaming: false,
         }
@@ -149,16 +187,57 @@ impl Vm {
         Ok(Obj::from_raw(obj))
     }
 
-    /// Runs `compiled` as the main program: a `__main__` module whose `__file__` is `file`.
+    /// Runs `compiled` as the main program, in the `__main__` module, with `file` as its
+    /// `__file__`.
     pub fn run_main(&mut self, compiled: &CompiledModule, file: &str) -> PyResult<()> {
         let mark = self.stack_mark();
-        let main = self.new_module(Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE))?;
+        let main = self.main_module()?;
         let slot = self.root(main)?;
         let file = self.new_str(file)?;
         self.dict_store_qstr(self.module_globals(self.slot(slot)), qstrs::FILE, file)?;
         let result = self.exec_module(compiled, self.slot(slot));
         self.stack_release(mark);
         result.map(|_| ())
+    }
+
+    /// Runs `compiled` (a REPL input) in the `__main__` module's globals, in a module context
+    /// of its own (each compiled unit has its own qstr and constant tables).
+    pub fn exec_in_main(&mut self, compiled: &CompiledModule) -> PyResult<()> {
+        let mark = self.stack_mark();
+        let main = self.main_module()?;
+        let context = self.new_module(Obj::NONE)?;
+        let globals = self.module_globals(main);
+        self.arena_mut()
+            .store_u32(context.raw() + module::GLOBALS, globals.raw());
+        let result = self.exec_module(compiled, context);
+        self.stack_release(mark);
+        result.map(|_| ())
+    }
+
+    /// The `__main__` module (`import __main__`), made on first use.
+    pub fn main_module(&mut self) -> PyResult<Obj> {
+        if self.heap.root(self.modules.main) == Obj::NULL {
+            let main = self.new_module(Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE))?;
+            self.heap.set_root(self.modules.main, main);
+        }
+        Ok(self.heap.root(self.modules.main))
+    }
+
+    /// The `builtins` module: its globals are the builtins dict itself, so a program that
+    /// stores into it overrides builtins (`MICROPY_CAN_OVERRIDE_BUILTINS`).
+    fn builtins_module(&mut self) -> PyResult<Obj> {
+        if self.heap.root(self.modules.builtins_module) == Obj::NULL {
+            let name = Obj::qstr(self.intern("builtins")?).unwrap_or(Obj::NONE);
+            let builtins = self.builtins();
+            self.dict_store_qstr(builtins, qstrs::NAME, name)?;
+            let module = self.alloc_obj(ty::MODULE, module::SIZE)?;
+            let builtins = self.builtins();
+            self.arena_mut()
+                .store_u32(module + module::GLOBALS, builtins.raw());
+            self.heap
+                .set_root(self.modules.builtins_module, Obj::from_raw(module));
+        }
+        Ok(self.heap.root(self.modules.builtins_module))
     }
 
     /// Whether `obj` is a package: a module with `__path__`.
@@ -168,6 +247,15 @@ impl Vm {
         }
         let globals = self.module_globals(obj);
         Ok(self.dict_get_qstr(globals, qstrs::PATH)?.is_some())
+    }
+
+    /// A module's `__name__` if it is a qstr (as MicroPython's messages name it), else "".
+    pub fn module_name(&mut self, module_obj: Obj) -> String {
+        let globals = self.module_globals(module_obj);
+        match self.dict_get_qstr(globals, qstrs::NAME) {
+            Ok(Some(name)) if name.is_qstr() => self.str_text(name),
+            _ => String::new(),
+        }
     }
 
     /// A module's globals dict.
@@ -182,7 +270,7 @@ impl Vm {
 
     /// `sys.path`.
     pub fn sys_path(&mut self) -> PyResult<Obj> {
-        self.state_list(self.modules.path)
+        self.sys_mutable(sys::PATH)
     }
 
     /// `sys.argv`.
@@ -220,7 +308,7 @@ impl Vm {
         Ok(self.heap.root(root))
     }
 
-    fn state_list(&mut self, root: RootId) -> PyResult<Obj> {
+    pub(crate) fn state_list(&mut self, root: RootId) -> PyResult<Obj> {
         if self.heap.root(root) == Obj::NULL {
             let list = self.new_list(&[])?;
             self.heap.set_root(root, list);
@@ -242,6 +330,13 @@ impl Vm {
                 .iter()
                 .position(|def| def.name == name && def.extensible == extensible)
         };
+        if !extensible {
+            match name {
+                "__main__" => return Ok(Some(self.main_module()?)),
+                "builtins" => return self.builtins_module().map(Some),
+                _ => {}
+            }
+        }
         let found = find(name, extensible).or_else(|| match name.strip_prefix('u') {
             Some("sys") => find("sys", false),
             Some(base) if !extensible => find(base, true),
@@ -292,24 +387,39 @@ impl Vm {
         if q == qstrs::DICT {
             return Ok(Some(globals));
         }
-        if q == qstrs::GETATTR {
-            return Ok(None);
-        }
-        match self.dict_get_qstr(globals, qstrs::GETATTR)? {
-            Some(getattr) => {
+        if q != qstrs::GETATTR {
+            if let Some(getattr) = self.dict_get_qstr(globals, qstrs::GETATTR)? {
                 let name = Obj::qstr(q).unwrap_or(Obj::NONE);
-                self.call_objs(getattr, &[name]).map(Some)
+                return self.call_objs(getattr, &[name]).map(Some);
             }
-            None => Ok(None),
         }
+        if self.is_sys(globals)? {
+            return self.sys_mutable_attr(q, None);
+        }
+        Ok(None)
+    }
+
+    /// Whether `globals` are the `sys` module's, whose rebindable attributes live in VM state.
+    fn is_sys(&mut self, globals: Obj) -> PyResult<bool> {
+        if !Self::dict_map(globals).is_fixed(&self.heap) {
+            return Ok(false);
+        }
+        let name = self.dict_get_qstr(globals, qstrs::NAME)?;
+        Ok(name
+            .and_then(Obj::as_qstr)
+            .is_some_and(|q| self.qstr_str(q) == "sys"))
     }
 
     /// `STORE_ATTR`/`DELETE_ATTR` on a module (`value` `NULL` deletes); false if the module
-    /// is builtin (read-only). Deleting an absent name raises `KeyError`, as in MicroPython.
+    /// is builtin (read-only but for `sys`'s rebindable attributes). Deleting an absent name
+    /// raises `KeyError`, as in MicroPython.
     pub fn module_store_attr(&mut self, module_obj: Obj, q: u32, value: Obj) -> PyResult<bool> {
         let globals = self.module_globals(module_obj);
         if Self::dict_map(globals).is_fixed(&self.heap) {
-            return Ok(false);
+            let rebound = value != Obj::NULL
+                && self.is_sys(globals)?
+                && self.sys_mutable_attr(q, Some(value))?.is_some();
+            return Ok(rebound);
         }
         let key = Obj::qstr(q).unwrap_or(Obj::NONE);
         if value != Obj::NULL {

@@ -108,6 +108,8 @@ builtin_types! {
     BYTEARRAY = "bytearray" < OBJECT;
     MEMORYVIEW = "memoryview" < OBJECT;
     FROZENSET = "frozenset" < OBJECT;
+    FILE_IO = "FileIO" < OBJECT;
+    ATTR_TUPLE = "tuple" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;

@@ -302,6 +302,11 @@ pub const EXTRA: &[&str] = &[
     "<string>",
     "single",
     "__dir__",
+    "FileIO",
+    "buffer",
+    "fileno",
+    "input",
+    "__repl_print__",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -395,6 +400,9 @@ pub const PATH: u32 = q("__path__");
 pub const ALL: u32 = q("__all__");
 pub const FILE_ARG: u32 = q("file");
 pub const WRITE: u32 = q("write");
+pub const BUFFER: u32 = q("buffer");
+pub const IMPORT: u32 = q("__import__");
+pub const BUILD_CLASS: u32 = q("__build_class__");
 
 #[cfg(test)]
 mod tests {
