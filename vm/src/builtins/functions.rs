@@ -74,6 +74,10 @@ fn class_matches(vm: &Vm, t: u32, pattern: Obj) -> bool {
 pub fn abs(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let x = vm.arg(&args, 0);
+    if vm.is_complex(x) {
+        let (real, imag) = vm.complex_parts(x);
+        return vm.new_float(real.hypot(imag));
+    }
     let negative = vm.binary_op(B::Less, x, Obj::small_int(0).unwrap_or(x))?;
     if negative == Obj::TRUE {
         vm.unary_op(crate::bytecode::UnaryOpNum::Negative, x)
@@ -520,6 +524,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
         ty::BYTES => super::methods::bytes::bytes_new(vm, args),
+        ty::COMPLEX => super::methods::complex::construct(vm, args),
         ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
         ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         ty::TYPE if args.n_pos == 1 => Ok(Obj::from_raw(vm.type_of(vm.arg(&args, 0)))),

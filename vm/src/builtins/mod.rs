@@ -93,6 +93,8 @@ builtin_table! {
     BYTES_DECODE = BYTES."decode" => methods::bytes::decode;
     MEMORYVIEW_HEX = MEMORYVIEW."hex" => methods::bytes::hex;
     STR_ENCODE = STR."encode" => methods::bytes::encode;
+    INT_TO_BYTES = INT."to_bytes" => methods::int::to_bytes;
+    INT_FROM_BYTES = INT."from_bytes" => methods::int::from_bytes;
     LIST_COPY = LIST."copy" => methods::list::copy;
     LIST_CLEAR = LIST."clear" => methods::list::clear;
     LIST_REMOVE = LIST."remove" => methods::list::remove;
@@ -210,7 +212,12 @@ builtin_table! {
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their
 /// first argument is checked to be that type or a subclass.
-const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX, DICT_FROMKEYS];
+const CLASSMETHODS: &[u32] = &[
+    BYTES_FROMHEX,
+    BYTEARRAY_FROMHEX,
+    DICT_FROMKEYS,
+    INT_FROM_BYTES,
+];
 
 /// Whether `fun` is one of the builtin classmethods.
 pub fn is_classmethod(fun: Obj) -> bool {

@@ -81,6 +81,9 @@ impl Vm {
         if q == qstrs::CLASS {
             return Ok(Some((Obj::from_raw(t), Obj::NULL)));
         }
+        if let Some(value) = self.builtin_type_attr(obj, q)? {
+            return Ok(Some((value, Obj::NULL)));
+        }
         if let Some(native) = self.native_exception(obj) {
             if q == qstrs::ARGS {
                 let args = self.exception_args(Obj::from_raw(native));
@@ -258,6 +261,7 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Ok(true),
             ty::FLOAT => Ok(self.float_value(obj) != 0.0),
+            ty::COMPLEX => Ok(self.complex_parts(obj) != (0.0, 0.0)),
             ty::STR
             | ty::BYTES
             | ty::TUPLE
@@ -336,6 +340,10 @@ impl Vm {
                 Ok(value.iter_u32_digits().next().unwrap_or(0) & 0x3fff_ffff)
             }
             ty::FLOAT => Ok(self.float_value(obj) as i64 as u32),
+            ty::COMPLEX => {
+                let (real, imag) = self.complex_parts(obj);
+                Ok((real as i64 as u32) ^ (imag as i64 as u32))
+            }
             ty::TUPLE => {
                 let mut hash = EMPTY_TUPLE_OBJ;
                 for item in self.seq_items(obj) {
@@ -377,6 +385,14 @@ impl Vm {
             };
             return self.new_num(result);
         }
+        if self.is_complex(obj) {
+            let (real, imag) = self.complex_parts(obj);
+            return match op {
+                UnaryOpNum::Positive => Ok(obj),
+                UnaryOpNum::Negative => self.new_complex(-real, -imag),
+                _ => Err(self.unsupported_unary(obj, op)),
+            };
+        }
         let q = self.intern(unary_special_name(op))?;
         match self.call_special(obj, q, &[])? {
             Some(value) => Ok(value),
@@ -413,6 +429,11 @@ impl Vm {
             };
             if let Some(value) = fast {
                 return self.new_int(value);
+            }
+        }
+        if self.is_complex(lhs) || self.is_complex(rhs) || self.power_needs_complex(op, lhs, rhs) {
+            if let Some(result) = self.complex_binary_op(op, lhs, rhs)? {
+                return Ok(result);
             }
         }
         if let (Some(a), Some(b)) = (self.as_num(lhs), self.as_num(rhs)) {

@@ -9,6 +9,7 @@
 pub mod array;
 pub mod buffer;
 pub mod class;
+pub mod complex;
 pub mod dict;
 pub mod exception;
 pub mod fun;
@@ -102,6 +103,7 @@ builtin_types! {
     BYTEARRAY = "bytearray" < OBJECT;
     MEMORYVIEW = "memoryview" < OBJECT;
     FROZENSET = "frozenset" < OBJECT;
+    COMPLEX = "complex" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;

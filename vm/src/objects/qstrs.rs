@@ -229,6 +229,8 @@ pub const EXTRA: &[&str] = &[
     "append",
     "bytearray",
     "UnicodeError",
+    "length",
+    "byteorder",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
