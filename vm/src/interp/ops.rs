@@ -468,7 +468,8 @@ impl Vm {
             let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             self.stack_release(mark);
             if op == B::Equal {
-                return Ok(Obj::FALSE);
+                // Objects with no equality of their own are equal only to themselves.
+                return Ok(Obj::bool(lhs == rhs));
             }
             if op == B::NotEqual {
                 let equal = self.equal(lhs, rhs)?;
@@ -537,6 +538,10 @@ impl Vm {
         }
         if self.is_set_like(lhs) && self.is_set_like(rhs) {
             return self.set_operator(op, lhs, rhs);
+        }
+        if lt == ty::DICT && rt == ty::DICT && matches!(op, B::Equal | B::NotEqual) {
+            let same = self.dict_equal(lhs, rhs)?;
+            return Ok(Some(Obj::bool(same == (op == B::Equal))));
         }
         if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);

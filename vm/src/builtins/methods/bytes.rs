@@ -173,6 +173,12 @@ pub fn encode(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `str(obj, encoding[, errors])`: bytes-like `obj` decoded.
 pub fn str_decoding(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos > 3 {
+        return Err(vm.type_error(&format!(
+            "function expected at most 3 arguments, got {}",
+            args.n_pos
+        )));
+    }
     let source = vm.arg(&args, 0);
     match vm.get_buffer(source) {
         Some(buffer) => {

@@ -6,6 +6,33 @@ use crate::objects::ty;
 use crate::runtime::layout::{dict, map};
 use crate::runtime::obj::Obj;
 
+impl Vm {
+    /// `a == b` for two dicts: the same keys, with equal values (`dict_binary_op`).
+    pub fn dict_equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if self.dict_len(a) != self.dict_len(b) {
+            return Ok(false);
+        }
+        let mark = self.stack_mark();
+        let b_slot = self.root(b)?;
+        let entries = self.dict_entries(a);
+        for &(key, value) in &entries {
+            self.root_all(&[key, value])?;
+        }
+        for (key, value) in entries {
+            let same = match self.dict_get(self.slot(b_slot), key)? {
+                Some(other) => self.equal(value, other)?,
+                None => false,
+            };
+            if !same {
+                self.stack_release(mark);
+                return Ok(false);
+            }
+        }
+        self.stack_release(mark);
+        Ok(true)
+    }
+}
+
 /// `dict(...)`: like `update` on a new dict.
 pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let d = vm.new_dict(0)?;
