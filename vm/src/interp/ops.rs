@@ -841,7 +841,10 @@ impl Vm {
             },
             _ => match self.call_special(obj, qstrs::DELITEM, &[index])? {
                 Some(_) => Ok(()),
-                None => Err(self.type_error("object doesn't support item deletion")),
+                None => {
+                    let name = self.type_name_of(obj);
+                    Err(self.type_error(&format!("'{name}' object doesn't support item deletion")))
+                }
             },
         }
     }

@@ -38,14 +38,14 @@ pub fn to_bytes(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     if !signed && value.sign() == Sign::Minus {
         return Err(vm.raise_msg(ty::OVERFLOW_ERROR, "can't convert negative int to unsigned"));
     }
+    // Compare bit lengths rather than build 2**(8 * length), which may be huge.
     let bits = 8 * length as u64;
-    let fits = value.sign() == Sign::NoSign
-        || if signed {
-            let edge = BigInt::from(1) << (bits.max(1) - 1);
-            bits > 0 && -&edge <= value && value < edge
-        } else {
-            value < (BigInt::from(1) << bits)
-        };
+    let fits = match value.sign() {
+        Sign::NoSign => true,
+        Sign::Plus if !signed => value.bits() <= bits,
+        Sign::Plus => value.bits() < bits,
+        Sign::Minus => (-&value - 1u32).bits() < bits,
+    };
     if !fits {
         return Err(vm.raise_msg(
             ty::OVERFLOW_ERROR,
