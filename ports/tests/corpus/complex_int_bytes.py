@@ -33,3 +33,16 @@ for value, length in ((256, 1), (2**64, 8)):
         value.to_bytes(length, "big")
     except OverflowError:
         print("OverflowError", value, length)
+
+# int() from text in any base, from bytes, and from floats.
+print(int("ff", 16), int("0x1F", 0), int("-0b101", 0), int("z", 36), int(" 12 "), int(b"42"))
+print(int(b"12", 10), int("0o17", 8), int("000", 0), int(-3.9), int(1e20), int(2**70 + 0.0))
+for text, base in (("12a", 10), ("", 10), ("0x", 16), ("9", 8), ("1", 1)):
+    try:
+        int(text, base)
+    except ValueError:
+        print("ValueError", repr(text), base)
+try:
+    int(float("inf"))
+except OverflowError:
+    print("OverflowError")

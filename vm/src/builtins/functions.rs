@@ -404,32 +404,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
     }
     let first = (args.n_pos > 0).then(|| vm.arg(&args, 0));
     match t {
-        ty::INT => match first {
-            None => Ok(Obj::small_int(0).unwrap_or(Obj::NONE)),
-            Some(x) if vm.is_str(x) => {
-                let text = vm.str_text(x);
-                match text.trim().replace('_', "").parse::<num_bigint::BigInt>() {
-                    Ok(value) => vm.new_big_int(&value),
-                    Err(_) => {
-                        let shown = crate::format::quote::repr_str(&text);
-                        Err(vm.value_error(&format!(
-                            "invalid syntax for integer with base 10: {shown}"
-                        )))
-                    }
-                }
-            }
-            Some(x) => match vm.as_num(x) {
-                Some(crate::objects::int::Num::Float(f)) => {
-                    let value = num_bigint::BigInt::from(f.trunc() as i64);
-                    vm.new_big_int(&value)
-                }
-                Some(n) => vm.new_num(n),
-                None => {
-                    let name = vm.type_name_of(x);
-                    Err(vm.type_error(&format!("can't convert {name} to int")))
-                }
-            },
-        },
+        ty::INT => super::methods::int::construct(vm, args),
         ty::FLOAT => match first {
             None => vm.new_float(0.0),
             Some(x) => match vm.as_num(x) {
