@@ -543,7 +543,7 @@ impl Vm {
             let same = self.dict_equal(lhs, rhs)?;
             return Ok(Some(Obj::bool(same == (op == B::Equal))));
         }
-        if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
+        if matches!(lt, ty::STR | ty::BYTES) && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
         }
         if op == B::InplaceAdd && lt == ty::LIST {
