@@ -44,7 +44,7 @@ pub fn bytearray_new(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         let data = vm.str_bytes(source);
         return vm.new_bytearray(&data);
     }
-    if vm.type_of(source) == ty::INT {
+    if !source.is_small_int() && vm.type_of(source) == ty::INT {
         // A length beyond a small int cannot be a machine word.
         return Err(vm.raise_msg(
             ty::OVERFLOW_ERROR,
