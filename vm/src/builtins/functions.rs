@@ -221,11 +221,22 @@ pub fn chr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 pub fn ord(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let obj = vm.arg(&args, 0);
-    let text = vm.str_text(obj);
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => vm.new_int(i64::from(c as u32)),
-        _ => Err(vm.type_error("ord expects a character")),
+    // A str counts characters; bytes count bytes.
+    let (len, first) = if vm.is_str(obj) {
+        let text = vm.str_text(obj);
+        (text.chars().count(), text.chars().next().map(u32::from))
+    } else if vm.is_bytes(obj) {
+        let data = vm.str_bytes(obj);
+        (data.len(), data.first().copied().map(u32::from))
+    } else {
+        let name = vm.type_name_of(obj);
+        return Err(vm.type_error(&format!("can't convert '{name}' object to str implicitly")));
+    };
+    match first {
+        Some(code) if len == 1 => vm.new_int(i64::from(code)),
+        _ => Err(vm.type_error(&format!(
+            "ord() expected a character, but string of length {len} found"
+        ))),
     }
 }
 
