@@ -60,3 +60,10 @@ try:
     ord(b"ab")
 except TypeError:
     print("ord needs one character")
+
+# Methods check how many arguments they get.
+for call in (lambda: "abc".find(), lambda: [].remove(), lambda: {}.update(1, 2)):
+    try:
+        call()
+    except TypeError:
+        print("TypeError")

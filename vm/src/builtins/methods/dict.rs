@@ -35,6 +35,12 @@ impl Vm {
 
 /// `dict(...)`: like `update` on a new dict.
 pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos > 1 {
+        return Err(vm.type_error(&format!(
+            "function expected at most 2 arguments, got {}",
+            args.n_pos + 1
+        )));
+    }
     let d = vm.new_dict(0)?;
     vm.root(d)?;
     // The new dict goes in front of the arguments, as `update`'s self.
@@ -45,12 +51,6 @@ pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `d.update([other], **kw)`: a dict's entries, or (key, value) pairs, then the keywords.
 pub fn update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if args.n_pos > 2 {
-        return Err(vm.type_error(&format!(
-            "function expected at most 2 arguments, got {}",
-            args.n_pos
-        )));
-    }
     let d = vm.arg(&args, 0);
     if args.n_pos == 2 {
         let other = vm.arg(&args, 1);

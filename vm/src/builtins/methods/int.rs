@@ -66,9 +66,6 @@ pub fn to_bytes(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn from_bytes(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if args.n_pos < 2 {
-        return Err(vm.type_error("function missing 1 required positional arguments"));
-    }
     let buffer = vm.get_buffer_raise(vm.arg(&args, 1))?;
     let data = vm.buffer_bytes(buffer);
     let big_endian = is_big_endian((args.n_pos > 2).then(|| vm.arg(&args, 2)));
