@@ -52,3 +52,18 @@ print(sorted(f.items()), bool({}.keys()), f.__getitem__(1))
 f.__setitem__(3, "c")
 f.__delitem__(1)
 print(f)
+
+# Slices of ranges are ranges; ord of one-byte bytes.
+r = range(2, 20, 3)
+print(r[1:4], r[::-1], r[::2], list(r[-2:]), len(r[5:1]), ord(b"\x80"), ord("z"))
+try:
+    ord(b"ab")
+except TypeError:
+    print("ord needs one character")
+
+# Methods check how many arguments they get.
+for call in (lambda: "abc".find(), lambda: [].remove(), lambda: {}.update(1, 2)):
+    try:
+        call()
+    except TypeError:
+        print("TypeError")

@@ -29,4 +29,4 @@ print(b.replace(b"=", b": "), b.startswith(b"key"), b"  pad ".strip(), b"-".join
 print(b"a,b,,c".split(b","), b"one two".rsplit(b" ", 1), b"AbC".lower(), b"12".isdigit())
 ba = bytearray(b"x-y-z")
 print(ba.split(b"-"), ba.replace(b"-", b"+"), ba.find(b"z"), ba.upper(), ba.center(7))
-print(b"<%s>" % b"" if False else b"<>", b"abc".index(b"c"), b"abcabc".rindex(b"b"))
+print(b"%d-%s|%5x|%r" % (5, b"ab", 255, b"q"), b"%%" % (), b"abc".index(b"c"), b"abcabc".rindex(b"b"))

@@ -107,9 +107,10 @@ impl Vm {
     }
 }
 
-/// `fmt % args` for a `str` (the operands are on the value stack, so rooted).
+/// `fmt % args` for a `str` or `bytes` (the operands are on the value stack, so rooted).
 pub fn percent_format(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
     let pattern = vm.str_bytes(fmt);
+    let is_bytes = vm.is_bytes(fmt);
     let is_dict = vm.type_of(args) == ty::DICT;
     let items = if vm.type_of(args) == ty::TUPLE {
         vm.seq_items(args)
@@ -118,9 +119,17 @@ pub fn percent_format(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
     };
     let dict = is_dict.then_some(args);
     let mut host = VmHost { vm, kwargs: None };
-    let result =
-        crate::format::percent::format_percent(&mut host, &pattern, false, &items, dict.as_ref());
-    vm.format_result(result)
+    let result = crate::format::percent::format_percent(
+        &mut host,
+        &pattern,
+        is_bytes,
+        &items,
+        dict.as_ref(),
+    );
+    match result {
+        Ok(data) if is_bytes => vm.new_bytes(&data),
+        result => vm.format_result(result),
+    }
 }
 
 /// `template.format(*args, **kwargs)`; `args[0]` is the template.

@@ -56,6 +56,10 @@ pub fn repr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 pub fn abs(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let x = vm.arg(&args, 0);
+    if vm.is_complex(x) {
+        let (real, imag) = vm.complex_parts(x);
+        return vm.new_float(real.hypot(imag));
+    }
     let negative = vm.binary_op(B::Less, x, Obj::small_int(0).unwrap_or(x))?;
     if negative == Obj::TRUE {
         vm.unary_op(crate::bytecode::UnaryOpNum::Negative, x)
@@ -199,11 +203,22 @@ pub fn chr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 pub fn ord(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let obj = vm.arg(&args, 0);
-    let text = vm.str_text(obj);
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => vm.new_int(i64::from(c as u32)),
-        _ => Err(vm.type_error("ord expects a character")),
+    // A str counts characters; bytes count bytes.
+    let (len, first) = if vm.is_str(obj) {
+        let text = vm.str_text(obj);
+        (text.chars().count(), text.chars().next().map(u32::from))
+    } else if vm.is_bytes(obj) {
+        let data = vm.str_bytes(obj);
+        (data.len(), data.first().copied().map(u32::from))
+    } else {
+        let name = vm.type_name_of(obj);
+        return Err(vm.type_error(&format!("can't convert '{name}' object to str implicitly")));
+    };
+    match first {
+        Some(code) if len == 1 => vm.new_int(i64::from(code)),
+        _ => Err(vm.type_error(&format!(
+            "ord() expected a character, but string of length {len} found"
+        ))),
     }
 }
 
@@ -309,32 +324,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
     }
     let first = (args.n_pos > 0).then(|| vm.arg(&args, 0));
     match t {
-        ty::INT => match first {
-            None => Ok(Obj::small_int(0).unwrap_or(Obj::NONE)),
-            Some(x) if vm.is_str(x) => {
-                let text = vm.str_text(x);
-                match text.trim().replace('_', "").parse::<num_bigint::BigInt>() {
-                    Ok(value) => vm.new_big_int(&value),
-                    Err(_) => {
-                        let shown = crate::format::quote::repr_str(&text);
-                        Err(vm.value_error(&format!(
-                            "invalid syntax for integer with base 10: {shown}"
-                        )))
-                    }
-                }
-            }
-            Some(x) => match vm.as_num(x) {
-                Some(crate::objects::int::Num::Float(f)) => {
-                    let value = num_bigint::BigInt::from(f.trunc() as i64);
-                    vm.new_big_int(&value)
-                }
-                Some(n) => vm.new_num(n),
-                None => {
-                    let name = vm.type_name_of(x);
-                    Err(vm.type_error(&format!("can't convert {name} to int")))
-                }
-            },
-        },
+        ty::INT => super::methods::int::construct(vm, args),
         ty::FLOAT => match first {
             None => vm.new_float(0.0),
             Some(x) => match vm.as_num(x) {
@@ -429,6 +419,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
         ty::BYTES => super::methods::bytes::bytes_new(vm, args),
+        ty::COMPLEX => super::methods::complex::construct(vm, args),
         ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
         ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         _ => {

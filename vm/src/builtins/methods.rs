@@ -1,6 +1,8 @@
 //! Methods of builtin types; `args[0]` is the object.
 pub mod bytes;
+pub mod complex;
 pub mod dict;
+pub mod int;
 pub mod list;
 pub mod set;
 pub mod text;

@@ -24,8 +24,21 @@ use std::sync::OnceLock;
 /// A builtin's implementation.
 pub type BuiltinFn = fn(&mut Vm, Args) -> PyResult<Obj>;
 
+/// Most positional arguments a builtin with no upper bound takes (`MP_OBJ_FUN_ARGS_MAX`).
+const UNBOUNDED: u32 = 0xFFFF;
+
+/// A row's optional `[min, max]` positional argument count (self included).
+macro_rules! arity {
+    () => {
+        None
+    };
+    ($min:literal, $max:expr) => {
+        Some(($min, $max))
+    };
+}
+
 macro_rules! builtin_table {
-    ($($konst:ident = $owner:ident . $name:literal => $fun:path;)*) => {
+    ($($konst:ident = $owner:ident . $name:literal $([$min:literal, $max:expr])? => $fun:path;)*) => {
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[repr(u32)]
         enum Index { $($konst,)* }
@@ -33,6 +46,10 @@ macro_rules! builtin_table {
         /// Every builtin: the type it is a method of (`NO_PARENT` for plain functions), its
         /// name and its implementation.
         const TABLE: &[(u32, u32, BuiltinFn)] = &[$((ty::$owner, q($name), $fun),)*];
+
+        /// The positional argument counts checked before a builtin runs, where given
+        /// (`MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN` and friends).
+        const ARITY: &[Option<(u32, u32)>] = &[$(arity!($($min, $max)?),)*];
 
         $(#[allow(dead_code)] const $konst: u32 = Index::$konst as u32;)*
     };
@@ -76,9 +93,9 @@ builtin_table! {
     LIST_INSERT = LIST."insert" => methods::list_insert;
     LIST_REVERSE = LIST."reverse" => methods::list_reverse;
     LIST_SORT = LIST."sort" => methods::list_sort;
-    LIST_INDEX = LIST."index" => methods::list::index;
+    LIST_INDEX = LIST."index" [2, 4] => methods::list::index;
     LIST_COUNT = LIST."count" => methods::seq_count;
-    TUPLE_INDEX = TUPLE."index" => methods::list::index;
+    TUPLE_INDEX = TUPLE."index" [2, 4] => methods::list::index;
     TUPLE_COUNT = TUPLE."count" => methods::seq_count;
     DICT_GET = DICT."get" => methods::dict_get;
     DICT_KEYS = DICT."keys" => methods::dict_keys;
@@ -96,125 +113,125 @@ builtin_table! {
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
     TEXT_IO_FLUSH = TEXT_IO."flush" => crate::modules::stdio::flush;
-    BYTEARRAY_APPEND = BYTEARRAY."append" => methods::bytes::array_append;
-    BYTEARRAY_EXTEND = BYTEARRAY."extend" => methods::bytes::array_extend;
-    BYTEARRAY_HEX = BYTEARRAY."hex" => methods::bytes::hex;
-    BYTEARRAY_FROMHEX = BYTEARRAY."fromhex" => methods::bytes::fromhex;
-    BYTEARRAY_DECODE = BYTEARRAY."decode" => methods::bytes::decode;
-    BYTES_HEX = BYTES."hex" => methods::bytes::hex;
-    BYTES_FROMHEX = BYTES."fromhex" => methods::bytes::fromhex;
-    BYTES_DECODE = BYTES."decode" => methods::bytes::decode;
-    MEMORYVIEW_HEX = MEMORYVIEW."hex" => methods::bytes::hex;
-    STR_ENCODE = STR."encode" => methods::bytes::encode;
-    LIST_COPY = LIST."copy" => methods::list::copy;
-    LIST_CLEAR = LIST."clear" => methods::list::clear;
-    LIST_REMOVE = LIST."remove" => methods::list::remove;
-    DICT_UPDATE = DICT."update" => methods::dict::update;
-    DICT_POPITEM = DICT."popitem" => methods::dict::popitem;
-    DICT_COPY = DICT."copy" => methods::dict::copy;
-    DICT_CLEAR = DICT."clear" => methods::dict::clear;
-    DICT_FROMKEYS = DICT."fromkeys" => methods::dict::fromkeys;
-    SET_ADD = SET."add" => methods::set::add;
-    SET_CLEAR = SET."clear" => methods::set::clear;
-    SET_COPY = SET."copy" => methods::set::copy;
-    SET_DISCARD = SET."discard" => methods::set::discard;
-    SET_DIFFERENCE = SET."difference" => methods::set::difference;
-    SET_DIFFERENCE_UPDATE = SET."difference_update" => methods::set::difference_update;
-    SET_INTERSECTION = SET."intersection" => methods::set::intersection;
-    SET_INTERSECTION_UPDATE = SET."intersection_update" => methods::set::intersection_update;
-    SET_ISDISJOINT = SET."isdisjoint" => methods::set::isdisjoint;
-    SET_ISSUBSET = SET."issubset" => methods::set::issubset;
-    SET_ISSUPERSET = SET."issuperset" => methods::set::issuperset;
-    SET_POP = SET."pop" => methods::set::pop;
-    SET_REMOVE = SET."remove" => methods::set::remove;
-    SET_SYMMETRIC_DIFFERENCE = SET."symmetric_difference" => methods::set::symmetric_difference;
-    SET_SYMMETRIC_DIFFERENCE_UPDATE = SET."symmetric_difference_update" => methods::set::symmetric_difference_update;
-    SET_UNION = SET."union" => methods::set::union;
-    SET_UPDATE = SET."update" => methods::set::update;
-    FROZENSET_COPY = FROZENSET."copy" => methods::set::copy;
-    FROZENSET_DIFFERENCE = FROZENSET."difference" => methods::set::difference;
-    FROZENSET_INTERSECTION = FROZENSET."intersection" => methods::set::intersection;
-    FROZENSET_ISDISJOINT = FROZENSET."isdisjoint" => methods::set::isdisjoint;
-    FROZENSET_ISSUBSET = FROZENSET."issubset" => methods::set::issubset;
-    FROZENSET_ISSUPERSET = FROZENSET."issuperset" => methods::set::issuperset;
-    FROZENSET_SYMMETRIC_DIFFERENCE = FROZENSET."symmetric_difference" => methods::set::symmetric_difference;
-    FROZENSET_UNION = FROZENSET."union" => methods::set::union;
-    FROZENSET_CONTAINS = FROZENSET."__contains__" => reflect::op_contains;
-    STR_FIND = STR."find" => methods::text::find_;
-    STR_RFIND = STR."rfind" => methods::text::rfind_;
-    STR_INDEX = STR."index" => methods::text::index;
-    STR_RINDEX = STR."rindex" => methods::text::rindex;
-    STR_COUNT = STR."count" => methods::text::count;
-    STR_SPLIT = STR."split" => methods::text::split;
-    STR_RSPLIT = STR."rsplit" => methods::text::rsplit;
-    STR_SPLITLINES = STR."splitlines" => methods::text::splitlines;
-    STR_STARTSWITH = STR."startswith" => methods::text::startswith;
-    STR_ENDSWITH = STR."endswith" => methods::text::endswith;
-    STR_STRIP = STR."strip" => methods::text::strip;
-    STR_LSTRIP = STR."lstrip" => methods::text::lstrip;
-    STR_RSTRIP = STR."rstrip" => methods::text::rstrip;
-    STR_REPLACE = STR."replace" => methods::text::replace;
-    STR_PARTITION = STR."partition" => methods::text::partition;
-    STR_RPARTITION = STR."rpartition" => methods::text::rpartition;
-    STR_CENTER = STR."center" => methods::text::center;
-    STR_LOWER = STR."lower" => methods::text::lower;
-    STR_UPPER = STR."upper" => methods::text::upper;
-    STR_ISSPACE = STR."isspace" => methods::text::isspace;
-    STR_ISALPHA = STR."isalpha" => methods::text::isalpha;
-    STR_ISDIGIT = STR."isdigit" => methods::text::isdigit;
-    STR_ISUPPER = STR."isupper" => methods::text::isupper;
-    STR_ISLOWER = STR."islower" => methods::text::islower;
-    STR_JOIN = STR."join" => methods::text::join;
-    BYTES_FIND = BYTES."find" => methods::text::find_;
-    BYTES_RFIND = BYTES."rfind" => methods::text::rfind_;
-    BYTES_INDEX = BYTES."index" => methods::text::index;
-    BYTES_RINDEX = BYTES."rindex" => methods::text::rindex;
-    BYTES_COUNT = BYTES."count" => methods::text::count;
-    BYTES_SPLIT = BYTES."split" => methods::text::split;
-    BYTES_RSPLIT = BYTES."rsplit" => methods::text::rsplit;
-    BYTES_SPLITLINES = BYTES."splitlines" => methods::text::splitlines;
-    BYTES_STARTSWITH = BYTES."startswith" => methods::text::startswith;
-    BYTES_ENDSWITH = BYTES."endswith" => methods::text::endswith;
-    BYTES_STRIP = BYTES."strip" => methods::text::strip;
-    BYTES_LSTRIP = BYTES."lstrip" => methods::text::lstrip;
-    BYTES_RSTRIP = BYTES."rstrip" => methods::text::rstrip;
-    BYTES_REPLACE = BYTES."replace" => methods::text::replace;
-    BYTES_PARTITION = BYTES."partition" => methods::text::partition;
-    BYTES_RPARTITION = BYTES."rpartition" => methods::text::rpartition;
-    BYTES_CENTER = BYTES."center" => methods::text::center;
-    BYTES_LOWER = BYTES."lower" => methods::text::lower;
-    BYTES_UPPER = BYTES."upper" => methods::text::upper;
-    BYTES_ISSPACE = BYTES."isspace" => methods::text::isspace;
-    BYTES_ISALPHA = BYTES."isalpha" => methods::text::isalpha;
-    BYTES_ISDIGIT = BYTES."isdigit" => methods::text::isdigit;
-    BYTES_ISUPPER = BYTES."isupper" => methods::text::isupper;
-    BYTES_ISLOWER = BYTES."islower" => methods::text::islower;
-    BYTES_JOIN = BYTES."join" => methods::text::join;
-    BYTEARRAY_FIND = BYTEARRAY."find" => methods::text::find_;
-    BYTEARRAY_RFIND = BYTEARRAY."rfind" => methods::text::rfind_;
-    BYTEARRAY_INDEX = BYTEARRAY."index" => methods::text::index;
-    BYTEARRAY_RINDEX = BYTEARRAY."rindex" => methods::text::rindex;
-    BYTEARRAY_COUNT = BYTEARRAY."count" => methods::text::count;
-    BYTEARRAY_SPLIT = BYTEARRAY."split" => methods::text::split;
-    BYTEARRAY_RSPLIT = BYTEARRAY."rsplit" => methods::text::rsplit;
-    BYTEARRAY_SPLITLINES = BYTEARRAY."splitlines" => methods::text::splitlines;
-    BYTEARRAY_STARTSWITH = BYTEARRAY."startswith" => methods::text::startswith;
-    BYTEARRAY_ENDSWITH = BYTEARRAY."endswith" => methods::text::endswith;
-    BYTEARRAY_STRIP = BYTEARRAY."strip" => methods::text::strip;
-    BYTEARRAY_LSTRIP = BYTEARRAY."lstrip" => methods::text::lstrip;
-    BYTEARRAY_RSTRIP = BYTEARRAY."rstrip" => methods::text::rstrip;
-    BYTEARRAY_REPLACE = BYTEARRAY."replace" => methods::text::replace;
-    BYTEARRAY_PARTITION = BYTEARRAY."partition" => methods::text::partition;
-    BYTEARRAY_RPARTITION = BYTEARRAY."rpartition" => methods::text::rpartition;
-    BYTEARRAY_CENTER = BYTEARRAY."center" => methods::text::center;
-    BYTEARRAY_LOWER = BYTEARRAY."lower" => methods::text::lower;
-    BYTEARRAY_UPPER = BYTEARRAY."upper" => methods::text::upper;
-    BYTEARRAY_ISSPACE = BYTEARRAY."isspace" => methods::text::isspace;
-    BYTEARRAY_ISALPHA = BYTEARRAY."isalpha" => methods::text::isalpha;
-    BYTEARRAY_ISDIGIT = BYTEARRAY."isdigit" => methods::text::isdigit;
-    BYTEARRAY_ISUPPER = BYTEARRAY."isupper" => methods::text::isupper;
-    BYTEARRAY_ISLOWER = BYTEARRAY."islower" => methods::text::islower;
-    BYTEARRAY_JOIN = BYTEARRAY."join" => methods::text::join;
+    BYTEARRAY_APPEND = BYTEARRAY."append" [2, 2] => methods::bytes::array_append;
+    BYTEARRAY_EXTEND = BYTEARRAY."extend" [2, 2] => methods::bytes::array_extend;
+    BYTEARRAY_HEX = BYTEARRAY."hex" [1, 2] => methods::bytes::hex;
+    BYTEARRAY_FROMHEX = BYTEARRAY."fromhex" [2, 2] => methods::bytes::fromhex;
+    BYTEARRAY_DECODE = BYTEARRAY."decode" [1, 3] => methods::bytes::decode;
+    BYTES_HEX = BYTES."hex" [1, 2] => methods::bytes::hex;
+    BYTES_FROMHEX = BYTES."fromhex" [2, 2] => methods::bytes::fromhex;
+    BYTES_DECODE = BYTES."decode" [1, 3] => methods::bytes::decode;
+    MEMORYVIEW_HEX = MEMORYVIEW."hex" [1, 2] => methods::bytes::hex;
+    STR_ENCODE = STR."encode" [1, 3] => methods::bytes::encode;
+    LIST_COPY = LIST."copy" [1, 1] => methods::list::copy;
+    LIST_CLEAR = LIST."clear" [1, 1] => methods::list::clear;
+    LIST_REMOVE = LIST."remove" [2, 2] => methods::list::remove;
+    DICT_UPDATE = DICT."update" [1, 2] => methods::dict::update;
+    DICT_POPITEM = DICT."popitem" [1, 1] => methods::dict::popitem;
+    DICT_COPY = DICT."copy" [1, 1] => methods::dict::copy;
+    DICT_CLEAR = DICT."clear" [1, 1] => methods::dict::clear;
+    DICT_FROMKEYS = DICT."fromkeys" [2, 3] => methods::dict::fromkeys;
+    SET_ADD = SET."add" [2, 2] => methods::set::add;
+    SET_CLEAR = SET."clear" [1, 1] => methods::set::clear;
+    SET_COPY = SET."copy" [1, 1] => methods::set::copy;
+    SET_DISCARD = SET."discard" [2, 2] => methods::set::discard;
+    SET_DIFFERENCE = SET."difference" [1, UNBOUNDED] => methods::set::difference;
+    SET_DIFFERENCE_UPDATE = SET."difference_update" [1, UNBOUNDED] => methods::set::difference_update;
+    SET_INTERSECTION = SET."intersection" [2, 2] => methods::set::intersection;
+    SET_INTERSECTION_UPDATE = SET."intersection_update" [2, 2] => methods::set::intersection_update;
+    SET_ISDISJOINT = SET."isdisjoint" [2, 2] => methods::set::isdisjoint;
+    SET_ISSUBSET = SET."issubset" [2, 2] => methods::set::issubset;
+    SET_ISSUPERSET = SET."issuperset" [2, 2] => methods::set::issuperset;
+    SET_POP = SET."pop" [1, 1] => methods::set::pop;
+    SET_REMOVE = SET."remove" [2, 2] => methods::set::remove;
+    SET_SYMMETRIC_DIFFERENCE = SET."symmetric_difference" [2, 2] => methods::set::symmetric_difference;
+    SET_SYMMETRIC_DIFFERENCE_UPDATE = SET."symmetric_difference_update" [2, 2] => methods::set::symmetric_difference_update;
+    SET_UNION = SET."union" [2, 2] => methods::set::union;
+    SET_UPDATE = SET."update" [1, UNBOUNDED] => methods::set::update;
+    FROZENSET_COPY = FROZENSET."copy" [1, 1] => methods::set::copy;
+    FROZENSET_DIFFERENCE = FROZENSET."difference" [1, UNBOUNDED] => methods::set::difference;
+    FROZENSET_INTERSECTION = FROZENSET."intersection" [2, 2] => methods::set::intersection;
+    FROZENSET_ISDISJOINT = FROZENSET."isdisjoint" [2, 2] => methods::set::isdisjoint;
+    FROZENSET_ISSUBSET = FROZENSET."issubset" [2, 2] => methods::set::issubset;
+    FROZENSET_ISSUPERSET = FROZENSET."issuperset" [2, 2] => methods::set::issuperset;
+    FROZENSET_SYMMETRIC_DIFFERENCE = FROZENSET."symmetric_difference" [2, 2] => methods::set::symmetric_difference;
+    FROZENSET_UNION = FROZENSET."union" [2, 2] => methods::set::union;
+    FROZENSET_CONTAINS = FROZENSET."__contains__" [2, 2] => reflect::op_contains;
+    STR_FIND = STR."find" [2, 4] => methods::text::find_;
+    STR_RFIND = STR."rfind" [2, 4] => methods::text::rfind_;
+    STR_INDEX = STR."index" [2, 4] => methods::text::index;
+    STR_RINDEX = STR."rindex" [2, 4] => methods::text::rindex;
+    STR_COUNT = STR."count" [2, 4] => methods::text::count;
+    STR_SPLIT = STR."split" [1, 3] => methods::text::split;
+    STR_RSPLIT = STR."rsplit" [1, 3] => methods::text::rsplit;
+    STR_SPLITLINES = STR."splitlines" [1, 2] => methods::text::splitlines;
+    STR_STARTSWITH = STR."startswith" [2, 4] => methods::text::startswith;
+    STR_ENDSWITH = STR."endswith" [2, 4] => methods::text::endswith;
+    STR_STRIP = STR."strip" [1, 2] => methods::text::strip;
+    STR_LSTRIP = STR."lstrip" [1, 2] => methods::text::lstrip;
+    STR_RSTRIP = STR."rstrip" [1, 2] => methods::text::rstrip;
+    STR_REPLACE = STR."replace" [3, 4] => methods::text::replace;
+    STR_PARTITION = STR."partition" [2, 2] => methods::text::partition;
+    STR_RPARTITION = STR."rpartition" [2, 2] => methods::text::rpartition;
+    STR_CENTER = STR."center" [2, 2] => methods::text::center;
+    STR_LOWER = STR."lower" [1, 1] => methods::text::lower;
+    STR_UPPER = STR."upper" [1, 1] => methods::text::upper;
+    STR_ISSPACE = STR."isspace" [1, 1] => methods::text::isspace;
+    STR_ISALPHA = STR."isalpha" [1, 1] => methods::text::isalpha;
+    STR_ISDIGIT = STR."isdigit" [1, 1] => methods::text::isdigit;
+    STR_ISUPPER = STR."isupper" [1, 1] => methods::text::isupper;
+    STR_ISLOWER = STR."islower" [1, 1] => methods::text::islower;
+    STR_JOIN = STR."join" [2, 2] => methods::text::join;
+    BYTES_FIND = BYTES."find" [2, 4] => methods::text::find_;
+    BYTES_RFIND = BYTES."rfind" [2, 4] => methods::text::rfind_;
+    BYTES_INDEX = BYTES."index" [2, 4] => methods::text::index;
+    BYTES_RINDEX = BYTES."rindex" [2, 4] => methods::text::rindex;
+    BYTES_COUNT = BYTES."count" [2, 4] => methods::text::count;
+    BYTES_SPLIT = BYTES."split" [1, 3] => methods::text::split;
+    BYTES_RSPLIT = BYTES."rsplit" [1, 3] => methods::text::rsplit;
+    BYTES_SPLITLINES = BYTES."splitlines" [1, 2] => methods::text::splitlines;
+    BYTES_STARTSWITH = BYTES."startswith" [2, 4] => methods::text::startswith;
+    BYTES_ENDSWITH = BYTES."endswith" [2, 4] => methods::text::endswith;
+    BYTES_STRIP = BYTES."strip" [1, 2] => methods::text::strip;
+    BYTES_LSTRIP = BYTES."lstrip" [1, 2] => methods::text::lstrip;
+    BYTES_RSTRIP = BYTES."rstrip" [1, 2] => methods::text::rstrip;
+    BYTES_REPLACE = BYTES."replace" [3, 4] => methods::text::replace;
+    BYTES_PARTITION = BYTES."partition" [2, 2] => methods::text::partition;
+    BYTES_RPARTITION = BYTES."rpartition" [2, 2] => methods::text::rpartition;
+    BYTES_CENTER = BYTES."center" [2, 2] => methods::text::center;
+    BYTES_LOWER = BYTES."lower" [1, 1] => methods::text::lower;
+    BYTES_UPPER = BYTES."upper" [1, 1] => methods::text::upper;
+    BYTES_ISSPACE = BYTES."isspace" [1, 1] => methods::text::isspace;
+    BYTES_ISALPHA = BYTES."isalpha" [1, 1] => methods::text::isalpha;
+    BYTES_ISDIGIT = BYTES."isdigit" [1, 1] => methods::text::isdigit;
+    BYTES_ISUPPER = BYTES."isupper" [1, 1] => methods::text::isupper;
+    BYTES_ISLOWER = BYTES."islower" [1, 1] => methods::text::islower;
+    BYTES_JOIN = BYTES."join" [2, 2] => methods::text::join;
+    BYTEARRAY_FIND = BYTEARRAY."find" [2, 4] => methods::text::find_;
+    BYTEARRAY_RFIND = BYTEARRAY."rfind" [2, 4] => methods::text::rfind_;
+    BYTEARRAY_INDEX = BYTEARRAY."index" [2, 4] => methods::text::index;
+    BYTEARRAY_RINDEX = BYTEARRAY."rindex" [2, 4] => methods::text::rindex;
+    BYTEARRAY_COUNT = BYTEARRAY."count" [2, 4] => methods::text::count;
+    BYTEARRAY_SPLIT = BYTEARRAY."split" [1, 3] => methods::text::split;
+    BYTEARRAY_RSPLIT = BYTEARRAY."rsplit" [1, 3] => methods::text::rsplit;
+    BYTEARRAY_SPLITLINES = BYTEARRAY."splitlines" [1, 2] => methods::text::splitlines;
+    BYTEARRAY_STARTSWITH = BYTEARRAY."startswith" [2, 4] => methods::text::startswith;
+    BYTEARRAY_ENDSWITH = BYTEARRAY."endswith" [2, 4] => methods::text::endswith;
+    BYTEARRAY_STRIP = BYTEARRAY."strip" [1, 2] => methods::text::strip;
+    BYTEARRAY_LSTRIP = BYTEARRAY."lstrip" [1, 2] => methods::text::lstrip;
+    BYTEARRAY_RSTRIP = BYTEARRAY."rstrip" [1, 2] => methods::text::rstrip;
+    BYTEARRAY_REPLACE = BYTEARRAY."replace" [3, 4] => methods::text::replace;
+    BYTEARRAY_PARTITION = BYTEARRAY."partition" [2, 2] => methods::text::partition;
+    BYTEARRAY_RPARTITION = BYTEARRAY."rpartition" [2, 2] => methods::text::rpartition;
+    BYTEARRAY_CENTER = BYTEARRAY."center" [2, 2] => methods::text::center;
+    BYTEARRAY_LOWER = BYTEARRAY."lower" [1, 1] => methods::text::lower;
+    BYTEARRAY_UPPER = BYTEARRAY."upper" [1, 1] => methods::text::upper;
+    BYTEARRAY_ISSPACE = BYTEARRAY."isspace" [1, 1] => methods::text::isspace;
+    BYTEARRAY_ISALPHA = BYTEARRAY."isalpha" [1, 1] => methods::text::isalpha;
+    BYTEARRAY_ISDIGIT = BYTEARRAY."isdigit" [1, 1] => methods::text::isdigit;
+    BYTEARRAY_ISUPPER = BYTEARRAY."isupper" [1, 1] => methods::text::isupper;
+    BYTEARRAY_ISLOWER = BYTEARRAY."islower" [1, 1] => methods::text::islower;
+    BYTEARRAY_JOIN = BYTEARRAY."join" [2, 2] => methods::text::join;
     DELATTR = NO_PARENT."delattr" => reflect::delattr;
     OBJECT_NEW = OBJECT."__new__" => reflect::object_new;
     OBJECT_SETATTR = OBJECT."__setattr__" => reflect::object_setattr;
@@ -231,21 +248,28 @@ builtin_table! {
     LOCALS = NO_PARENT."locals" => eval::locals;
     REPL_PRINT = NO_PARENT."__repl_print__" => eval::repl_print;
     DIR = NO_PARENT."dir" => reflect::dir;
-    DICT_GETITEM = DICT."__getitem__" => reflect::op_getitem;
-    DICT_SETITEM = DICT."__setitem__" => reflect::op_setitem;
-    DICT_DELITEM = DICT."__delitem__" => reflect::op_delitem;
-    SET_CONTAINS = SET."__contains__" => reflect::op_contains;
+    DICT_GETITEM = DICT."__getitem__" [2, 2] => reflect::op_getitem;
+    DICT_SETITEM = DICT."__setitem__" [3, 3] => reflect::op_setitem;
+    DICT_DELITEM = DICT."__delitem__" [2, 2] => reflect::op_delitem;
+    SET_CONTAINS = SET."__contains__" [2, 2] => reflect::op_contains;
     FILE_IO_WRITE = FILE_IO."write" => crate::modules::stdio::write;
     FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
     FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
     FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
     TEXT_IO_FILENO = TEXT_IO."fileno" => crate::modules::stdio::fileno;
     FILE_IO_FILENO = FILE_IO."fileno" => crate::modules::stdio::fileno;
+    INT_TO_BYTES = INT."to_bytes" [1, 3] => methods::int::to_bytes;
+    INT_FROM_BYTES = INT."from_bytes" [2, 4] => methods::int::from_bytes;
 }
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their
 /// first argument is checked to be that type or a subclass.
-const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX, DICT_FROMKEYS];
+const CLASSMETHODS: &[u32] = &[
+    BYTES_FROMHEX,
+    BYTEARRAY_FROMHEX,
+    DICT_FROMKEYS,
+    INT_FROM_BYTES,
+];
 
 /// Whether `fun` is one of the builtin classmethods.
 pub fn is_classmethod(fun: Obj) -> bool {
@@ -341,6 +365,9 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
             None => Err(vm.type_error("bad builtin")),
         };
     };
+    if let Some(&Some((min, max))) = ARITY.get(index as usize) {
+        check_arity(vm, args.n_pos, min, max)?;
+    }
     if CLASSMETHODS.contains(&index) {
         // `bytes.fromhex(...)`, `dict.fromkeys(...)`: `self` is the class, or a subclass.
         let class = if args.n_pos > 0 {
@@ -363,6 +390,20 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
         }
     }
     fun(vm, args)
+}
+
+/// MicroPython's positional argument count errors (`mp_arg_check_num_sig`).
+fn check_arity(vm: &mut Vm, n: u32, min: u32, max: u32) -> PyResult<()> {
+    let msg = if min == max && n != min {
+        format!("function takes {min} positional arguments but {n} were given")
+    } else if n < min {
+        format!("function missing {} required positional arguments", min - n)
+    } else if n > max {
+        format!("function expected at most {max} arguments, got {n}")
+    } else {
+        return Ok(());
+    };
+    Err(vm.type_error(&msg))
 }
 
 /// A method of builtin type `t` named `name`.

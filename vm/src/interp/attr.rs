@@ -56,6 +56,9 @@ impl Vm {
         if let Some(found) = self.builtin_object_attr(obj, q)? {
             return Ok(Some(found));
         }
+        if let Some(value) = self.builtin_type_attr(obj, q)? {
+            return Ok(Some((value, Obj::NULL)));
+        }
         Ok(self
             .class_lookup(t, q)?
             .map(|found| self.convert_member(obj, found)))
@@ -72,6 +75,14 @@ impl Vm {
         }
         match self.type_of(value) {
             ty::FUNCTION | ty::CLOSURE => (value, self_obj),
+            ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(value) => {
+                let class = if self_obj == Obj::NULL || self.is_type(self_obj) {
+                    found.owner
+                } else {
+                    self.type_of(self_obj)
+                };
+                (value, Obj::from_raw(class))
+            }
             ty::BUILTIN_FUNCTION if is_builtin_type(found.owner) => (value, self_obj),
             ty::STATICMETHOD => (self.field(value, 1), Obj::NULL),
             ty::CLASSMETHOD => {

@@ -103,9 +103,7 @@ impl Vm {
             ConstObj::Bytes(data) => self.new_bytes(data)?,
             ConstObj::Int(value) => self.new_big_int(value)?,
             ConstObj::Float(value) => self.new_float(*value)?,
-            ConstObj::Complex { .. } => {
-                return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, "complex"))
-            }
+            ConstObj::Complex { real, imag } => self.new_complex(*real, *imag)?,
             ConstObj::Tuple(items) => {
                 // Allocate the tuple first so each item is rooted by it once stored.
                 let n = items.len() as u32;

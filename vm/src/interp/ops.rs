@@ -90,6 +90,7 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Ok(true),
             ty::FLOAT => Ok(self.float_value(obj) != 0.0),
+            ty::COMPLEX => Ok(self.complex_parts(obj) != (0.0, 0.0)),
             ty::STR
             | ty::BYTES
             | ty::TUPLE
@@ -173,6 +174,10 @@ impl Vm {
                 Ok(value.iter_u32_digits().next().unwrap_or(0) & 0x3fff_ffff)
             }
             ty::FLOAT => Ok(self.float_value(obj) as i64 as u32),
+            ty::COMPLEX => {
+                let (real, imag) = self.complex_parts(obj);
+                Ok((real as i64 as u32) ^ (imag as i64 as u32))
+            }
             ty::TUPLE => {
                 let mut hash = EMPTY_TUPLE_OBJ;
                 for item in self.seq_items(obj) {
@@ -219,6 +224,14 @@ impl Vm {
                 _ => return Err(self.unsupported_unary(obj, op)),
             };
             return self.new_num(result);
+        }
+        if self.is_complex(obj) {
+            let (real, imag) = self.complex_parts(obj);
+            return match op {
+                UnaryOpNum::Positive => Ok(obj),
+                UnaryOpNum::Negative => self.new_complex(-real, -imag),
+                _ => Err(self.unsupported_unary(obj, op)),
+            };
         }
         let q = self.intern(unary_special_name(op))?;
         match self.call_special(obj, q, &[])? {
@@ -270,6 +283,11 @@ impl Vm {
                 return self.new_int(value);
             }
         }
+        if self.is_complex(lhs) || self.is_complex(rhs) || self.power_needs_complex(op, lhs, rhs) {
+            if let Some(result) = self.complex_binary_op(op, lhs, rhs)? {
+                return Ok(result);
+            }
+        }
         if let (Some(a), Some(b)) = (self.as_num(lhs), self.as_num(rhs)) {
             if let Some(result) = self.num_binary_op(op, a, b)? {
                 return Ok(result);
@@ -312,6 +330,7 @@ impl Vm {
             let (lhs, rhs) = (self.slot(lhs_slot), self.slot(rhs_slot));
             self.stack_release(mark);
             if op == B::Equal {
+                // Objects with no equality of their own are equal only to themselves.
                 return Ok(Obj::bool(lhs == rhs));
             }
             if op == B::NotEqual {
@@ -399,7 +418,11 @@ impl Vm {
         if self.is_set_like(lhs) && self.is_set_like(rhs) {
             return self.set_operator(op, lhs, rhs);
         }
-        if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
+        if lt == ty::DICT && rt == ty::DICT && matches!(op, B::Equal | B::NotEqual) {
+            let same = self.dict_equal(lhs, rhs)?;
+            return Ok(Some(Obj::bool(same == (op == B::Equal))));
+        }
+        if matches!(lt, ty::STR | ty::BYTES) && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
         }
         if op == B::InplaceAdd && lt == ty::LIST {
@@ -710,7 +733,10 @@ impl Vm {
             },
             _ => match self.call_special(obj, qstrs::DELITEM, &[index])? {
                 Some(_) => Ok(()),
-                None => Err(self.type_error("object doesn't support item deletion")),
+                None => {
+                    let name = self.type_name_of(obj);
+                    Err(self.type_error(&format!("'{name}' object doesn't support item deletion")))
+                }
             },
         }
     }

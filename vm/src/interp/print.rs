@@ -1,6 +1,6 @@
 //! `repr` and `str` of objects, and uncaught exceptions printed as MicroPython prints them.
 use super::{PyResult, Vm};
-use crate::format::float::float_repr;
+use crate::format::float::{complex_repr, float_repr};
 use crate::format::quote::{repr_bytes, repr_str};
 use crate::objects::{qstrs, ty, type_name};
 use crate::runtime::obj::Obj;
@@ -35,6 +35,10 @@ impl Vm {
         Ok(match t {
             ty::INT => self.big_int_value(obj).to_string(),
             ty::FLOAT => float_repr(self.float_value(obj)),
+            ty::COMPLEX => {
+                let (real, imag) = self.complex_parts(obj);
+                complex_repr(real, imag)
+            }
             ty::BYTES => repr_bytes(&self.str_bytes(obj)),
             ty::BYTEARRAY | ty::MEMORYVIEW => self.array_repr(obj),
             ty::TUPLE | ty::LIST => {

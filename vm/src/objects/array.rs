@@ -192,6 +192,10 @@ impl Vm {
         }
         let (start, stop) = self.unit_slice(index, len)?;
         if t == ty::MEMORYVIEW {
+            // The offset shares a word with the typecode: 24 bits.
+            if a.free(self.arena()) + start >= 1 << (32 - array::FREE_SHIFT) {
+                return Err(self.raise_msg(ty::OVERFLOW_ERROR, "memoryview offset too large"));
+            }
             let slot = self.root(obj)?;
             let view = self.alloc(array::SIZE)?;
             let a = ArrayObj(self.slot(slot).raw());

@@ -38,6 +38,12 @@ impl Vm {
 
     pub fn range_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<Obj> {
         let len = self.range_len(obj) as u32;
+        if self.type_of(index) == ty::SLICE {
+            // A slice of a range is the range of the selected values.
+            let (start, _, step) = self.range_fields(obj);
+            let b = self.slice_bounds(index, len)?;
+            return self.new_range(start + b.start * step, start + b.stop * step, step * b.step);
+        }
         let i = self.seq_index(index, len, ty::RANGE)?;
         let (start, _, step) = self.range_fields(obj);
         self.new_int(start + i64::from(i) * step)

@@ -9,6 +9,7 @@
 pub mod array;
 pub mod buffer;
 pub mod class;
+pub mod complex;
 pub mod dict;
 pub mod exception;
 pub mod fun;
@@ -110,6 +111,7 @@ builtin_types! {
     FROZENSET = "frozenset" < OBJECT;
     FILE_IO = "FileIO" < OBJECT;
     ATTR_TUPLE = "tuple" < OBJECT;
+    COMPLEX = "complex" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;

@@ -307,6 +307,8 @@ pub const EXTRA: &[&str] = &[
     "fileno",
     "input",
     "__repl_print__",
+    "length",
+    "byteorder",
 ];
 
 const fn same(a: &str, b: &str) -> bool {

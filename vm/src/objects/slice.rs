@@ -14,12 +14,18 @@ pub struct Bounds {
 impl Bounds {
     /// How many indices the slice selects.
     pub fn count(self) -> u32 {
-        let span = if self.step > 0 {
-            self.stop - self.start + self.step - 1
+        // In i128: a step near i64's limits must not overflow the arithmetic.
+        let (start, stop, step) = (
+            i128::from(self.start),
+            i128::from(self.stop),
+            i128::from(self.step),
+        );
+        let span = if step > 0 {
+            stop - start + step - 1
         } else {
-            self.stop - self.start + self.step + 1
+            stop - start + step + 1
         };
-        (span / self.step).max(0) as u32
+        (span / step).max(0) as u32
     }
 
     /// The selected indices, in slice order.

@@ -44,6 +44,13 @@ pub fn bytearray_new(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         let data = vm.str_bytes(source);
         return vm.new_bytearray(&data);
     }
+    if !source.is_small_int() && vm.type_of(source) == ty::INT {
+        // A length beyond a small int cannot be a machine word.
+        return Err(vm.raise_msg(
+            ty::OVERFLOW_ERROR,
+            "overflow converting long int to machine word",
+        ));
+    }
     let data = byte_source(vm, source)?;
     vm.new_bytearray(&data)
 }
@@ -173,6 +180,12 @@ pub fn encode(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `str(obj, encoding[, errors])`: bytes-like `obj` decoded.
 pub fn str_decoding(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos > 3 {
+        return Err(vm.type_error(&format!(
+            "function expected at most 3 arguments, got {}",
+            args.n_pos
+        )));
+    }
     let source = vm.arg(&args, 0);
     match vm.get_buffer(source) {
         Some(buffer) => {

@@ -6,8 +6,41 @@ use crate::objects::ty;
 use crate::runtime::layout::{dict, map};
 use crate::runtime::obj::Obj;
 
+impl Vm {
+    /// `a == b` for two dicts: the same keys, with equal values (`dict_binary_op`).
+    pub fn dict_equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if self.dict_len(a) != self.dict_len(b) {
+            return Ok(false);
+        }
+        let mark = self.stack_mark();
+        let b_slot = self.root(b)?;
+        let entries = self.dict_entries(a);
+        for &(key, value) in &entries {
+            self.root_all(&[key, value])?;
+        }
+        for (key, value) in entries {
+            let same = match self.dict_get(self.slot(b_slot), key)? {
+                Some(other) => self.equal(value, other)?,
+                None => false,
+            };
+            if !same {
+                self.stack_release(mark);
+                return Ok(false);
+            }
+        }
+        self.stack_release(mark);
+        Ok(true)
+    }
+}
+
 /// `dict(...)`: like `update` on a new dict.
 pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    if args.n_pos > 1 {
+        return Err(vm.type_error(&format!(
+            "function expected at most 2 arguments, got {}",
+            args.n_pos + 1
+        )));
+    }
     let d = vm.new_dict(0)?;
     vm.root(d)?;
     // The new dict goes in front of the arguments, as `update`'s self.
@@ -18,12 +51,6 @@ pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `d.update([other], **kw)`: a dict's entries, or (key, value) pairs, then the keywords.
 pub fn update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if args.n_pos > 2 {
-        return Err(vm.type_error(&format!(
-            "function expected at most 2 arguments, got {}",
-            args.n_pos
-        )));
-    }
     let d = vm.arg(&args, 0);
     if args.n_pos == 2 {
         let other = vm.arg(&args, 1);

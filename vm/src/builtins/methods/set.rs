@@ -1,5 +1,6 @@
 //! Methods of `set` and `frozenset` (`set_locals_dict_table`), over the set algebra in
-//! `objects/set.rs`. Arguments may be any iterable, except where MicroPython needs a set.
+//! `objects/set.rs`. Arguments may be any iterable, except where MicroPython needs a set;
+//! the builtin table checks their number.
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
 use crate::objects::ty;
@@ -7,18 +8,6 @@ use crate::runtime::obj::Obj;
 
 fn this(vm: &Vm, args: &Args) -> Obj {
     vm.arg(args, 0)
-}
-
-/// Argument `index`, which must be there (the method's arity).
-fn other(vm: &mut Vm, args: &Args, index: u32) -> PyResult<Obj> {
-    if args.n_pos <= index {
-        return Err(vm.type_error(&format!(
-            "function takes {} positional arguments but {} were given",
-            index + 1,
-            args.n_pos
-        )));
-    }
-    Ok(vm.arg(args, index))
 }
 
 /// `other` as a set: itself, or a new set of its items.
@@ -33,19 +22,19 @@ fn as_set(vm: &mut Vm, other: Obj) -> PyResult<Obj> {
 }
 
 pub fn add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let item = other(vm, &args, 1)?;
+    let item = vm.arg(&args, 1);
     vm.set_add(this(vm, &args), item)?;
     Ok(Obj::NONE)
 }
 
 pub fn discard(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let item = other(vm, &args, 1)?;
+    let item = vm.arg(&args, 1);
     vm.set_remove(this(vm, &args), item)?;
     Ok(Obj::NONE)
 }
 
 pub fn remove(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let item = other(vm, &args, 1)?;
+    let item = vm.arg(&args, 1);
     if vm.set_remove(this(vm, &args), item)? {
         return Ok(Obj::NONE);
     }
@@ -78,7 +67,7 @@ pub fn update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn union(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     vm.set_union(this(vm, &args), other)
 }
 
@@ -99,12 +88,12 @@ pub fn difference_update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn intersection(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     vm.set_intersection(this(vm, &args), other)
 }
 
 pub fn intersection_update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     if other != this(vm, &args) {
         vm.set_intersection_update(this(vm, &args), other)?;
     }
@@ -112,18 +101,18 @@ pub fn intersection_update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 pub fn symmetric_difference(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     vm.set_symmetric_difference(this(vm, &args), other)
 }
 
 pub fn symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     vm.set_symmetric_difference_update(this(vm, &args), other)?;
     Ok(Obj::NONE)
 }
 
 pub fn isdisjoint(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     let mark = vm.stack_mark();
     let iter = vm.get_iter(other)?;
     let iter_slot = vm.root(iter)?;
@@ -138,7 +127,7 @@ pub fn isdisjoint(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 fn subset(vm: &mut Vm, args: Args, superset: bool) -> PyResult<Obj> {
-    let other = other(vm, &args, 1)?;
+    let other = vm.arg(&args, 1);
     let other = as_set(vm, other)?;
     let this = this(vm, &args);
     let (small, big) = if superset {
