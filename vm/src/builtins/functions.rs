@@ -325,16 +325,29 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
                     vm.new_big_int(&value)
                 }
                 Some(n) => vm.new_num(n),
-                None => {
-                    let name = vm.type_name_of(x);
-                    Err(vm.type_error(&format!("can't convert {name} to int")))
-                }
+                None => match vm.call_special(x, qstrs::q("__int__"), &[])? {
+                    Some(value) if vm.as_bigint(value).is_some() => Ok(value),
+                    Some(_) => Err(vm.raise_type(ty::TYPE_ERROR)),
+                    None => {
+                        let name = vm.type_name_of(x);
+                        Err(vm.type_error(&format!("can't convert {name} to int")))
+                    }
+                },
             },
         },
         ty::FLOAT => match first {
             None => vm.new_float(0.0),
             Some(x) => match vm.as_num(x) {
                 Some(n) => vm.new_float(n.to_f64()),
+                None if vm.is_instance_of_user_type(x) => {
+                    match vm.call_special(x, qstrs::q("__float__"), &[])? {
+                        Some(value) if vm.type_of(value) == ty::FLOAT => Ok(value),
+                        _ => {
+                            let name = vm.type_name_of(x);
+                            Err(vm.type_error(&format!("can't convert {name} to float")))
+                        }
+                    }
+                }
                 None => {
                     let text = vm.str_text(x);
                     match crate::format::float::parse_decimal(text.as_bytes(), false) {
@@ -446,7 +459,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             let name = vm
                 .qstr_str(crate::objects::type_name(vm.arena(), t))
                 .to_string();
-            Err(vm.type_error(&format!("cannot create '{name}' instances")))
+            Err(vm.type_error(&format!("can't create '{name}' instances")))
         }
     }
 }

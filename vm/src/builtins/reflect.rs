@@ -98,7 +98,21 @@ pub fn build_class(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     };
     let cell_slot = vm.root(cell)?;
     let bases = vm.new_tuple_from_arena(args.base + 8, args.n_pos - 2)?;
-    let class = vm.new_class(name, bases, vm.slot(locals_slot))?;
+    // The class is made by the type of the first base (`type` for classes), called with
+    // (name, bases, dict): anything else as a base fails as calling its type fails.
+    let meta = match args.n_pos {
+        2 => ty::TYPE,
+        _ => vm.type_of(vm.arg(&args, 2)),
+    };
+    let name_obj = Obj::qstr(name).unwrap_or(Obj::NONE);
+    let class = if meta == ty::TYPE {
+        vm.new_class(name, bases, vm.slot(locals_slot))?
+    } else {
+        vm.call_objs(
+            Obj::from_raw(meta),
+            &[name_obj, bases, vm.slot(locals_slot)],
+        )?
+    };
     let cell = vm.slot(cell_slot);
     if cell != Obj::NONE && vm.type_of(cell) == ty::CELL {
         vm.cell_set(cell, class);

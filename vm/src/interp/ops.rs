@@ -176,6 +176,11 @@ impl Vm {
             }
             t if self.is_user_type(t) => match self.call_special(obj, qstrs::HASH, &[])? {
                 Some(value) => Ok(self.get_int(value)? as u32),
+                // A class that defines __eq__ but not __hash__ is unhashable.
+                None if self.class_lookup(t, qstrs::EQ)?.is_some() => {
+                    let name = self.type_name_of(obj);
+                    Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
+                }
                 None => Ok(obj.raw()),
             },
             _ => Ok(obj.raw()),
