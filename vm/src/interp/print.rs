@@ -122,16 +122,18 @@ impl Vm {
                 if let Some(text) = self.call_special(obj, special, &[])? {
                     return self.str_of(text);
                 }
-                if !repr {
-                    if let Some(text) = self.call_special(obj, qstrs::REPR, &[])? {
-                        return self.str_of(text);
-                    }
-                }
+                // A builtin base's printing comes before a __repr__ fallback, as MicroPython
+                // finds the native print slot while looking for __str__.
                 if self.native_exception(obj).is_some() {
                     return self.exception_text(obj, repr);
                 }
                 if let Some(native) = self.native_part(obj) {
                     return self.text_of(native, repr);
+                }
+                if !repr {
+                    if let Some(text) = self.call_special(obj, qstrs::REPR, &[])? {
+                        return self.str_of(text);
+                    }
                 }
                 let name = self.type_name_of(obj);
                 format!("<{name} object at {addr:x}>")
@@ -182,8 +184,14 @@ impl Vm {
                 entry.line
             ));
         }
+        // A class's own __repr__ is the whole line; else the type name and the arguments.
+        if let Ok(Some(text)) = self.call_special(exc, qstrs::REPR, &[]) {
+            let text = self.str_of(text).unwrap_or_default();
+            out.push_str(&format!("{text}\n"));
+            return out;
+        }
         let name = self.type_name_of(exc);
-        let detail = self.str_of(exc).unwrap_or_default();
+        let detail = self.exception_text(exc, false).unwrap_or_default();
         let args = self.exception_args(exc);
         let n_args = self.seq_items(args).len();
         if n_args == 0 {
