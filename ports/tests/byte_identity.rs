@@ -13,7 +13,11 @@ use std::process::Output;
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 /// Option sets every corpus program is also compiled with, beyond the defaults.
-const EXTRA_OPTION_SETS: &[&[&str]] = &[&["-O2"], &["-msmall-int-bits=63", "-s", "renamed.py"]];
+const EXTRA_OPTION_SETS: &[&[&str]] = &[
+    &["-O2"],
+    &["-msmall-int-bits=63", "-s", "renamed.py"],
+    &["-X", "no-source-lines"],
+];
 
 /// Runs `tool` on corpus program `name` with `extra` options, writing `target`.
 fn compile(tool: &Path, extra: &[&str], target: &Path, name: &str) -> Output {

@@ -266,8 +266,7 @@ fn version_has_mpy_cross_shape() {
 }
 
 /// Where krait-cross deliberately parts from mpy-cross: it refuses what it cannot do yet
-/// (native code, line-number-free bytecode) instead of writing something different, and it
-/// adds `--dump`.
+/// (native code) instead of writing something different, and it adds `--dump`.
 #[test]
 fn intended_differences() {
     let (ours, theirs) = both("native", &["-march=x64", "-X", "emit=native", "ok.py"], b"");
@@ -276,15 +275,6 @@ fn intended_differences() {
     assert!(
         ours.stderr
             .contains("native emission is not implemented yet"),
-        "{}",
-        ours.stderr
-    );
-
-    let (ours, theirs) = both("no_source_lines", &["-X", "no-source-lines", "ok.py"], b"");
-    assert_eq!((ours.code, theirs.code), (Some(1), Some(0)));
-    assert!(
-        ours.stderr
-            .contains("no-source-lines is not implemented yet"),
         "{}",
         ours.stderr
     );

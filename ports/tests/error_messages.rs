@@ -97,6 +97,39 @@ const CASES: &[(&str, &str)] = &[
         "def ok(a, *b, c=1, **d):\n    return a\nprint(ok(1))\n",
     ),
     ("walrus_on_attribute", "(a.b := 1)\n"),
+    // The scope an early-found compiler error names: the one evaluating the faulty node.
+    (
+        "default_before_plain_in_nested_function",
+        "x = 1\ndef g():\n    def f(a=1, b):\n        pass\n",
+    ),
+    (
+        "default_before_plain_in_method",
+        "class C:\n    def f(self, a=1, b):\n        pass\n",
+    ),
+    (
+        "default_before_plain_in_lambda",
+        "f = lambda: lambda x=1, y: 0\n",
+    ),
+    (
+        "walrus_on_attribute_in_listcomp",
+        "def g():\n    z = [(a.b := 2) for x in y]\n",
+    ),
+    (
+        "walrus_on_attribute_in_first_iterable",
+        "def g():\n    z = [x for x in (a.b := 2)]\n",
+    ),
+    (
+        "walrus_on_attribute_in_later_iterable",
+        "z = [1 for a in b for c in (d.e := 1)]\n",
+    ),
+    (
+        "walrus_on_subscript_in_dictcomp",
+        "z = {k: (a[0] := 2) for k in y}\n",
+    ),
+    (
+        "walrus_on_attribute_in_genexpr_argument",
+        "z = list((a.b := 2) for k in y)\n",
+    ),
     ("with_literal_target", "with open() as 1:\n    pass\n"),
     ("yield_from_in_async", "async def f():\n    yield from x\n"),
     ("yield_outside_function", "yield 1\n"),
@@ -104,18 +137,7 @@ const CASES: &[(&str, &str)] = &[
 
 /// Cases whose diagnostics are known to differ from mpy-cross's, with the reason.
 /// A listed case that starts matching fails the test too, so this list stays honest.
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    // krait's parser raises these two while lowering to the AST, so their tracebacks name no
-    // scope; MicroPython raises them in the compiler, which adds ", in <module>".
-    (
-        "default_before_plain_argument",
-        "raised by krait's parser, by MicroPython's compiler",
-    ),
-    (
-        "walrus_on_attribute",
-        "raised by krait's parser, by MicroPython's compiler",
-    ),
-];
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 #[test]
 fn diagnostics_match_mpy_cross() {

@@ -41,6 +41,9 @@ pub struct CompileError {
     /// class name, `<lambda>`, `<listcomp>`...), which MicroPython's traceback names after the
     /// line. `None` for lexer and parser errors, whose traceback names no scope.
     pub scope: Option<String>,
+    /// Set for errors MicroPython's compiler raises but krait's parser finds while building the
+    /// tree: `scope` is still to be named, by the innermost scope the error leaves.
+    pub scope_pending: bool,
 }
 
 impl CompileError {
@@ -50,12 +53,22 @@ impl CompileError {
             message: message.into(),
             line,
             scope: None,
+            scope_pending: false,
+        }
+    }
+
+    /// A `SyntaxError` the compiler raises, found early by the parser (see `scope_pending`).
+    pub fn compiler_syntax(message: impl Into<String>, line: u32) -> Self {
+        CompileError {
+            scope_pending: true,
+            ..Self::syntax(message, line)
         }
     }
 
     /// The same error, raised while compiling the scope named `scope`.
     pub fn in_scope(mut self, scope: &str) -> Self {
         self.scope = Some(scope.to_owned());
+        self.scope_pending = false;
         self
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod format;
 pub mod interp;
 pub mod lexer;
+pub mod modules;
 pub mod mpy;
 pub mod objects;
 pub mod parser;

@@ -46,6 +46,7 @@ pub fn compile(
         small_int_bits: options.small_int_bits,
         mode: InputMode::File,
         emit: EmitKind::Bytecode,
+        source_lines: options.source_lines,
     };
     let mut compiled =
         compile_module(&module, source_name, &compile_options).map_err(fail_as(source_name))?;

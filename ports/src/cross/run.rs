@@ -75,9 +75,6 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
             }
         ));
     }
-    if !options.source_lines {
-        return Err("krait-cross: -X no-source-lines is not implemented yet\n".into());
-    }
     let (input_name, bytes) = read_input(&options.input, stdin)?;
     if options.dump && looks_like_mpy(&bytes) {
         let module = vm::mpy::read(&bytes)

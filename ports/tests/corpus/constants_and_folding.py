@@ -20,3 +20,7 @@ if __debug__:
 TABLE = (0.5, -0.25, 1e100, 123456789012345678901234567890, "s", b"b")
 print(TABLE, TABLE[3] % 1000)
 print(1 == 1.0, 2 < 3.5, "€", "\u20ac" == "€", len("€"), len("€".encode()))
+# Folded NaNs are never equal, so each is its own constant-table entry (a tuple holding one too).
+NAN_A = 0.0 * 1e400
+NAN_B = 0.0 * 1e400
+print(NAN_A, NAN_B, NAN_A == NAN_A, (0.0 * 1e400, 1), (0.0 * 1e400, 1))

@@ -21,10 +21,16 @@ const CODE_SIZE: u32 = 12;
 
 /// Compiles `source` and loads it: (module context without globals, raw code).
 fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResult<Obj> {
-    if !vm.is_str(source) && !vm.is_bytes(source) {
-        return Err(vm.raise_type(ty::TYPE_ERROR));
-    }
-    let text = String::from_utf8_lossy(&vm.str_bytes(source)).into_owned();
+    // Source is a str or anything with a buffer (bytes, bytearray, memoryview).
+    let bytes = if vm.is_str(source) {
+        vm.str_bytes(source)
+    } else {
+        match vm.buffer_bytes_of(source) {
+            Some(bytes) => bytes,
+            None => return Err(vm.raise_type(ty::TYPE_ERROR)),
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let options = CompileOptions {
         mode,
         ..CompileOptions::default()
@@ -44,8 +50,10 @@ fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResul
         }
     };
     let mark = vm.stack_mark();
-    let context = vm.load_context(&module, Obj::NULL)?;
-    let context_slot = vm.root(context)?;
+    // A context with the code's tables; `run_code` copies it with the globals to run in.
+    let context = vm.alloc_obj(ty::MODULE, module_context::SIZE)?;
+    let context_slot = vm.root(Obj::from_raw(context))?;
+    vm.load_context(&module, vm.slot(context_slot))?;
     let rc = vm.load_raw_code(&module.root)?;
     let rc_slot = vm.root(rc)?;
     let code = vm.alloc_obj(ty::CODE, CODE_SIZE)?;
@@ -160,8 +168,8 @@ pub fn repl_print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let value = vm.arg(&args, 0);
     if value != Obj::NONE {
         let text = vm.repr(value)?;
-        vm.out.extend_from_slice(text.as_bytes());
-        vm.out.push(b'\n');
+        let line = format!("{text}\n");
+        vm.write_stdio(crate::modules::stdio::STDOUT, line.as_bytes());
     }
     Ok(Obj::NONE)
 }

@@ -5,7 +5,8 @@ use crate::interp::{PyResult, Vm};
 use crate::objects::{qstrs, ty};
 use crate::runtime::obj::Obj;
 
-pub(super) fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
+/// Checks that a builtin got between `min` and `max` positional arguments.
+pub fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
     if args.n_pos < min || args.n_pos > max {
         return Err(vm.type_error(&format!(
             "function takes {max} positional arguments but {} were given",
@@ -33,7 +34,15 @@ pub fn print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         out.push_str(&text);
     }
     out.push_str(&end);
-    vm.out.extend_from_slice(out.as_bytes());
+    match vm.kwarg_named(&args, qstrs::FILE_ARG) {
+        Some(file) if file != Obj::NONE => {
+            let text = vm.new_str(&out)?;
+            let text = vm.root(text)?;
+            let (write, self_obj) = vm.load_method(file, qstrs::WRITE)?;
+            vm.call_method(write, self_obj, &[vm.slot(text)])?;
+        }
+        _ => vm.write_stdio(crate::modules::stdio::STDOUT, out.as_bytes()),
+    }
     Ok(Obj::NONE)
 }
 
@@ -361,6 +370,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => Ok(Obj::FALSE),
             Some(x) => vm.is_true(x).map(Obj::bool),
         },
+        ty::STR if args.n_pos > 1 => super::methods::bytes::str_decoding(vm, args),
         ty::STR => match first {
             None => vm.new_str(""),
             Some(x) => {
@@ -383,27 +393,8 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => vm.new_list(&[]),
             Some(x) => vm.list_from_iterable(x),
         },
-        ty::SET => {
-            let set = vm.new_set(0)?;
-            let slot = vm.root(set)?;
-            if let Some(source) = first {
-                let iter = vm.get_iter(source)?;
-                let iter_slot = vm.root(iter)?;
-                while let Some(item) = vm.iter_next(vm.slot(iter_slot))? {
-                    vm.set_add(vm.slot(slot), item)?;
-                }
-            }
-            Ok(vm.slot(slot))
-        }
-        ty::DICT => {
-            let dict = vm.new_dict(0)?;
-            let slot = vm.root(dict)?;
-            for i in 0..args.n_kw {
-                let (k, v) = vm.kwarg(&args, i);
-                vm.dict_store(vm.slot(slot), k, v)?;
-            }
-            Ok(vm.slot(slot))
-        }
+        ty::SET | ty::FROZENSET => super::methods::set::construct(vm, t, args),
+        ty::DICT => super::methods::dict::construct(vm, args),
         ty::RANGE => {
             let mut values = [0i64, 0, 1];
             for i in 0..args.n_pos.min(3) {
@@ -455,6 +446,9 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             let iter = vm.get_iter(vm.arg(&args, 1))?;
             vm.new_pair(ty::FILTER, iter, vm.arg(&args, 0))
         }
+        ty::BYTES => super::methods::bytes::bytes_new(vm, args),
+        ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
+        ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         _ => {
             let name = vm
                 .qstr_str(crate::objects::type_name(vm.arena(), t))

@@ -1,4 +1,10 @@
 //! Methods of builtin types; `args[0]` is the object.
+pub mod bytes;
+pub mod dict;
+pub mod list;
+pub mod set;
+pub mod text;
+
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
 use crate::objects::iter::{DICT_ITEMS, DICT_KEYS, DICT_VALUES};
@@ -70,16 +76,6 @@ pub fn list_sort(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
-pub fn seq_index(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let items = vm.seq_items(vm.arg(&args, 0));
-    for (i, item) in items.iter().enumerate() {
-        if vm.equal(*item, vm.arg(&args, 1))? {
-            return vm.new_int(i as i64);
-        }
-    }
-    Err(vm.value_error("object not in sequence"))
-}
-
 pub fn seq_count(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let items = vm.seq_items(vm.arg(&args, 0));
     let mut n = 0;
@@ -141,85 +137,6 @@ pub fn dict_setdefault(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(default)
 }
 
-fn text(vm: &mut Vm, args: &Args, i: u32) -> PyResult<String> {
-    vm.expect_str(vm.arg(args, i))
-}
-
-pub fn str_join(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let sep = text(vm, &args, 0)?;
-    let list = vm.list_from_iterable(vm.arg(&args, 1))?;
-    let mut parts = Vec::new();
-    for item in vm.seq_items(list) {
-        if !vm.is_str(item) {
-            return Err(vm.type_error(
-                "join expects a list of str/bytes objects consistent with self object",
-            ));
-        }
-        parts.push(vm.str_text(item));
-    }
-    vm.new_str(&parts.join(&sep))
-}
-
-pub fn str_split(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?;
-    let parts: Vec<String> = if args.n_pos > 1 && vm.arg(&args, 1) != Obj::NONE {
-        let sep = text(vm, &args, 1)?;
-        if sep.is_empty() {
-            return Err(vm.value_error("empty separator"));
-        }
-        s.split(sep.as_str()).map(String::from).collect()
-    } else {
-        s.split_whitespace().map(String::from).collect()
-    };
-    let list = vm.new_list(&[])?;
-    let slot = vm.root(list)?;
-    for part in parts {
-        let obj = vm.new_str(&part)?;
-        vm.list_append(vm.slot(slot), obj)?;
-    }
-    Ok(vm.slot(slot))
-}
-
-pub fn str_upper(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.to_ascii_uppercase();
-    vm.new_str(&s)
-}
-
-pub fn str_lower(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.to_ascii_lowercase();
-    vm.new_str(&s)
-}
-
-pub fn str_strip(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?;
-    vm.new_str(s.trim())
-}
-
-pub fn str_startswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    Ok(Obj::bool(
-        text(vm, &args, 0)?.starts_with(&text(vm, &args, 1)?),
-    ))
-}
-
-pub fn str_endswith(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    Ok(Obj::bool(
-        text(vm, &args, 0)?.ends_with(&text(vm, &args, 1)?),
-    ))
-}
-
-pub fn str_replace(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let s = text(vm, &args, 0)?.replace(&text(vm, &args, 1)?, &text(vm, &args, 2)?);
-    vm.new_str(&s)
-}
-
-pub fn str_find(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let (s, sub) = (text(vm, &args, 0)?, text(vm, &args, 1)?);
-    let found = s
-        .find(&sub)
-        .map_or(-1, |byte| s[..byte].chars().count() as i64);
-    vm.new_int(found)
-}
-
 pub fn gen_send(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     match vm.resume(vm.arg(&args, 0), vm.arg(&args, 1))? {
         crate::interp::gen::Resumed::Yield(value) => Ok(value),
@@ -266,23 +183,4 @@ pub fn gen_pend_throw(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         return Err(vm.type_error("function takes 2 positional arguments"));
     }
     vm.pend_throw(vm.arg(&args, 0), vm.arg(&args, 1))
-}
-
-pub fn set_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.set_add(vm.arg(&args, 0), vm.arg(&args, 1))?;
-    Ok(Obj::NONE)
-}
-
-pub fn set_discard(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))?;
-    Ok(Obj::NONE)
-}
-
-pub fn set_remove(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    if vm.set_remove(vm.arg(&args, 0), vm.arg(&args, 1))? {
-        return Ok(Obj::NONE);
-    }
-    let exc_args = vm.new_tuple(&[vm.arg(&args, 1)])?;
-    let exc = vm.new_exception(ty::KEY_ERROR, exc_args)?;
-    Err(vm.raise(exc))
 }

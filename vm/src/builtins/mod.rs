@@ -7,6 +7,8 @@
 mod eval;
 pub mod format;
 mod functions;
+
+pub use functions::arity;
 mod methods;
 mod reflect;
 
@@ -72,9 +74,9 @@ builtin_table! {
     LIST_INSERT = LIST."insert" => methods::list_insert;
     LIST_REVERSE = LIST."reverse" => methods::list_reverse;
     LIST_SORT = LIST."sort" => methods::list_sort;
-    LIST_INDEX = LIST."index" => methods::seq_index;
+    LIST_INDEX = LIST."index" => methods::list::index;
     LIST_COUNT = LIST."count" => methods::seq_count;
-    TUPLE_INDEX = TUPLE."index" => methods::seq_index;
+    TUPLE_INDEX = TUPLE."index" => methods::list::index;
     TUPLE_COUNT = TUPLE."count" => methods::seq_count;
     DICT_GET = DICT."get" => methods::dict_get;
     DICT_KEYS = DICT."keys" => methods::dict_keys;
@@ -82,22 +84,134 @@ builtin_table! {
     DICT_ITEMS = DICT."items" => methods::dict_items;
     DICT_POP = DICT."pop" => methods::dict_pop;
     DICT_SETDEFAULT = DICT."setdefault" => methods::dict_setdefault;
-    STR_JOIN = STR."join" => methods::str_join;
-    STR_SPLIT = STR."split" => methods::str_split;
-    STR_UPPER = STR."upper" => methods::str_upper;
-    STR_LOWER = STR."lower" => methods::str_lower;
-    STR_STRIP = STR."strip" => methods::str_strip;
-    STR_STARTSWITH = STR."startswith" => methods::str_startswith;
-    STR_ENDSWITH = STR."endswith" => methods::str_endswith;
-    STR_REPLACE = STR."replace" => methods::str_replace;
-    STR_FIND = STR."find" => methods::str_find;
     STR_FORMAT = STR."format" => format::str_format;
     GEN_SEND = GENERATOR."send" => methods::gen_send;
-    SET_ADD = SET."add" => methods::set_add;
-    SET_REMOVE = SET."remove" => methods::set_remove;
-    SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
+    IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
+    TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
+    TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
+    TEXT_IO_FLUSH = TEXT_IO."flush" => crate::modules::stdio::flush;
+    BYTEARRAY_APPEND = BYTEARRAY."append" => methods::bytes::array_append;
+    BYTEARRAY_EXTEND = BYTEARRAY."extend" => methods::bytes::array_extend;
+    BYTEARRAY_HEX = BYTEARRAY."hex" => methods::bytes::hex;
+    BYTEARRAY_FROMHEX = BYTEARRAY."fromhex" => methods::bytes::fromhex;
+    BYTEARRAY_DECODE = BYTEARRAY."decode" => methods::bytes::decode;
+    BYTES_HEX = BYTES."hex" => methods::bytes::hex;
+    BYTES_FROMHEX = BYTES."fromhex" => methods::bytes::fromhex;
+    BYTES_DECODE = BYTES."decode" => methods::bytes::decode;
+    MEMORYVIEW_HEX = MEMORYVIEW."hex" => methods::bytes::hex;
+    STR_ENCODE = STR."encode" => methods::bytes::encode;
+    LIST_COPY = LIST."copy" => methods::list::copy;
+    LIST_CLEAR = LIST."clear" => methods::list::clear;
+    LIST_REMOVE = LIST."remove" => methods::list::remove;
+    DICT_UPDATE = DICT."update" => methods::dict::update;
+    DICT_POPITEM = DICT."popitem" => methods::dict::popitem;
+    DICT_COPY = DICT."copy" => methods::dict::copy;
+    DICT_CLEAR = DICT."clear" => methods::dict::clear;
+    DICT_FROMKEYS = DICT."fromkeys" => methods::dict::fromkeys;
+    SET_ADD = SET."add" => methods::set::add;
+    SET_CLEAR = SET."clear" => methods::set::clear;
+    SET_COPY = SET."copy" => methods::set::copy;
+    SET_DISCARD = SET."discard" => methods::set::discard;
+    SET_DIFFERENCE = SET."difference" => methods::set::difference;
+    SET_DIFFERENCE_UPDATE = SET."difference_update" => methods::set::difference_update;
+    SET_INTERSECTION = SET."intersection" => methods::set::intersection;
+    SET_INTERSECTION_UPDATE = SET."intersection_update" => methods::set::intersection_update;
+    SET_ISDISJOINT = SET."isdisjoint" => methods::set::isdisjoint;
+    SET_ISSUBSET = SET."issubset" => methods::set::issubset;
+    SET_ISSUPERSET = SET."issuperset" => methods::set::issuperset;
+    SET_POP = SET."pop" => methods::set::pop;
+    SET_REMOVE = SET."remove" => methods::set::remove;
+    SET_SYMMETRIC_DIFFERENCE = SET."symmetric_difference" => methods::set::symmetric_difference;
+    SET_SYMMETRIC_DIFFERENCE_UPDATE = SET."symmetric_difference_update" => methods::set::symmetric_difference_update;
+    SET_UNION = SET."union" => methods::set::union;
+    SET_UPDATE = SET."update" => methods::set::update;
+    FROZENSET_COPY = FROZENSET."copy" => methods::set::copy;
+    FROZENSET_DIFFERENCE = FROZENSET."difference" => methods::set::difference;
+    FROZENSET_INTERSECTION = FROZENSET."intersection" => methods::set::intersection;
+    FROZENSET_ISDISJOINT = FROZENSET."isdisjoint" => methods::set::isdisjoint;
+    FROZENSET_ISSUBSET = FROZENSET."issubset" => methods::set::issubset;
+    FROZENSET_ISSUPERSET = FROZENSET."issuperset" => methods::set::issuperset;
+    FROZENSET_SYMMETRIC_DIFFERENCE = FROZENSET."symmetric_difference" => methods::set::symmetric_difference;
+    FROZENSET_UNION = FROZENSET."union" => methods::set::union;
+    FROZENSET_CONTAINS = FROZENSET."__contains__" => reflect::op_contains;
+    STR_FIND = STR."find" => methods::text::find_;
+    STR_RFIND = STR."rfind" => methods::text::rfind_;
+    STR_INDEX = STR."index" => methods::text::index;
+    STR_RINDEX = STR."rindex" => methods::text::rindex;
+    STR_COUNT = STR."count" => methods::text::count;
+    STR_SPLIT = STR."split" => methods::text::split;
+    STR_RSPLIT = STR."rsplit" => methods::text::rsplit;
+    STR_SPLITLINES = STR."splitlines" => methods::text::splitlines;
+    STR_STARTSWITH = STR."startswith" => methods::text::startswith;
+    STR_ENDSWITH = STR."endswith" => methods::text::endswith;
+    STR_STRIP = STR."strip" => methods::text::strip;
+    STR_LSTRIP = STR."lstrip" => methods::text::lstrip;
+    STR_RSTRIP = STR."rstrip" => methods::text::rstrip;
+    STR_REPLACE = STR."replace" => methods::text::replace;
+    STR_PARTITION = STR."partition" => methods::text::partition;
+    STR_RPARTITION = STR."rpartition" => methods::text::rpartition;
+    STR_CENTER = STR."center" => methods::text::center;
+    STR_LOWER = STR."lower" => methods::text::lower;
+    STR_UPPER = STR."upper" => methods::text::upper;
+    STR_ISSPACE = STR."isspace" => methods::text::isspace;
+    STR_ISALPHA = STR."isalpha" => methods::text::isalpha;
+    STR_ISDIGIT = STR."isdigit" => methods::text::isdigit;
+    STR_ISUPPER = STR."isupper" => methods::text::isupper;
+    STR_ISLOWER = STR."islower" => methods::text::islower;
+    STR_JOIN = STR."join" => methods::text::join;
+    BYTES_FIND = BYTES."find" => methods::text::find_;
+    BYTES_RFIND = BYTES."rfind" => methods::text::rfind_;
+    BYTES_INDEX = BYTES."index" => methods::text::index;
+    BYTES_RINDEX = BYTES."rindex" => methods::text::rindex;
+    BYTES_COUNT = BYTES."count" => methods::text::count;
+    BYTES_SPLIT = BYTES."split" => methods::text::split;
+    BYTES_RSPLIT = BYTES."rsplit" => methods::text::rsplit;
+    BYTES_SPLITLINES = BYTES."splitlines" => methods::text::splitlines;
+    BYTES_STARTSWITH = BYTES."startswith" => methods::text::startswith;
+    BYTES_ENDSWITH = BYTES."endswith" => methods::text::endswith;
+    BYTES_STRIP = BYTES."strip" => methods::text::strip;
+    BYTES_LSTRIP = BYTES."lstrip" => methods::text::lstrip;
+    BYTES_RSTRIP = BYTES."rstrip" => methods::text::rstrip;
+    BYTES_REPLACE = BYTES."replace" => methods::text::replace;
+    BYTES_PARTITION = BYTES."partition" => methods::text::partition;
+    BYTES_RPARTITION = BYTES."rpartition" => methods::text::rpartition;
+    BYTES_CENTER = BYTES."center" => methods::text::center;
+    BYTES_LOWER = BYTES."lower" => methods::text::lower;
+    BYTES_UPPER = BYTES."upper" => methods::text::upper;
+    BYTES_ISSPACE = BYTES."isspace" => methods::text::isspace;
+    BYTES_ISALPHA = BYTES."isalpha" => methods::text::isalpha;
+    BYTES_ISDIGIT = BYTES."isdigit" => methods::text::isdigit;
+    BYTES_ISUPPER = BYTES."isupper" => methods::text::isupper;
+    BYTES_ISLOWER = BYTES."islower" => methods::text::islower;
+    BYTES_JOIN = BYTES."join" => methods::text::join;
+    BYTEARRAY_FIND = BYTEARRAY."find" => methods::text::find_;
+    BYTEARRAY_RFIND = BYTEARRAY."rfind" => methods::text::rfind_;
+    BYTEARRAY_INDEX = BYTEARRAY."index" => methods::text::index;
+    BYTEARRAY_RINDEX = BYTEARRAY."rindex" => methods::text::rindex;
+    BYTEARRAY_COUNT = BYTEARRAY."count" => methods::text::count;
+    BYTEARRAY_SPLIT = BYTEARRAY."split" => methods::text::split;
+    BYTEARRAY_RSPLIT = BYTEARRAY."rsplit" => methods::text::rsplit;
+    BYTEARRAY_SPLITLINES = BYTEARRAY."splitlines" => methods::text::splitlines;
+    BYTEARRAY_STARTSWITH = BYTEARRAY."startswith" => methods::text::startswith;
+    BYTEARRAY_ENDSWITH = BYTEARRAY."endswith" => methods::text::endswith;
+    BYTEARRAY_STRIP = BYTEARRAY."strip" => methods::text::strip;
+    BYTEARRAY_LSTRIP = BYTEARRAY."lstrip" => methods::text::lstrip;
+    BYTEARRAY_RSTRIP = BYTEARRAY."rstrip" => methods::text::rstrip;
+    BYTEARRAY_REPLACE = BYTEARRAY."replace" => methods::text::replace;
+    BYTEARRAY_PARTITION = BYTEARRAY."partition" => methods::text::partition;
+    BYTEARRAY_RPARTITION = BYTEARRAY."rpartition" => methods::text::rpartition;
+    BYTEARRAY_CENTER = BYTEARRAY."center" => methods::text::center;
+    BYTEARRAY_LOWER = BYTEARRAY."lower" => methods::text::lower;
+    BYTEARRAY_UPPER = BYTEARRAY."upper" => methods::text::upper;
+    BYTEARRAY_ISSPACE = BYTEARRAY."isspace" => methods::text::isspace;
+    BYTEARRAY_ISALPHA = BYTEARRAY."isalpha" => methods::text::isalpha;
+    BYTEARRAY_ISDIGIT = BYTEARRAY."isdigit" => methods::text::isdigit;
+    BYTEARRAY_ISUPPER = BYTEARRAY."isupper" => methods::text::isupper;
+    BYTEARRAY_ISLOWER = BYTEARRAY."islower" => methods::text::islower;
+    BYTEARRAY_JOIN = BYTEARRAY."join" => methods::text::join;
     DELATTR = NO_PARENT."delattr" => reflect::delattr;
     OBJECT_NEW = OBJECT."__new__" => reflect::object_new;
     OBJECT_SETATTR = OBJECT."__setattr__" => reflect::object_setattr;
@@ -120,9 +234,23 @@ builtin_table! {
     SET_CONTAINS = SET."__contains__" => reflect::op_contains;
 }
 
-/// Writes the static builtin function objects (called once at VM start).
+/// Builtins that are classmethods: looked up on a type they come bound to it, and their
+/// first argument is checked to be that type or a subclass.
+const CLASSMETHODS: &[u32] = &[BYTES_FROMHEX, BYTEARRAY_FROMHEX, DICT_FROMKEYS];
+
+/// Whether `fun` is one of the builtin classmethods.
+pub fn is_classmethod(fun: Obj) -> bool {
+    CLASSMETHODS.iter().any(|&index| fun_obj(index) == fun)
+}
+
+/// Index of the first builtin module function: their objects follow the builtins' in one
+/// array (see [`crate::modules`]).
+pub const FIRST_MODULE_FUN: u32 = TABLE.len() as u32;
+
+/// Writes the static builtin function objects, the modules' included (called once at VM
+/// start).
 pub fn write_builtin_functions(arena: &mut Arena) {
-    for index in 0..TABLE.len() as u32 {
+    for index in 0..FIRST_MODULE_FUN + crate::modules::function_count() {
         let addr = BUILTIN_FUN_BASE + index * BUILTIN_FUN_STRIDE;
         arena.store_u32(addr, ty::BUILTIN_FUNCTION);
         arena.store_u32(addr + 4, index);
@@ -133,7 +261,8 @@ pub fn write_builtin_functions(arena: &mut Arena) {
     arena.store_u32(new + 8, Obj::NONE.raw());
 }
 
-fn fun_obj(index: u32) -> Obj {
+/// The static function object of builtin `index`.
+pub fn fun_obj(index: u32) -> Obj {
     Obj::from_raw(BUILTIN_FUN_BASE + index * BUILTIN_FUN_STRIDE)
 }
 
@@ -192,9 +321,22 @@ pub fn can_subclass(t: u32) -> bool {
 /// subclass stands in for its native part (`mp_obj_cast_to_native_base`).
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
-        return Err(vm.type_error("bad builtin"));
+        return match crate::modules::function(index - FIRST_MODULE_FUN) {
+            Some(fun) => fun(vm, args),
+            None => Err(vm.type_error("bad builtin")),
+        };
     };
-    if crate::objects::is_builtin_type(owner) && owner != ty::OBJECT {
+    if CLASSMETHODS.contains(&index) {
+        // `bytes.fromhex(...)`, `dict.fromkeys(...)`: `self` is the class, or a subclass.
+        let class = if args.n_pos > 0 {
+            vm.arg(&args, 0).raw()
+        } else {
+            0
+        };
+        if !(vm.is_type(Obj::from_raw(class)) && vm.is_subclass(class, owner)) {
+            return Err(reflect::wrong_self(vm, owner));
+        }
+    } else if crate::objects::is_builtin_type(owner) && owner != ty::OBJECT {
         let self_obj = if args.n_pos > 0 {
             vm.arg(&args, 0)
         } else {

@@ -145,7 +145,7 @@ impl<'t> BytecodeEmitter<'t> {
     }
 
     fn byte_obj(&mut self, stack_adj: i32, b: u8, obj: ConstObj) {
-        let index = self.tables.use_const_obj(obj);
+        let index = self.tables.use_const_obj(obj, None);
         self.byte_uint(stack_adj, b, index as u64);
     }
 
@@ -289,8 +289,9 @@ impl Emitter for BytecodeEmitter<'_> {
         self.byte_qstr(1, op::LOAD_CONST_STRING, value);
     }
 
-    fn load_const_obj(&mut self, obj: ConstObj) {
-        self.byte_obj(1, op::LOAD_CONST_OBJ, obj);
+    fn load_const_obj(&mut self, obj: ConstObj, origin: ConstOrigin) {
+        let index = self.tables.use_const_obj(obj, Some(origin));
+        self.byte_uint(1, op::LOAD_CONST_OBJ, index as u64);
     }
 
     fn load_null(&mut self) {

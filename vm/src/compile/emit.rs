@@ -12,6 +12,17 @@ use crate::rawcode::ConstObj;
 /// A jump target inside one scope, numbered from 0 per scope as `comp_next_label` does.
 pub type Label = u32;
 
+/// The identity of a constant's AST node (its address, stable while the tree is borrowed for
+/// every pass). MicroPython's constant table matches by object identity before equality: that
+/// lets every pass find the entry the first pass made, while two NaN constants, never equal to
+/// each other, stay two entries.
+pub type ConstOrigin = usize;
+
+/// The [`ConstOrigin`] of `node`.
+pub fn const_origin<T>(node: &T) -> ConstOrigin {
+    node as *const T as usize
+}
+
 /// The passes MicroPython runs over each scope. The compiler walks a scope twice: once to find
 /// its identifiers (`Scope`), once to produce the final operation stream (`Emit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +146,8 @@ pub trait Emitter {
     fn load_const_tok(&mut self, tok: ConstToken);
     fn load_const_small_int(&mut self, value: i64);
     fn load_const_str(&mut self, value: &Name);
-    fn load_const_obj(&mut self, obj: ConstObj);
+    /// `origin` identifies the constant's AST node (see [`ConstOrigin`]).
+    fn load_const_obj(&mut self, obj: ConstObj, origin: ConstOrigin);
     fn load_null(&mut self);
     fn load_method(&mut self, name: &Name, is_super: bool);
     fn load_build_class(&mut self);

@@ -247,7 +247,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 self.emit.build(items.len() as u32, BuildKind::List);
             }
             ExprKind::Tuple(items) => match self.const_tuple(e) {
-                Some(obj) => self.emit.load_const_obj(obj),
+                Some(obj) => self.emit.load_const_obj(obj, const_origin(e)),
                 None => {
                     for item in items {
                         self.compile_expr(item)?;
@@ -326,13 +326,15 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             Constant::Ellipsis => self.emit.load_const_tok(ConstToken::Ellipsis),
             Constant::Int(i) => match self.fits_small_int(i) {
                 Some(v) => self.emit.load_const_small_int(v),
-                None => self.emit.load_const_obj(ConstObj::Int(i.clone())),
+                None => self
+                    .emit
+                    .load_const_obj(ConstObj::Int(i.clone()), const_origin(c)),
             },
             Constant::Str {
                 value,
                 interned: true,
             } => self.emit.load_const_str(value),
-            _ => self.emit.load_const_obj(constant_obj(c)),
+            _ => self.emit.load_const_obj(constant_obj(c), const_origin(c)),
         }
     }
 

@@ -42,6 +42,15 @@ pub struct CompileOptions {
     pub small_int_bits: u8,
     pub mode: InputMode,
     pub emit: EmitKind,
+    /// Record line numbers (`-X no-source-lines` clears it; `-O3` drops them anyway).
+    pub source_lines: bool,
+}
+
+impl CompileOptions {
+    /// Whether the code-info tables get line numbers.
+    fn records_lines(&self) -> bool {
+        self.opt_level < 3 && self.source_lines
+    }
 }
 
 impl Default for CompileOptions {
@@ -51,6 +60,7 @@ impl Default for CompileOptions {
             small_int_bits: 31,
             mode: InputMode::File,
             emit: EmitKind::Bytecode,
+            source_lines: true,
         }
     }
 }
@@ -78,7 +88,7 @@ pub fn compile_module(
     // Scope pass over every scope, in creation order (nested scopes are appended as found).
     let mut sid = 0;
     while sid < scopes.len() {
-        let mut emitter = BytecodeEmitter::new(&mut tables, opts.opt_level < 3);
+        let mut emitter = BytecodeEmitter::new(&mut tables, opts.records_lines());
         let scope_name = scopes[sid].simple_name.clone();
         let mut comp = Compiler::new(&mut scopes, sid, Pass::Scope, &mut emitter, opts);
         comp.compile_scope().map_err(|e| e.in_scope(&scope_name))?;
@@ -98,7 +108,7 @@ pub fn compile_module(
         if scopes[sid].emit_option != EmitOption::Bytecode {
             return Err(native_not_available());
         }
-        let mut emitter = BytecodeEmitter::new(&mut tables, opts.opt_level < 3);
+        let mut emitter = BytecodeEmitter::new(&mut tables, opts.records_lines());
         let scope_name = scopes[sid].simple_name.clone();
         let n_labels = {
             let mut comp = Compiler::new(&mut scopes, sid, Pass::Emit, &mut emitter, opts);

@@ -1,6 +1,7 @@
 //! The module-wide qstr and constant-object tables that bytecode indexes into
 //! (`mp_emit_common_use_qstr` / `mp_emit_common_use_const_obj`).
 
+use super::emit::ConstOrigin;
 use crate::rawcode::ConstObj;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -10,6 +11,8 @@ pub struct ModuleTables {
     pub qstrs: Vec<Rc<str>>,
     qstr_index: HashMap<Rc<str>, usize>,
     pub objs: Vec<ConstObj>,
+    /// The AST node each entry of `objs` was first made for.
+    origins: Vec<Option<ConstOrigin>>,
 }
 
 impl ModuleTables {
@@ -31,13 +34,38 @@ impl ModuleTables {
         self.qstrs.len() - 1
     }
 
-    /// The index of `obj`, shared with any strictly equal constant already in the table.
-    pub fn use_const_obj(&mut self, obj: ConstObj) -> usize {
-        if let Some(i) = self.objs.iter().position(|o| *o == obj) {
+    /// The index of `obj`: the entry made for the same AST node (`origin`) or a strictly equal
+    /// constant already in the table, else a new entry (`mp_emit_common_use_const_obj`).
+    pub fn use_const_obj(&mut self, obj: ConstObj, origin: Option<ConstOrigin>) -> usize {
+        let found = self
+            .objs
+            .iter()
+            .zip(&self.origins)
+            .position(|(o, &o_origin)| {
+                (origin.is_some() && o_origin == origin) || strictly_equal(o, &obj)
+            });
+        if let Some(i) = found {
             return i;
         }
         self.objs.push(obj);
+        self.origins.push(origin);
         self.objs.len() - 1
+    }
+}
+
+/// MicroPython's `strictly_equal` between two distinct constant objects: equal values of the
+/// same type, with `0.0` and `-0.0` apart (as `ConstObj`'s `==` has it) and a NaN equal to
+/// nothing, as `mp_obj_equal` has it.
+fn strictly_equal(a: &ConstObj, b: &ConstObj) -> bool {
+    a == b && !holds_nan(a)
+}
+
+fn holds_nan(obj: &ConstObj) -> bool {
+    match obj {
+        ConstObj::Float(f) => f.is_nan(),
+        ConstObj::Complex { real, imag } => real.is_nan() || imag.is_nan(),
+        ConstObj::Tuple(items) => items.iter().any(holds_nan),
+        _ => false,
     }
 }
 
@@ -56,9 +84,20 @@ mod tests {
     #[test]
     fn float_zero_signs_are_distinct_constants() {
         let mut t = ModuleTables::new("a.py");
-        assert_eq!(t.use_const_obj(ConstObj::Float(0.0)), 0);
-        assert_eq!(t.use_const_obj(ConstObj::Float(-0.0)), 1);
-        assert_eq!(t.use_const_obj(ConstObj::Float(0.0)), 0);
-        assert_eq!(t.use_const_obj(ConstObj::Int(1.into())), 2);
+        assert_eq!(t.use_const_obj(ConstObj::Float(0.0), None), 0);
+        assert_eq!(t.use_const_obj(ConstObj::Float(-0.0), None), 1);
+        assert_eq!(t.use_const_obj(ConstObj::Float(0.0), None), 0);
+        assert_eq!(t.use_const_obj(ConstObj::Int(1.into()), None), 2);
+    }
+
+    #[test]
+    fn nan_constants_match_only_their_own_node() {
+        let mut t = ModuleTables::new("a.py");
+        let nan = || ConstObj::Float(f64::NAN);
+        assert_eq!(t.use_const_obj(nan(), Some(1)), 0);
+        assert_eq!(t.use_const_obj(nan(), Some(2)), 1);
+        assert_eq!(t.use_const_obj(nan(), Some(1)), 0);
+        assert_eq!(t.use_const_obj(ConstObj::Tuple(vec![nan()]), Some(3)), 2);
+        assert_eq!(t.use_const_obj(ConstObj::Tuple(vec![nan()]), Some(4)), 3);
     }
 }

@@ -38,6 +38,9 @@ impl Vm {
         if t == ty::TYPE {
             return self.type_load(obj, q);
         }
+        if t == ty::MODULE {
+            return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
+        }
         if self.is_user_type(t) {
             return self.instance_load(obj, q);
         }
@@ -359,6 +362,9 @@ impl Vm {
     /// to put it.
     fn set_attr(&mut self, obj: Obj, q: u32, value: Obj) -> PyResult<bool> {
         let t = self.type_of(obj);
+        if t == ty::MODULE {
+            return self.module_store_attr(obj, q, value);
+        }
         if t == ty::TYPE && self.is_user_type(obj.raw()) {
             let locals = Obj::from_raw(type_locals_dict(self.arena(), obj.raw()));
             let key = Obj::qstr(q).unwrap_or(Obj::NONE);

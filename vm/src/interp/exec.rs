@@ -503,6 +503,9 @@ impl Vm {
                     let index = self.fetch_uint(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
+                    if !self.expect_type(cell, ty::CELL) {
+                        continue;
+                    }
                     let value = self.cell_get(cell);
                     if value == Obj::NULL {
                         return Err(self.unbound_local());
@@ -565,7 +568,9 @@ impl Vm {
                     let value = self.pop(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
-                    self.cell_set(cell, value);
+                    if self.expect_type(cell, ty::CELL) {
+                        self.cell_set(cell, value);
+                    }
                 }
                 op::STORE_NAME => {
                     let q = self.fetch_qstr(f);
@@ -617,6 +622,9 @@ impl Vm {
                     let index = self.fetch_uint(f);
                     let addr = self.local_slot(f, index)?;
                     let cell = Obj::from_raw(self.arena().load_u32(addr));
+                    if !self.expect_type(cell, ty::CELL) {
+                        continue;
+                    }
                     if self.cell_get(cell) == Obj::NULL {
                         return Err(self.unbound_local());
                     }
@@ -788,7 +796,9 @@ impl Vm {
                     let key = self.top(f);
                     let value = self.peek(f, 1);
                     let dict = self.peek(f, 2);
-                    self.dict_store(dict, key, value)?;
+                    if self.expect_type(dict, ty::DICT) {
+                        self.dict_store(dict, key, value)?;
+                    }
                     self.drop_words(f, 2)?;
                 }
                 op::BUILD_SLICE => {
@@ -803,6 +813,10 @@ impl Vm {
                     // The operand is the collection's depth (times 4) and its kind.
                     let n = self.fetch_uint(f);
                     let collection = self.peek(f, n >> 2);
+                    let kind = [ty::LIST, ty::DICT, ty::SET, ty::DICT][n as usize & 3];
+                    if !self.expect_type(collection, kind) {
+                        continue;
+                    }
                     if n & 3 == 0 {
                         let value = self.top(f);
                         self.list_append(collection, value)?;
@@ -942,13 +956,32 @@ impl Vm {
                     return Err(self.raise(exc));
                 }
                 op::RAISE_FROM => {
+                    if self.top(f) != Obj::NONE {
+                        let warning = b"Warning: exception chaining not supported\n";
+                        self.write_stdio(crate::modules::stdio::STDERR, warning);
+                    }
                     self.drop_words(f, 1)?;
                     let obj = self.top(f);
                     let exc = self.make_raise_obj(obj)?;
                     return Err(self.raise(exc));
                 }
-                op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
-                    return Err(self.raise_msg(ty::IMPORT_ERROR, "no module named"));
+                op::IMPORT_NAME => {
+                    let q = self.fetch_qstr(f);
+                    let fromlist = self.pop(f);
+                    let level = self.top(f);
+                    let globals = self.frame_globals(f);
+                    let module = self.import_name(q, fromlist, level, globals)?;
+                    self.set_top(f, module);
+                }
+                op::IMPORT_FROM => {
+                    let q = self.fetch_qstr(f);
+                    let value = self.import_from(self.top(f), q)?;
+                    self.push(f, value);
+                }
+                op::IMPORT_STAR => {
+                    let module = self.pop(f);
+                    let locals = self.frame_locals(f);
+                    self.import_all(module, locals)?;
                 }
                 op::YIELD_VALUE => {
                     let value = self.top(f);

@@ -21,6 +21,7 @@ pub mod attr;
 pub mod call;
 pub mod exec;
 pub mod gen;
+pub mod import;
 pub mod load;
 pub mod ops;
 pub mod print;
@@ -29,7 +30,7 @@ pub mod pystack;
 use crate::objects::{self, qstrs, ty};
 use crate::runtime::arena::{Arena, ArenaError, Backing};
 use crate::runtime::gc::{Heap, HeapConfig, HeapError, OutOfMemory, RootId};
-use crate::runtime::obj::Obj;
+use crate::runtime::obj::{Obj, ObjKind};
 use crate::runtime::qstr::{QstrConfig, QstrPool};
 use pystack::PyStack;
 use std::fmt;
@@ -119,6 +120,8 @@ pub struct Vm {
     max_depth: u32,
     /// Host re-entries of the interpreter loop.
     pub(crate) reentry: u32,
+    /// `sys.modules`, `sys.path`, `sys.argv` and the builtin modules built so far.
+    pub(crate) modules: crate::modules::ModuleState,
     /// Everything `print` writes, flushed by the embedder.
     pub out: Vec<u8>,
 }
@@ -148,6 +151,7 @@ impl Vm {
         let exc_slot = heap.add_root(Obj::NULL);
         let builtins_slot = heap.add_root(Obj::NULL);
         let emergency_memory_error = heap.add_root(Obj::NULL);
+        let modules = crate::modules::ModuleState::new(&mut heap);
         let scope_globals = heap.add_root(Obj::NULL);
         let scope_locals = heap.add_root(Obj::NULL);
         let mut vm = Vm {
@@ -169,6 +173,7 @@ impl Vm {
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
+            modules,
             out: Vec::new(),
         };
         let exc = vm
@@ -336,9 +341,36 @@ impl Vm {
     }
 
     /// The type of `obj` (`mp_obj_get_type`).
+    ///
+    /// Bytecode from a `.mpy` file is not trusted to keep its own invariants, so a word that is
+    /// not an object (`NULL`, or anything whose type word is not a type) can reach here. It
+    /// records a bytecode fault, which the dispatch loop turns into `ValueError`, and reads as
+    /// `object` meanwhile so the current instruction finishes without touching bad memory.
     #[inline]
     pub fn type_of(&self, obj: Obj) -> u32 {
-        objects::type_of(self.arena(), obj)
+        let ObjKind::Ptr(addr) = obj.kind() else {
+            return objects::type_of(self.arena(), obj);
+        };
+        let arena = self.arena();
+        match arena.try_load_u32(addr) {
+            Some(t) if objects::is_builtin_type(t) => t,
+            Some(t) if arena.try_load_u32(t) == Some(ty::TYPE) => t,
+            _ => {
+                self.stack_fault.set(true);
+                ty::OBJECT
+            }
+        }
+    }
+
+    /// Whether `obj` is exactly of builtin type `t`; a bytecode fault if not. For operands whose
+    /// type the compiler guarantees (the cell of `LOAD_DEREF`, the dict of `STORE_MAP`), which
+    /// a corrupt `.mpy` file can break.
+    pub(crate) fn expect_type(&self, obj: Obj, t: u32) -> bool {
+        let ok = self.type_of(obj) == t;
+        if !ok {
+            self.stack_fault.set(true);
+        }
+        ok
     }
 }
 

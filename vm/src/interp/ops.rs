@@ -4,6 +4,7 @@
 use super::{PyResult, Raise, Vm};
 use crate::bytecode::{BinaryOpNum as B, UnaryOpNum};
 use crate::objects::int::Num;
+use crate::objects::iter::{DICT_KEYS, DICT_VALUES};
 use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ, NOT_IMPLEMENTED_OBJ};
 use crate::runtime::layout::list;
 use crate::runtime::obj::Obj;
@@ -89,9 +90,16 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Ok(true),
             ty::FLOAT => Ok(self.float_value(obj) != 0.0),
-            ty::STR | ty::BYTES | ty::TUPLE | ty::LIST | ty::DICT | ty::RANGE | ty::SET => {
-                Ok(self.len_of(obj)? != 0)
-            }
+            ty::STR
+            | ty::BYTES
+            | ty::TUPLE
+            | ty::LIST
+            | ty::DICT
+            | ty::RANGE
+            | ty::SET
+            | ty::FROZENSET => Ok(self.len_of(obj)? != 0),
+            ty::BYTEARRAY | ty::MEMORYVIEW => Ok(self.array_len(obj) != 0),
+            ty::DICT_VIEW => Ok(self.dict_len(self.field(obj, 1)) != 0),
             t if self.is_user_type(t) => {
                 if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
                     return self.is_true(value);
@@ -117,8 +125,10 @@ impl Vm {
                 ty::BYTES => return Ok(self.str_bytes(obj).len() as i64),
                 ty::TUPLE | ty::LIST => return Ok(i64::from(self.seq_raw(obj).1)),
                 ty::DICT => return Ok(i64::from(self.dict_len(obj))),
-                ty::SET => return Ok(i64::from(self.set_len(obj))),
+                ty::SET | ty::FROZENSET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
+                ty::BYTEARRAY | ty::MEMORYVIEW => return Ok(i64::from(self.array_len(obj))),
+                ty::DICT_VIEW => return Ok(i64::from(self.dict_len(self.field(obj, 1)))),
                 _ => {}
             }
             if let Some(value) = self.call_special(obj, qstrs::LEN, &[])? {
@@ -170,9 +180,12 @@ impl Vm {
                 }
                 Ok(hash)
             }
-            ty::LIST | ty::DICT => {
+            ty::FROZENSET => self.frozenset_hash(obj),
+            // Of the dict views only `values()` hashes (by identity), as in MicroPython.
+            ty::DICT_VIEW if self.field(obj, 2).raw() == DICT_VALUES => Ok(obj.raw()),
+            ty::LIST | ty::DICT | ty::SET | ty::BYTEARRAY | ty::MEMORYVIEW | ty::DICT_VIEW => {
                 let name = self.type_name_of(obj);
-                Err(self.type_error(&format!("unhashable type: '{name}'")))
+                Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
             }
             t if self.is_user_type(t) => match self.call_special(obj, qstrs::HASH, &[])? {
                 Some(value) => Ok(self.get_int(value)? as u32),
@@ -349,8 +362,18 @@ impl Vm {
             op,
             B::Less | B::More | B::LessEqual | B::MoreEqual | B::Equal | B::NotEqual
         );
-        if (lt == ty::STR && rt == ty::STR) || (lt == ty::BYTES && rt == ty::BYTES) {
-            let (a, b) = (self.str_bytes(lhs), self.str_bytes(rhs));
+        if matches!(lt, ty::BYTEARRAY | ty::MEMORYVIEW) {
+            return self.array_binary_op(op, lhs, rhs);
+        }
+        let bytes_with_buffer = lt == ty::BYTES && matches!(rt, ty::BYTEARRAY | ty::MEMORYVIEW);
+        if (lt == ty::STR && rt == ty::STR)
+            || (lt == ty::BYTES && rt == ty::BYTES)
+            || bytes_with_buffer
+        {
+            let a = self.str_bytes(lhs);
+            let b = self
+                .buffer_bytes_of(rhs)
+                .unwrap_or_else(|| self.str_bytes(rhs));
             if is_add {
                 let mut joined = a;
                 joined.extend_from_slice(&b);
@@ -378,20 +401,19 @@ impl Vm {
                 };
             }
         }
-        if lt == ty::SET && rt == ty::SET {
-            if let Some(result) = self.set_binary_op(op, lhs, rhs)? {
-                return Ok(Some(result));
-            }
+        if self.is_set_like(lhs) && self.is_set_like(rhs) {
+            return self.set_operator(op, lhs, rhs);
         }
         if lt == ty::STR && matches!(op, B::Modulo | B::InplaceModulo) {
             return crate::builtins::format::percent_format(self, lhs, rhs).map(Some);
         }
+        if op == B::InplaceAdd && lt == ty::LIST {
+            // `list += iterable` extends, whatever the iterable.
+            self.extend_list(lhs, rhs)?;
+            return Ok(Some(lhs));
+        }
         let seq = |t: u32| t == ty::TUPLE || t == ty::LIST;
         if seq(lt) && lt == rt {
-            if op == B::InplaceAdd && lt == ty::LIST {
-                self.extend_list(lhs, rhs)?;
-                return Ok(Some(lhs));
-            }
             if is_add {
                 let mut items = self.seq_items(lhs);
                 items.extend(self.seq_items(rhs));
@@ -423,7 +445,12 @@ impl Vm {
 
     /// `MemoryError` before building a repetition that could never fit in the heap (so no
     /// host buffer of that size is attempted either).
-    fn check_repeat_size(&mut self, len: usize, times: usize, item_bytes: usize) -> PyResult<()> {
+    pub(crate) fn check_repeat_size(
+        &mut self,
+        len: usize,
+        times: usize,
+        item_bytes: usize,
+    ) -> PyResult<()> {
         let bytes = len
             .checked_mul(times)
             .and_then(|n| n.checked_mul(item_bytes))
@@ -434,65 +461,6 @@ impl Vm {
             return Err(self.raise_memory_error(crate::runtime::gc::OutOfMemory::new(requested)));
         }
         Ok(())
-    }
-
-    /// `|`, `&`, `-`, `^`, `==` and `!=` of two sets.
-    fn set_binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Option<Obj>> {
-        let mark = self.stack_mark();
-        let (a, b) = (self.set_items(lhs), self.set_items(rhs));
-        let rhs_slot = self.root(rhs)?;
-        let lhs_slot = self.root(lhs)?;
-        self.root_all(&a)?;
-        self.root_all(&b)?;
-        let mut keep = Vec::new();
-        match op {
-            B::Or | B::InplaceOr => {
-                keep.extend_from_slice(&a);
-                keep.extend_from_slice(&b);
-            }
-            B::And | B::InplaceAnd | B::Subtract | B::InplaceSubtract => {
-                let want = matches!(op, B::And | B::InplaceAnd);
-                for item in &a {
-                    if self.set_contains(self.slot(rhs_slot), *item)? == want {
-                        keep.push(*item);
-                    }
-                }
-            }
-            B::Xor | B::InplaceXor => {
-                for item in &a {
-                    if !self.set_contains(self.slot(rhs_slot), *item)? {
-                        keep.push(*item);
-                    }
-                }
-                for item in &b {
-                    if !self.set_contains(self.slot(lhs_slot), *item)? {
-                        keep.push(*item);
-                    }
-                }
-            }
-            B::Equal | B::NotEqual => {
-                let mut same = a.len() == b.len();
-                for item in &a {
-                    if same && !self.set_contains(self.slot(rhs_slot), *item)? {
-                        same = false;
-                    }
-                }
-                self.stack_release(mark);
-                return Ok(Some(Obj::bool(same == (op == B::Equal))));
-            }
-            _ => {
-                self.stack_release(mark);
-                return Ok(None);
-            }
-        }
-        let set = self.new_set(0)?;
-        let slot = self.root(set)?;
-        for item in keep {
-            self.set_add(self.slot(slot), item)?;
-        }
-        let set = self.slot(slot);
-        self.stack_release(mark);
-        Ok(Some(set))
     }
 
     /// Lexicographic comparison of two tuples or lists.
@@ -520,16 +488,31 @@ impl Vm {
     pub fn contains(&mut self, container: Obj, item: Obj) -> PyResult<bool> {
         let container = self.native_stand_in(container, qstrs::CONTAINS)?;
         let t = self.type_of(container);
-        match t {
-            ty::STR | ty::BYTES => {
-                if self.type_of(item) != t {
-                    return Err(self.type_error("can't convert to str implicitly"));
+        if t == ty::STR || t == ty::BYTES {
+            // bytes finds any buffer's bytes, or (below) an int among its items.
+            let needle = match self.buffer_bytes_of(item) {
+                Some(data) if t == ty::BYTES => Some(data),
+                _ if self.type_of(item) == t => Some(self.str_bytes(item)),
+                _ => None,
+            };
+            match needle {
+                Some(needle) => {
+                    let hay = self.str_bytes(container);
+                    return Ok(crate::objects::array::find(&hay, &needle).is_some());
                 }
-                let (hay, needle) = (self.str_bytes(container), self.str_bytes(item));
-                Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle))
+                None if t == ty::STR => {
+                    return Err(self.type_error("can't convert to str implicitly"))
+                }
+                None => {}
             }
+        }
+        match t {
             ty::DICT => Ok(self.dict_get(container, item)?.is_some()),
-            ty::SET => self.set_contains(container, item),
+            ty::SET | ty::FROZENSET => self.set_contains(container, item),
+            ty::DICT_VIEW if self.field(container, 2).raw() == DICT_KEYS => {
+                Ok(self.dict_get(self.field(container, 1), item)?.is_some())
+            }
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
                 self.is_true(value.unwrap_or(Obj::FALSE))
@@ -637,6 +620,7 @@ impl Vm {
                 }
             },
             ty::RANGE => self.range_subscr(obj, index),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_subscr(obj, index),
             _ => match self.call_special(obj, qstrs::GETITEM, &[index])? {
                 Some(value) => Ok(value),
                 None => {
@@ -683,6 +667,9 @@ impl Vm {
     pub fn store_subscr(&mut self, obj: Obj, index: Obj, value: Obj) -> PyResult<()> {
         let obj = self.native_stand_in(obj, qstrs::SETITEM)?;
         match self.type_of(obj) {
+            ty::LIST if self.type_of(index) == ty::SLICE => {
+                self.list_store_slice(obj, index, value)
+            }
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
                 let i = self.seq_index(index, len, ty::LIST)?;
@@ -690,6 +677,7 @@ impl Vm {
                 Ok(())
             }
             ty::DICT => self.dict_store(obj, index, value),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_store_subscr(obj, index, value),
             _ => match self.call_special(obj, qstrs::SETITEM, &[index, value])? {
                 Some(_) => Ok(()),
                 None => {
@@ -705,6 +693,10 @@ impl Vm {
     pub fn delete_subscr(&mut self, obj: Obj, index: Obj) -> PyResult<()> {
         let obj = self.native_stand_in(obj, qstrs::DELITEM)?;
         match self.type_of(obj) {
+            ty::LIST if self.type_of(index) == ty::SLICE => {
+                let empty = Obj::from_raw(EMPTY_TUPLE_OBJ);
+                self.list_store_slice(obj, index, empty)
+            }
             ty::LIST => {
                 let (start, len) = self.seq_raw(obj);
                 let i = self.seq_index(index, len, ty::LIST)?;
@@ -802,7 +794,8 @@ impl Vm {
     }
 }
 
-fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
+/// Whether `ordering` satisfies comparison operator `op`.
+pub(crate) fn compare_result(op: B, ordering: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering::*;
     match op {
         B::Less => ordering == Less,

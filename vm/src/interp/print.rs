@@ -36,6 +36,7 @@ impl Vm {
             ty::INT => self.big_int_value(obj).to_string(),
             ty::FLOAT => float_repr(self.float_value(obj)),
             ty::BYTES => repr_bytes(&self.str_bytes(obj)),
+            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_repr(obj),
             ty::TUPLE | ty::LIST => {
                 let items = self.seq_items(obj);
                 let mark = self.stack_mark();
@@ -66,10 +67,11 @@ impl Vm {
                 self.stack_release(mark);
                 format!("{{{}}}", parts.join(", "))
             }
-            ty::SET => {
+            ty::SET | ty::FROZENSET => {
                 let items = self.set_items(obj);
+                let frozen = t == ty::FROZENSET;
                 if items.is_empty() {
-                    return Ok("set()".into());
+                    return Ok(if frozen { "frozenset()" } else { "set()" }.into());
                 }
                 let mark = self.stack_mark();
                 self.root_all(&items)?;
@@ -78,7 +80,18 @@ impl Vm {
                     parts.push(self.repr(*item)?);
                 }
                 self.stack_release(mark);
-                format!("{{{}}}", parts.join(", "))
+                if frozen {
+                    format!("frozenset({{{}}})", parts.join(", "))
+                } else {
+                    format!("{{{}}}", parts.join(", "))
+                }
+            }
+            ty::DICT_VIEW => {
+                let names = ["dict_keys", "dict_values", "dict_items"];
+                let name = names[self.field(obj, 2).raw() as usize % names.len()];
+                let list = self.list_from_iterable(obj)?;
+                let items = self.repr(list)?;
+                format!("{name}({items})")
             }
             ty::RANGE => {
                 let (a, b, c) = (
@@ -106,6 +119,8 @@ impl Vm {
                 format!("<closure {name} at 0x{addr:x}>")
             }
             ty::BUILTIN_FUNCTION => "<function>".to_string(),
+            ty::MODULE => self.module_repr(obj)?,
+            ty::TEXT_IO => self.stream_repr(obj),
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
             ty::SUPER => {
                 let class = self.str_of(self.field(obj, 1))?;
@@ -178,11 +193,12 @@ impl Vm {
         let mut out = String::from("Traceback (most recent call last):\n");
         for entry in self.traceback(exc).iter().rev() {
             let file = self.qstr_str(entry.file).to_string();
-            let block = self.qstr_str(entry.block).to_string();
-            out.push_str(&format!(
-                "  File \"{file}\", line {}, in {block}\n",
-                entry.line
-            ));
+            // Parser errors record no block (`MP_QSTRnull`).
+            let block = match entry.block {
+                0 => String::new(),
+                q => format!(", in {}", self.qstr_str(q)),
+            };
+            out.push_str(&format!("  File \"{file}\", line {}{block}\n", entry.line));
         }
         // A class's own __repr__ is the whole line; else the type name and the arguments.
         if let Ok(Some(text)) = self.call_special(exc, qstrs::REPR, &[]) {

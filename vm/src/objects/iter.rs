@@ -127,9 +127,11 @@ impl Vm {
                 let (start, stop, step) = self.range_fields(obj);
                 Some([ty::RANGE_ITER, start as u32, stop as u32, step as u32])
             }
-            ty::LIST | ty::TUPLE | ty::STR | ty::BYTES => Some([ty::SEQ_ITER, obj.raw(), 0, 0]),
+            ty::LIST | ty::TUPLE | ty::STR | ty::BYTES | ty::BYTEARRAY | ty::MEMORYVIEW => {
+                Some([ty::SEQ_ITER, obj.raw(), 0, 0])
+            }
             ty::DICT => Some([ty::DICT_VIEW_ITER, obj.raw(), 0, DICT_KEYS]),
-            ty::SET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
+            ty::SET | ty::FROZENSET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
             ty::DICT_VIEW => Some([
                 ty::DICT_VIEW_ITER,
                 self.field(obj, 1).raw(),
@@ -218,6 +220,13 @@ impl Vm {
                     let ch = String::from_utf8_lossy(&data[index as usize..end]).into_owned();
                     self.arena_mut().store_u32(it + 8, end as u32);
                     return self.new_str(&ch).map(Some);
+                }
+                if self.is_array(seq) {
+                    if index >= self.array_len(seq) {
+                        return Ok(None);
+                    }
+                    self.arena_mut().store_u32(it + 8, index + 1);
+                    return self.array_item(seq, index).map(Some);
                 }
                 let (start, len) = self.seq_raw(seq);
                 if index >= len {

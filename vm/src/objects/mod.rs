@@ -6,6 +6,8 @@
 //! ([`ty`]), Rust dispatches on an object's type by comparing its type word with them: no
 //! hashing, no table lookup on the hot path. User classes are type objects in the GC heap
 //! with the same layout (their `parent` and `locals_dict` slots filled).
+pub mod array;
+pub mod buffer;
 pub mod class;
 pub mod dict;
 pub mod exception;
@@ -15,6 +17,7 @@ pub mod iter;
 pub mod qstrs;
 pub mod seq;
 pub mod set;
+pub mod slice;
 pub mod string;
 
 use crate::runtime::arena::Arena;
@@ -101,6 +104,10 @@ builtin_types! {
     DICT_VIEW_ITER = "iterator" < OBJECT;
     SET_ITER = "iterator" < OBJECT;
     DICT_VIEW = "dict_view" < OBJECT;
+    TEXT_IO = "TextIOWrapper" < OBJECT;
+    BYTEARRAY = "bytearray" < OBJECT;
+    MEMORYVIEW = "memoryview" < OBJECT;
+    FROZENSET = "frozenset" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;
@@ -124,10 +131,10 @@ builtin_types! {
     NOT_IMPLEMENTED_ERROR = "NotImplementedError" < RUNTIME_ERROR;
     TYPE_ERROR = "TypeError" < EXCEPTION;
     VALUE_ERROR = "ValueError" < EXCEPTION;
-    STOP_ASYNC_ITERATION = "StopAsyncIteration" < EXCEPTION;
     SYNTAX_ERROR = "SyntaxError" < EXCEPTION;
     INDENTATION_ERROR = "IndentationError" < SYNTAX_ERROR;
     UNICODE_ERROR = "UnicodeError" < VALUE_ERROR;
+    STOP_ASYNC_ITERATION = "StopAsyncIteration" < EXCEPTION;
     VIPER_TYPE_ERROR = "ViperTypeError" < TYPE_ERROR;
 }
 

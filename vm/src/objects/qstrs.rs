@@ -196,6 +196,44 @@ pub const EXTRA: &[&str] = &[
     "filter",
     "dict_view",
     "discard",
+    "__path__",
+    "__all__",
+    "SyntaxError",
+    "IndentationError",
+    "TextIOWrapper",
+    // builtin types and their methods (types branch)
+    "memoryview",
+    "frozenset",
+    "complex",
+    "itemsize",
+    "fromhex",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "center",
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "isdisjoint",
+    "issubset",
+    "issuperset",
+    "fromkeys",
+    "real",
+    "imag",
+    "intersection_update",
+    "difference_update",
+    "symmetric_difference_update",
+    "signed",
+    "keepends",
+    "rindex",
+    "rsplit",
+    "islower",
+    "isupper",
+    "hex",
+    "append",
+    "bytearray",
+    "UnicodeError",
     "StopAsyncIteration",
     "SyntaxError",
     "IndentationError",
@@ -352,6 +390,11 @@ pub const END: u32 = q("end");
 pub const KEY: u32 = q("key");
 pub const REVERSE: u32 = q("reverse");
 pub const EMPTY: u32 = q("");
+pub const FILE: u32 = q("__file__");
+pub const PATH: u32 = q("__path__");
+pub const ALL: u32 = q("__all__");
+pub const FILE_ARG: u32 = q("file");
+pub const WRITE: u32 = q("write");
 
 #[cfg(test)]
 mod tests {

@@ -119,6 +119,50 @@ impl Vm {
         }
     }
 
+    /// `list[a:b] = items` and `del list[a:b]` (`items` empty): step 1 only, as MicroPython;
+    /// the new items come from a tuple or list.
+    pub fn list_store_slice(&mut self, list_obj: Obj, slice: Obj, items: Obj) -> PyResult<()> {
+        if !matches!(self.type_of(items), ty::TUPLE | ty::LIST) {
+            let name = self.type_name_of(items);
+            return Err(self.type_error(&format!("object '{name}' isn't a tuple or list")));
+        }
+        let len = self.seq_raw(list_obj).1;
+        let bounds = self.slice_bounds(slice, len)?;
+        if bounds.step != 1 {
+            return Err(self.raise_type(ty::NOT_IMPLEMENTED_ERROR));
+        }
+        let (start, stop) = (bounds.start as u32, bounds.stop.max(bounds.start) as u32);
+        let mark = self.stack_mark();
+        let list_slot = self.root(list_obj)?;
+        let new_items = self.seq_items(items);
+        let old = self.seq_items(list_obj);
+        self.root_all(&new_items)?;
+        let mut all = old[..start as usize].to_vec();
+        all.extend_from_slice(&new_items);
+        all.extend_from_slice(&old[stop as usize..]);
+        let n = all.len() as u32;
+        let l = ListObj(self.slot(list_slot).raw());
+        if n > l.alloc(self.arena()) {
+            let items = match self.heap.realloc(l.items(self.arena()), n * 4) {
+                Ok(items) => items,
+                Err(oom) => return Err(self.raise_memory_error(oom)),
+            };
+            self.arena_mut().store_u32(l.0 + list::ITEMS, items);
+            self.arena_mut().store_u32(l.0 + list::ALLOC, n);
+        }
+        let items = l.items(self.arena());
+        for (i, item) in all.iter().enumerate() {
+            self.arena_mut().store_u32(items + 4 * i as u32, item.raw());
+        }
+        // Clear the slots a shrink frees, so they keep nothing alive.
+        for i in n..old.len() as u32 {
+            self.arena_mut().store_u32(items + 4 * i, 0);
+        }
+        self.list_set_len(Obj::from_raw(l.0), n);
+        self.stack_release(mark);
+        Ok(())
+    }
+
     /// Sets a list's length (items past it must already be written or be dropped).
     pub fn list_set_len(&mut self, list_obj: Obj, len: u32) {
         self.arena_mut().store_u32(list_obj.raw() + list::LEN, len);

@@ -15,7 +15,8 @@ type Result<T> = std::result::Result<T, CompileError>;
 
 /// The module for a root node of `file_input` or `single_input`.
 pub(super) fn module(root: &Node) -> Result<Module> {
-    let body = stmts(root).map_err(|e| at_scope_line(e, node_line(root).max(1)))?;
+    let body = stmts(root)
+        .map_err(|e| leaving_scope(at_scope_line(e, node_line(root).max(1)), "<module>"))?;
     Ok(Module { body })
 }
 
@@ -60,18 +61,23 @@ fn error_line(node: &Node, enclosing: u32) -> u32 {
     }
 }
 
-/// An error at a node without a line (a name or literal) gets 0 here, then, as in MicroPython's
-/// compiler, the line of the statement holding it in the nearest statement list, or failing
-/// that the line of its scope's definition.
-fn unknown_line_error(message: &str) -> CompileError {
-    CompileError::syntax(message, 0)
-}
-
+/// An error at a node without a line (a name or literal) has line 0 until, as in MicroPython's
+/// compiler, it takes the line of the statement holding it in the nearest statement list, or
+/// failing that the line of its scope's definition.
 fn at_scope_line(mut e: CompileError, line: u32) -> CompileError {
     if e.line == 0 {
         e.line = line;
     }
     e
+}
+
+/// An error leaving the scope named `name`: a compiler error not yet placed is raised there.
+fn leaving_scope(e: CompileError, name: &str) -> CompileError {
+    if e.scope_pending {
+        e.in_scope(name)
+    } else {
+        e
+    }
 }
 
 fn opt_expr(node: &Node) -> Result<Option<Expr>> {
@@ -422,14 +428,15 @@ fn with_stmt(r: &RuleNode, is_async: bool) -> Result<StmtKind> {
 }
 
 fn funcdef(r: &RuleNode, decorators: Vec<Decorator>, is_async: bool) -> Result<FunctionDef> {
+    let name = name_of(child(r, 0))?;
     Ok(FunctionDef {
         line: r.line,
-        name: name_of(child(r, 0))?,
+        name: name.clone(),
         is_async,
         decorators,
         args: parameters(child(r, 1), ParamRules::TYPED, r.line)?,
         returns: opt_expr(child(r, 2))?,
-        body: stmts(child(r, 3)).map_err(|e| at_scope_line(e, r.line))?,
+        body: stmts(child(r, 3)).map_err(|e| leaving_scope(at_scope_line(e, r.line), &name))?,
     })
 }
 
@@ -440,12 +447,13 @@ fn classdef(r: &RuleNode, decorators: Vec<Decorator>) -> Result<ClassDef> {
     } else {
         arguments(header)?
     };
+    let name = name_of(child(r, 0))?;
     Ok(ClassDef {
         line: r.line,
-        name: name_of(child(r, 0))?,
+        name: name.clone(),
         decorators,
         args,
-        body: stmts(child(r, 2)).map_err(|e| at_scope_line(e, r.line))?,
+        body: stmts(child(r, 2)).map_err(|e| leaving_scope(at_scope_line(e, r.line), &name))?,
     })
 }
 
@@ -588,10 +596,11 @@ fn parameters(node: &Node, rules: ParamRules, def_line: u32) -> Result<Arguments
                 Some(d) => args.defaults.push(d),
                 None if !args.defaults.is_empty() => {
                     let message = "non-default argument follows default argument";
-                    return Err(match item {
-                        Node::Rule(p) => CompileError::syntax(message, p.line),
-                        _ => unknown_line_error(message),
-                    });
+                    let line = match item {
+                        Node::Rule(p) => p.line,
+                        _ => 0,
+                    };
+                    return Err(CompileError::compiler_syntax(message, line));
                 }
                 None => {}
             }
@@ -723,17 +732,18 @@ fn if_expr(r: &RuleNode) -> Result<ExprKind> {
 
 /// `:=` to something other than a name.
 fn assign_to_expression(target: &Node) -> CompileError {
-    let message = "can't assign to expression";
-    match target {
-        Node::Rule(t) => CompileError::syntax(message, t.line),
-        _ => unknown_line_error(message),
-    }
+    let line = match target {
+        Node::Rule(t) => t.line,
+        _ => 0,
+    };
+    CompileError::compiler_syntax("can't assign to expression", line)
 }
 
 fn lambda(r: &RuleNode) -> Result<ExprKind> {
     Ok(ExprKind::Lambda {
         args: Box::new(parameters(child(r, 0), ParamRules::LAMBDA, r.line)?),
-        body: boxed(child(r, 1)).map_err(|e| at_scope_line(e, r.line))?,
+        body: boxed(child(r, 1))
+            .map_err(|e| leaving_scope(at_scope_line(e, r.line), "<lambda>"))?,
     })
 }
 
@@ -812,7 +822,7 @@ fn unary(r: &RuleNode) -> Result<ExprKind> {
 fn paren_display(r: &RuleNode) -> Result<ExprKind> {
     Ok(match child(r, 0).as_rule(Rule::TestlistComp) {
         None => ExprKind::Tuple(Vec::new()),
-        Some(items) => match comprehension_tail(items)? {
+        Some(items) => match comprehension_tail(items, "<genexpr>")? {
             Some((elt, generators)) => ExprKind::GeneratorExp { elt, generators },
             None => ExprKind::Tuple(exprs(&items.children)?),
         },
@@ -822,10 +832,12 @@ fn paren_display(r: &RuleNode) -> Result<ExprKind> {
 fn bracket_display(r: &RuleNode) -> Result<ExprKind> {
     Ok(match child(r, 0) {
         Node::Null => ExprKind::List(Vec::new()),
-        Node::Rule(items) if items.rule == Rule::TestlistComp => match comprehension_tail(items)? {
-            Some((elt, generators)) => ExprKind::ListComp { elt, generators },
-            None => ExprKind::List(exprs(&items.children)?),
-        },
+        Node::Rule(items) if items.rule == Rule::TestlistComp => {
+            match comprehension_tail(items, "<listcomp>")? {
+                Some((elt, generators)) => ExprKind::ListComp { elt, generators },
+                None => ExprKind::List(exprs(&items.children)?),
+            }
+        }
         item => ExprKind::List(vec![expr(item)?]),
     })
 }
@@ -977,8 +989,8 @@ fn argument(a: &RuleNode) -> Result<Argument> {
         Node::Rule(c) if c.rule == Rule::CompFor => Ok(Argument::Bare(Expr {
             line: a.line,
             kind: ExprKind::GeneratorExp {
-                elt: boxed(first)?,
-                generators: generators(c)?,
+                elt: boxed(first).map_err(|e| leaving_scope(e, "<genexpr>"))?,
+                generators: generators(c, "<genexpr>")?,
             },
         })),
         Node::Rule(w) if w.rule == Rule::Argument3 => {
@@ -1007,32 +1019,45 @@ fn argument(a: &RuleNode) -> Result<Argument> {
     }
 }
 
-/// For a `testlist_comp` of the form `elt for ...`, the element and its generators.
-fn comprehension_tail(items: &RuleNode) -> Result<Option<(Box<Expr>, Vec<Comprehension>)>> {
+/// For a `testlist_comp` of the form `elt for ...`, the element and its generators; `scope`
+/// names the comprehension's scope.
+fn comprehension_tail(
+    items: &RuleNode,
+    scope: &str,
+) -> Result<Option<(Box<Expr>, Vec<Comprehension>)>> {
     match (items.children.as_slice(), items.children.get(1)) {
         ([first, _], Some(Node::Rule(c))) if c.rule == Rule::CompFor => {
-            Ok(Some((boxed(first)?, generators(c)?)))
+            let elt = boxed(first).map_err(|e| leaving_scope(e, scope))?;
+            Ok(Some((elt, generators(c, scope)?)))
         }
         _ => Ok(None),
     }
 }
 
-/// The `for ... in ... if ...` clauses starting at a `comp_for` node.
-fn generators(first: &RuleNode) -> Result<Vec<Comprehension>> {
+/// The `for ... in ... if ...` clauses starting at a `comp_for` node, in the comprehension
+/// scope named `scope`, except the first iterable: the enclosing scope evaluates that one.
+fn generators(first: &RuleNode, scope: &str) -> Result<Vec<Comprehension>> {
     let mut out: Vec<Comprehension> = Vec::new();
     let mut next = Some(first);
+    let inside = |node: &Node| expr(node).map_err(|e| leaving_scope(e, scope));
     while let Some(clause) = next {
         match clause.rule {
             Rule::CompFor => {
+                let target = inside(child(clause, 0))?;
+                let iter = if out.is_empty() {
+                    expr(child(clause, 1))?
+                } else {
+                    inside(child(clause, 1))?
+                };
                 out.push(Comprehension {
-                    target: expr(child(clause, 0))?,
-                    iter: expr(child(clause, 1))?,
+                    target,
+                    iter,
                     ifs: Vec::new(),
                 });
                 next = rule_of(child(clause, 2));
             }
             Rule::CompIf => {
-                let cond = expr(child(clause, 0))?;
+                let cond = inside(child(clause, 0))?;
                 out.last_mut()
                     .ok_or_else(|| malformed(clause.line))?
                     .ifs
@@ -1061,16 +1086,22 @@ fn brace_display(node: &Node) -> Result<ExprKind> {
             let first = child(m, 0);
             match child(m, 1) {
                 Node::Rule(c) if c.rule == Rule::CompFor => {
-                    let generators = generators(c)?;
-                    return Ok(match first.as_rule(Rule::DictorsetmakerItem) {
+                    let item = first.as_rule(Rule::DictorsetmakerItem);
+                    let scope = if item.is_some() {
+                        "<dictcomp>"
+                    } else {
+                        "<setcomp>"
+                    };
+                    let inside = |node: &Node| boxed(node).map_err(|e| leaving_scope(e, scope));
+                    return Ok(match item {
                         Some(item) => ExprKind::DictComp {
-                            key: boxed(child(item, 0))?,
-                            value: boxed(child(item, 1))?,
-                            generators,
+                            key: inside(child(item, 0))?,
+                            value: inside(child(item, 1))?,
+                            generators: generators(c, scope)?,
                         },
                         None => ExprKind::SetComp {
-                            elt: boxed(first)?,
-                            generators,
+                            elt: inside(first)?,
+                            generators: generators(c, scope)?,
                         },
                     });
                 }

@@ -320,6 +320,14 @@ impl Arena {
         u32::from_le_bytes(self.read(offset))
     }
 
+    /// `load_u32` for a word that may not be an address at all (from untrusted bytecode):
+    /// `None` where the memory is not committed, instead of a panic.
+    #[inline]
+    pub fn try_load_u32(&self, offset: u32) -> Option<u32> {
+        self.scalar_committed::<4>(offset)
+            .then(|| u32::from_le_bytes(self.read(offset)))
+    }
+
     #[inline]
     #[track_caller]
     pub fn store_u8(&mut self, offset: u32, value: u8) {

@@ -319,6 +319,66 @@ impl ListObj {
     }
 }
 
+/// A `bytearray`, `memoryview` or `array.array` (`mp_obj_array_t`) at an arena offset. For a
+/// memoryview, `free` is the offset (in elements) of its first element in `items`, and the
+/// typecode's top bit marks it writable (see `objects::array`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArrayObj(pub u32);
+
+impl ArrayObj {
+    /// Writes the header of an array of `len` elements at `items`.
+    pub fn init(
+        arena: &mut Arena,
+        obj: u32,
+        type_: u32,
+        typecode: u8,
+        free: u32,
+        len: u32,
+        items: u32,
+    ) -> ArrayObj {
+        arena.store_u32(obj + base::TYPE, type_);
+        let a = ArrayObj(obj);
+        a.set_typecode_and_free(arena, typecode, free);
+        a.set_len(arena, len);
+        a.set_items(arena, items);
+        a
+    }
+
+    /// The typecode byte as stored (flag bit included).
+    pub fn typecode(self, arena: &Arena) -> u8 {
+        (arena.load_u32(self.0 + array::TYPECODE_AND_FREE) & array::TYPECODE_MASK) as u8
+    }
+
+    pub fn free(self, arena: &Arena) -> u32 {
+        arena.load_u32(self.0 + array::TYPECODE_AND_FREE) >> array::FREE_SHIFT
+    }
+
+    pub fn set_typecode_and_free(self, arena: &mut Arena, typecode: u8, free: u32) {
+        let word = u32::from(typecode) | (free << array::FREE_SHIFT);
+        arena.store_u32(self.0 + array::TYPECODE_AND_FREE, word);
+    }
+
+    pub fn len(self, arena: &Arena) -> u32 {
+        arena.load_u32(self.0 + array::LEN)
+    }
+
+    pub fn is_empty(self, arena: &Arena) -> bool {
+        self.len(arena) == 0
+    }
+
+    pub fn set_len(self, arena: &mut Arena, len: u32) {
+        arena.store_u32(self.0 + array::LEN, len);
+    }
+
+    pub fn items(self, arena: &Arena) -> u32 {
+        arena.load_u32(self.0 + array::ITEMS)
+    }
+
+    pub fn set_items(self, arena: &mut Arena, items: u32) {
+        arena.store_u32(self.0 + array::ITEMS, items);
+    }
+}
+
 /// Declares a typed view of one C struct: a newtype over the object's arena offset with a
 /// getter (and setter) per 32-bit field, named after the field.
 macro_rules! struct_view {

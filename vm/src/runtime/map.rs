@@ -89,6 +89,13 @@ impl MapRef {
             .store_u32(self.0 + map::FLAGS_AND_USED, flags | map::IS_ORDERED);
     }
 
+    /// Makes the map read-only (a builtin module's globals, as MicroPython's ROM maps).
+    pub fn set_fixed(self, heap: &mut Heap) {
+        let flags = self.flags(heap);
+        heap.arena_mut()
+            .store_u32(self.0 + map::FLAGS_AND_USED, flags | map::IS_FIXED);
+    }
+
     fn flags(self, heap: &Heap) -> u32 {
         heap.arena().load_u32(self.0 + map::FLAGS_AND_USED)
     }

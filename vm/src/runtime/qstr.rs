@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::obj::QSTR_MAX;
 
@@ -75,8 +76,32 @@ pub struct QstrPool {
     config: QstrConfig,
     strings: Vec<Box<[u8]>>,
     hashes: Vec<u32>,
-    numbers: HashMap<Box<[u8]>, u32>,
+    numbers: HashMap<Box<[u8]>, u32, BuildHasherDefault<NameHasher>>,
     n_static: u32,
+}
+
+/// The hasher of the name-to-number map: FxHash's multiply-rotate over 8-byte chunks. Names
+/// are short and looked up on hot paths (attribute names, new strings), where SipHash's
+/// flood resistance costs more than it protects: a pool holds at most `QSTR_MAX` names.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl QstrPool {
@@ -87,7 +112,7 @@ impl QstrPool {
             config,
             strings: Vec::with_capacity(static_table.len()),
             hashes: Vec::with_capacity(static_table.len()),
-            numbers: HashMap::with_capacity(static_table.len()),
+            numbers: HashMap::with_capacity_and_hasher(static_table.len(), Default::default()),
             n_static: 0,
         };
         for text in static_table {
@@ -134,8 +159,12 @@ impl QstrPool {
         Ok(self.push(bytes))
     }
 
-    /// The qstr for `bytes` if already interned (`qstr_find_strn`).
+    /// The qstr for `bytes` if already interned (`qstr_find_strn`). Every new `str` asks
+    /// this, so a string too long to be a qstr is answered without hashing it.
     pub fn find(&self, bytes: &[u8]) -> Option<u32> {
+        if bytes.len() >= 1 << (8 * u32::from(self.config.bytes_in_len)) {
+            return None;
+        }
         self.numbers.get(bytes).copied()
     }
 

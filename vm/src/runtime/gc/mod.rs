@@ -129,6 +129,46 @@ struct Roots {
     ranges: Vec<Option<(u32, u32)>>,
 }
 
+/// Request sizes (in blocks) with a first-fit hint of their own; larger ones share the last.
+const FIT_CLASSES: usize = 16;
+
+/// First fit without rescanning: for each request size, a block before which no free run is
+/// long enough for it. A search starts there, so it finds exactly the block a scan from the
+/// pool start would (addresses stay those of `gc.c`'s first fit), and a full heap with small
+/// holes is not walked again on every allocation. Frees lower the hints; a sweep resets them.
+#[derive(Clone, Copy, Default)]
+struct FitHints([u32; FIT_CLASSES]);
+
+impl FitHints {
+    fn class(n_blocks: u32) -> usize {
+        (n_blocks as usize).clamp(1, FIT_CLASSES) - 1
+    }
+
+    fn start(&self, n_blocks: u32) -> u32 {
+        self.0[Self::class(n_blocks)]
+    }
+
+    /// A search for `n_blocks` found its run at `head`: every free run before `head` is
+    /// shorter than `n_blocks`, so also too short for each class whose sizes are all at least
+    /// `n_blocks` (the last class holds every larger size, so it only learns from requests
+    /// no larger than its smallest).
+    fn found(&mut self, n_blocks: u32, head: u32) {
+        if n_blocks as usize > FIT_CLASSES {
+            return;
+        }
+        for hint in &mut self.0[Self::class(n_blocks)..] {
+            *hint = (*hint).max(head);
+        }
+    }
+
+    /// Blocks from `block` on became free.
+    fn freed(&mut self, block: u32) {
+        for hint in &mut self.0 {
+            *hint = (*hint).min(block);
+        }
+    }
+}
+
 /// The arena plus MicroPython's block allocator and mark-sweep collector.
 pub struct Heap {
     arena: Arena,
@@ -136,8 +176,8 @@ pub struct Heap {
     table: AllocTable,
     /// Blocks from the pool start that are committed in the arena.
     committed_blocks: u32,
-    /// First table byte that may hold a free block (`gc_last_free_atb_index`).
-    first_free_hint: u32,
+    /// Where first fit may start looking, per request size (see [`FitHints`]).
+    fit_hints: FitHints,
     /// Highest block that may be in use (`gc_last_used_block`), bounds the sweep.
     last_used_block: u32,
     roots: Roots,
@@ -169,7 +209,7 @@ impl Heap {
             pool_start: config.pool_start,
             table: AllocTable::new(n_blocks),
             committed_blocks: 0,
-            first_free_hint: 0,
+            fit_hints: FitHints::default(),
             last_used_block: 0,
             roots: Roots::default(),
             mark_stack: Vec::new(),
@@ -265,10 +305,7 @@ impl Heap {
             collected = true;
         };
         self.commit_through(head + n_blocks).map_err(|_| oom)?;
-        if n_blocks == 1 {
-            // Single-block requests take the first free block, so none lies before it.
-            self.first_free_hint = (head + 1) / 4;
-        }
+        self.fit_hints.found(n_blocks, head);
         self.table.set(head, BlockKind::Head);
         for block in head + 1..head + n_blocks {
             self.table.set(block, BlockKind::Tail);
@@ -282,18 +319,15 @@ impl Heap {
 
     /// First fit: the lowest head of `n_blocks` consecutive free blocks.
     fn find_free_run(&self, n_blocks: u32) -> Option<u32> {
-        let mut run = 0;
-        for block in self.first_free_hint * 4..self.table.n_blocks {
-            if self.table.kind(block) == BlockKind::Free {
-                run += 1;
-                if run == n_blocks {
-                    return Some(block + 1 - n_blocks);
-                }
-            } else {
-                run = 0;
+        let mut from = self.fit_hints.start(n_blocks);
+        loop {
+            let start = self.table.next_free(from)?;
+            let end = self.table.next_used(start, start + n_blocks);
+            if end - start >= n_blocks {
+                return Some(start);
             }
+            from = end;
         }
-        None
     }
 
     fn commit_through(&mut self, end_block: u32) -> Result<(), ArenaError> {
@@ -320,7 +354,7 @@ impl Heap {
         for block in head..head + len {
             self.table.set(block, BlockKind::Free);
         }
-        self.first_free_hint = self.first_free_hint.min(head / 4);
+        self.fit_hints.freed(head);
         true
     }
 
@@ -355,7 +389,7 @@ impl Heap {
             for block in head + new_blocks..head + old_blocks {
                 self.table.set(block, BlockKind::Free);
             }
-            self.first_free_hint = self.first_free_hint.min((head + new_blocks) / 4);
+            self.fit_hints.freed(head + new_blocks);
             return Ok(offset);
         }
         let end = head + new_blocks;
@@ -539,7 +573,7 @@ impl Heap {
             }
         }
         self.last_used_block = last_used;
-        self.first_free_hint = 0;
+        self.fit_hints = FitHints::default();
         freed
     }
 
