@@ -27,7 +27,7 @@ fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResul
     } else {
         match vm.buffer_bytes_of(source) {
             Some(bytes) => bytes,
-            None => return Err(vm.raise_type(ty::TYPE_ERROR)),
+            None => return Err(vm.type_error("object with buffer protocol required")),
         }
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -141,6 +141,14 @@ pub fn eval(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 /// `compile(source, filename, mode)`: a code object for `exec`/`eval`.
 pub fn compile(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 3, 6)?;
+    for i in 0..2 {
+        let arg = vm.arg(&args, i);
+        if !vm.is_str(arg) {
+            let name = vm.type_name_of(arg);
+            let msg = format!("can't convert '{name}' object to str implicitly");
+            return Err(vm.type_error(&msg));
+        }
+    }
     let file = vm.str_text(vm.arg(&args, 1));
     let mode = match vm.str_text(vm.arg(&args, 2)).as_str() {
         "exec" => InputMode::File,

@@ -6,14 +6,21 @@ use crate::objects::{qstrs, ty};
 use crate::runtime::obj::Obj;
 
 /// Checks that a builtin got between `min` and `max` positional arguments.
+/// Checks the positional argument count with MicroPython's messages
+/// (`mp_arg_check_num_sig`): fixed-arity functions say what they take, others what is
+/// missing or too many.
 pub fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
-    if args.n_pos < min || args.n_pos > max {
-        return Err(vm.type_error(&format!(
-            "function takes {max} positional arguments but {} were given",
-            args.n_pos
-        )));
-    }
-    Ok(())
+    let n = args.n_pos;
+    let msg = if min == max && n != min {
+        format!("function takes {max} positional arguments but {n} were given")
+    } else if n < min {
+        format!("function missing {} required positional arguments", min - n)
+    } else if n > max {
+        format!("function expected at most {max} arguments, got {n}")
+    } else {
+        return Ok(());
+    };
+    Err(vm.type_error(&msg))
 }
 
 pub fn print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
