@@ -17,6 +17,7 @@ const PROGRAMS: &[&str] = &[
     "exception_details.py",
     "eval_exec.py",
     "micropython_classes.py",
+    "class_errors.py",
     "classes.py",
     "class_features.py",
     "inheritance.py",
