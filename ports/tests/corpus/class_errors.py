@@ -65,3 +65,4 @@ class Wrapped(Exception):
 
 
 print(str(Wrapped(3)), repr(Wrapped(3)), repr(ValueError("v")))
+print(str(OSError(2, "no file")), str(OSError(13)), repr(OSError(2)), str(OSError(999)), OSError(2).errno)

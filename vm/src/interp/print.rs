@@ -165,11 +165,36 @@ impl Vm {
             let inner = self.repr(args)?;
             return Ok(format!("{name}{inner}"));
         }
+        if let Some(text) = self.os_error_text(obj, &items)? {
+            return Ok(text);
+        }
         match items.len() {
             0 => Ok(String::new()),
             1 => self.str_of(items[0]),
             _ => self.repr(args),
         }
+    }
+
+    /// `OSError(errno[, text])` with a known errno prints as `[Errno 2] ENOENT: text`.
+    fn os_error_text(&mut self, obj: Obj, items: &[Obj]) -> PyResult<Option<String>> {
+        let native = self.native_exception(obj).map(Obj::from_raw);
+        if native.map(|n| self.type_of(n)) != Some(ty::OS_ERROR) || !(1..=2).contains(&items.len())
+        {
+            return Ok(None);
+        }
+        let Some(name) = items[0]
+            .as_small_int()
+            .and_then(crate::objects::exception::errno_name)
+        else {
+            return Ok(None);
+        };
+        let code = items[0].as_small_int().unwrap_or(0);
+        let mut text = format!("[Errno {code}] {name}");
+        if let Some(&detail) = items.get(1) {
+            text.push_str(": ");
+            text.push_str(&self.str_of(detail)?);
+        }
+        Ok(Some(text))
     }
 
     /// For an uncaught `SystemExit`, the process exit status the unix port uses (None is 0,
