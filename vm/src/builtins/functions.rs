@@ -264,10 +264,15 @@ pub fn next(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             Err(raise) => Err(raise),
         };
     }
+    vm.take_stop_iteration_arg();
     match vm.iter_next(iter)? {
         Some(v) => Ok(v),
         None if args.n_pos == 2 => Ok(vm.arg(&args, 1)),
-        None => Err(vm.raise_type(ty::STOP_ITERATION)),
+        None => {
+            // An iterator built on a user `__next__` passes its StopIteration argument on.
+            let arg = vm.take_stop_iteration_arg();
+            Err(super::methods::raise_stop_iteration(vm, arg))
+        }
     }
 }
 

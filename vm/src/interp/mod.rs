@@ -108,6 +108,9 @@ pub struct Vm {
     /// MicroPython's current dicts, which `globals()`, `locals()`, `exec` and `eval` see.
     scope_globals: RootId,
     scope_locals: RootId,
+    /// Root slot of the argument of the last `StopIteration` a user `__next__` raised inside
+    /// an iteration (`NULL` for none), which `next()` raises again (`stop_iteration_arg`).
+    stop_iteration_arg: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
     /// Set when bytecode touched the value or exception stack outside its frame's slots;
@@ -154,6 +157,7 @@ impl Vm {
         let modules = crate::modules::ModuleState::new(&mut heap);
         let scope_globals = heap.add_root(Obj::NULL);
         let scope_locals = heap.add_root(Obj::NULL);
+        let stop_iteration_arg = heap.add_root(Obj::NULL);
         let mut vm = Vm {
             heap,
             qstrs: qstr_pool,
@@ -163,6 +167,7 @@ impl Vm {
             emergency_memory_error,
             scope_globals,
             scope_locals,
+            stop_iteration_arg,
             building_memory_error: false,
             stack_fault: std::cell::Cell::new(false),
             steps_left: if config.max_steps == 0 {
@@ -211,6 +216,20 @@ impl Vm {
     pub(crate) fn set_scope(&mut self, globals: Obj, locals: Obj) {
         self.heap.set_root(self.scope_globals, globals);
         self.heap.set_root(self.scope_locals, locals);
+    }
+
+    /// Remembers the argument of `StopIteration` instance `exc` for `next()`.
+    pub(crate) fn keep_stop_iteration_arg(&mut self, exc: Obj) {
+        let args = self.exception_args(exc);
+        let arg = self.seq_items(args).first().copied().unwrap_or(Obj::NULL);
+        self.heap.set_root(self.stop_iteration_arg, arg);
+    }
+
+    /// Takes the remembered `StopIteration` argument (`NULL` if none).
+    pub(crate) fn take_stop_iteration_arg(&mut self) -> Obj {
+        let arg = self.heap.root(self.stop_iteration_arg);
+        self.heap.set_root(self.stop_iteration_arg, Obj::NULL);
+        arg
     }
 
     // ---- allocation ----
