@@ -1,4 +1,6 @@
 //! The programs people run: `krait-cross`, `krait`, and the emulated boards later.
 
 pub mod cross;
+pub mod repl;
 pub mod run;
+pub mod terminal;

@@ -43,6 +43,8 @@ fn run(program_name: &str, options: &Options) -> u8 {
         }
     };
     vm.stream_stdio();
+    crate::terminal::catch_sigint();
+    vm.set_interrupt_flag(&crate::terminal::INTERRUPT);
     vm.set_compile_options(options.compile);
     let mut path = search_path();
     if let Program::File(file) = &options.program {
@@ -59,9 +61,6 @@ fn run(program_name: &str, options: &Options) -> u8 {
         eprintln!("{program_name}: heap too small");
         return 1;
     }
-    if options.inspect {
-        eprintln!("{program_name}: no REPL yet (-i)");
-    }
     let result = match &options.program {
         Program::Command(source) => run_source(&mut vm, options, source.as_bytes(), "<stdin>"),
         Program::File(file) => match std::fs::read(file) {
@@ -69,16 +68,19 @@ fn run(program_name: &str, options: &Options) -> u8 {
             Err(err) => return cannot_open(program_name, file, &err),
         },
         Program::Module(name) => run_module(&mut vm, name),
+        // As the unix port: the REPL on a terminal, or anywhere with -i.
+        Program::Stdin if options.inspect || std::io::stdin().is_terminal() => {
+            return repl(&mut vm, options)
+        }
         Program::Stdin => {
-            if std::io::stdin().is_terminal() {
-                eprintln!("{program_name}: no REPL yet; give a script, -c or -m");
-                return 1;
-            }
             let mut source = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut source);
             run_source(&mut vm, options, &source, "<stdin>")
         }
     };
+    if options.inspect && result.is_ok() {
+        return repl(&mut vm, options);
+    }
     match result {
         Ok(()) => 0,
         Err(_) => {
@@ -94,6 +96,20 @@ fn run(program_name: &str, options: &Options) -> u8 {
             }
         }
     }
+}
+
+/// The interactive prompt, in a fresh `__main__` module.
+fn repl(vm: &mut Vm, options: &Options) -> u8 {
+    let main = match vm.new_module(Obj::qstr(vm::objects::qstrs::MAIN).unwrap_or(Obj::NONE)) {
+        Ok(main) => main,
+        Err(_) => return 1,
+    };
+    // Keep `__main__` alive: the REPL's globals live as long as the process.
+    if vm.root(main).is_err() {
+        return 1;
+    }
+    let banner = format!("{VERSION_BANNER}; {MACHINE}");
+    crate::repl::run(vm, main, &options.compile, &banner)
 }
 
 /// `sys.path`: `""`, then the entries of `MICROPYPATH` (or the default), `~/` expanded.

@@ -175,9 +175,9 @@ pub fn repl_print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let value = vm.arg(&args, 0);
     if value != Obj::NONE {
-        let text = vm.repr(value)?;
-        let line = format!("{text}\n");
-        vm.write_stdio(crate::modules::stdio::STDOUT, line.as_bytes());
+        let mut text = vm.repr(value)?;
+        text.push('\n');
+        vm.write_stdio(crate::modules::stdio::STDOUT, text.as_bytes());
     }
     Ok(Obj::NONE)
 }

@@ -18,6 +18,8 @@ use crate::objects::qstrs::{self, q};
 use crate::objects::{ty, BUILTIN_FUN_BASE, BUILTIN_FUN_STRIDE};
 use crate::runtime::arena::Arena;
 use crate::runtime::obj::Obj;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A builtin's implementation.
 pub type BuiltinFn = fn(&mut Vm, Args) -> PyResult<Obj>;
@@ -360,10 +362,23 @@ pub fn type_attr(t: u32, name: u32) -> Option<Obj> {
     if t == ty::OBJECT && name == qstrs::NEW {
         return Some(object_new_staticmethod());
     }
-    TABLE
-        .iter()
-        .position(|&(owner, q, _)| owner == t && q == name && owner != ty::NO_PARENT)
-        .map(|i| fun_obj(i as u32))
+    method_index().get(&(t, name)).map(|&i| fun_obj(i))
+}
+
+/// (type, name) to table index for every method of a builtin type, built on first use: a
+/// method call on a builtin object looks its method up here, so it must not scan the table.
+fn method_index() -> &'static HashMap<(u32, u32), u32> {
+    static INDEX: OnceLock<HashMap<(u32, u32), u32>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for (i, &(owner, q, _)) in TABLE.iter().enumerate() {
+            if owner != ty::NO_PARENT {
+                // The first entry wins, as a scan would find it.
+                index.entry((owner, q)).or_insert(i as u32);
+            }
+        }
+        index
+    })
 }
 
 /// The methods of builtin type `t` as (name, function) pairs (its `__dict__`).

@@ -473,6 +473,9 @@ impl Vm {
             if self.steps_left == 0 {
                 return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
             }
+            if self.take_interrupt() {
+                return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
+            }
             self.steps_left -= 1;
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);

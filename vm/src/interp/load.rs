@@ -4,7 +4,7 @@ use super::{PyResult, Vm};
 use crate::objects::fun::raw_code;
 use crate::objects::{qstrs, ty, ELLIPSIS_OBJ};
 use crate::rawcode::{CodeKind, CompiledModule, ConstObj, RawCode};
-use crate::runtime::layout::ModuleContextObj;
+use crate::runtime::layout::{module_context, ModuleContextObj};
 use crate::runtime::obj::Obj;
 
 impl Vm {
@@ -34,6 +34,20 @@ impl Vm {
         };
         let frame = self.setup_frame(self.slot(fun_slot), args)?;
         let result = self.run_frame(frame);
+        self.stack_release(mark);
+        result
+    }
+
+    /// Runs `module`'s top level with the globals of module `shared`, in a module context of
+    /// its own: how MicroPython's REPL runs each input, so that functions defined by earlier
+    /// inputs keep the qstr and constant tables they were compiled against.
+    pub fn exec_with_globals_of(&mut self, module: &CompiledModule, shared: Obj) -> PyResult<Obj> {
+        let mark = self.stack_mark();
+        let shared_slot = self.root(shared)?;
+        let context = self.alloc_obj(ty::MODULE, module_context::SIZE)?;
+        let globals = self.module_globals(self.slot(shared_slot));
+        ModuleContextObj(context).set_globals(self.arena_mut(), globals.raw());
+        let result = self.exec_module(module, Obj::from_raw(context));
         self.stack_release(mark);
         result
     }

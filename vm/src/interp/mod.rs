@@ -34,6 +34,7 @@ use crate::runtime::obj::{Obj, ObjKind};
 use crate::runtime::qstr::{QstrConfig, QstrPool};
 use pystack::PyStack;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// An exception is propagating; the exception object is in the VM's in-flight slot
 /// ([`Vm::pending_exception`]). Only [`Vm::raise`] makes one.
@@ -118,6 +119,9 @@ pub struct Vm {
     pub(crate) stack_fault: std::cell::Cell<bool>,
     /// Instructions left before the step limit ([`VmConfig::max_steps`]; `u64::MAX` if none).
     pub(crate) steps_left: u64,
+    /// Set from outside (a SIGINT handler) to interrupt the running program: the dispatch
+    /// loop clears it and raises `KeyboardInterrupt` (`mp_sched_keyboard_interrupt`).
+    interrupt: Option<&'static AtomicBool>,
     /// Python frames currently live (all host loops together).
     pub(crate) depth: u32,
     max_depth: u32,
@@ -175,6 +179,7 @@ impl Vm {
             } else {
                 config.max_steps
             },
+            interrupt: None,
             depth: 0,
             max_depth: config.max_depth,
             reentry: 0,
@@ -357,6 +362,36 @@ impl Vm {
             .get(q)
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or("")
+    }
+
+    /// Makes `flag` this VM's interrupt request (see [`Vm::take_interrupt`]).
+    pub fn set_interrupt_flag(&mut self, flag: &'static AtomicBool) {
+        self.interrupt = Some(flag);
+    }
+
+    /// Sleeps for `duration`, waking early with `KeyboardInterrupt` if an interrupt is
+    /// requested meanwhile (`time.sleep` and friends; MicroPython's `mp_hal_delay_ms` polls
+    /// pending exceptions the same way).
+    pub fn sleep(&mut self, duration: std::time::Duration) -> PyResult<()> {
+        const SLICE: std::time::Duration = std::time::Duration::from_millis(10);
+        let end = std::time::Instant::now() + duration;
+        loop {
+            if self.take_interrupt() {
+                return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
+            }
+            let now = std::time::Instant::now();
+            if now >= end {
+                return Ok(());
+            }
+            std::thread::sleep(SLICE.min(end - now));
+        }
+    }
+
+    /// Whether an interrupt was requested since the last call (clearing the request).
+    #[inline]
+    pub(crate) fn take_interrupt(&self) -> bool {
+        self.interrupt
+            .is_some_and(|flag| flag.load(Ordering::Relaxed) && flag.swap(false, Ordering::Relaxed))
     }
 
     /// The type of `obj` (`mp_obj_get_type`).
