@@ -1,7 +1,8 @@
 //! Oracle: the MicroPython 1.27 WebAssembly runtime (and, through `load_and_run`, CPython for
 //! the compatible programs). The corpus programs about classes, attributes, builtin-type
 //! subclasses, exceptions, generators and `exec`/`eval` must print under the `krait` VM exactly
-//! what their source prints in MicroPython.
+//! what their source prints in MicroPython, also with the GC collecting at every allocation
+//! (which finds objects the VM forgot to root).
 
 mod common;
 
@@ -16,6 +17,7 @@ const PROGRAMS: &[&str] = &[
     "exception_details.py",
     "eval_exec.py",
     "micropython_classes.py",
+    "class_errors.py",
     "classes.py",
     "class_features.py",
     "inheritance.py",
@@ -63,13 +65,16 @@ fn object_model_programs_run_like_micropython() {
     let krait = Path::new(env!("CARGO_BIN_EXE_krait"));
     let mut mismatches = Vec::new();
     for (name, expected) in PROGRAMS.iter().zip(&expected) {
-        let run = run_in(&corpus_dir(), krait, &[name]);
-        let stdout = String::from_utf8_lossy(&run.stdout);
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        if !run.status.success() || stdout != *expected {
-            mismatches.push(format!(
-                "{name}: krait printed\n{stdout}{stderr}\ninstead of\n{expected}"
-            ));
+        for options in [&[][..], &["-X", "gcstress"][..]] {
+            let args: Vec<&str> = options.iter().copied().chain([*name]).collect();
+            let run = run_in(&corpus_dir(), krait, &args);
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            if !run.status.success() || stdout != *expected {
+                mismatches.push(format!(
+                    "krait {args:?} printed\n{stdout}{stderr}\ninstead of\n{expected}"
+                ));
+            }
         }
     }
     assert!(

@@ -21,10 +21,16 @@ const CODE_SIZE: u32 = 12;
 
 /// Compiles `source` and loads it: (module context without globals, raw code).
 fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResult<Obj> {
-    if !vm.is_str(source) && !vm.is_bytes(source) {
-        return Err(vm.raise_type(ty::TYPE_ERROR));
-    }
-    let text = String::from_utf8_lossy(&vm.str_bytes(source)).into_owned();
+    // Source is a str or anything with a buffer (bytes, bytearray, memoryview).
+    let bytes = if vm.is_str(source) {
+        vm.str_bytes(source)
+    } else {
+        match vm.buffer_bytes_of(source) {
+            Some(bytes) => bytes,
+            None => return Err(vm.type_error("object with buffer protocol required")),
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let options = CompileOptions {
         mode,
         ..CompileOptions::default()
@@ -135,6 +141,14 @@ pub fn eval(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 /// `compile(source, filename, mode)`: a code object for `exec`/`eval`.
 pub fn compile(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 3, 6)?;
+    for i in 0..2 {
+        let arg = vm.arg(&args, i);
+        if !vm.is_str(arg) {
+            let name = vm.type_name_of(arg);
+            let msg = format!("can't convert '{name}' object to str implicitly");
+            return Err(vm.type_error(&msg));
+        }
+    }
     let file = vm.str_text(vm.arg(&args, 1));
     let mode = match vm.str_text(vm.arg(&args, 2)).as_str() {
         "exec" => InputMode::File,

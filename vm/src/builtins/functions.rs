@@ -6,14 +6,21 @@ use crate::objects::{qstrs, ty};
 use crate::runtime::obj::Obj;
 
 /// Checks that a builtin got between `min` and `max` positional arguments.
+/// Checks the positional argument count with MicroPython's messages
+/// (`mp_arg_check_num_sig`): fixed-arity functions say what they take, others what is
+/// missing or too many.
 pub fn arity(vm: &mut Vm, args: &Args, min: u32, max: u32) -> PyResult<()> {
-    if args.n_pos < min || args.n_pos > max {
-        return Err(vm.type_error(&format!(
-            "function takes {max} positional arguments but {} were given",
-            args.n_pos
-        )));
-    }
-    Ok(())
+    let n = args.n_pos;
+    let msg = if min == max && n != min {
+        format!("function takes {max} positional arguments but {n} were given")
+    } else if n < min {
+        format!("function missing {} required positional arguments", min - n)
+    } else if n > max {
+        format!("function expected at most {max} arguments, got {n}")
+    } else {
+        return Ok(());
+    };
+    Err(vm.type_error(&msg))
 }
 
 pub fn print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
@@ -267,10 +274,15 @@ pub fn next(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             Err(raise) => Err(raise),
         };
     }
+    vm.take_stop_iteration_arg();
     match vm.iter_next(iter)? {
         Some(v) => Ok(v),
         None if args.n_pos == 2 => Ok(vm.arg(&args, 1)),
-        None => Err(vm.raise_type(ty::STOP_ITERATION)),
+        None => {
+            // An iterator built on a user `__next__` passes its StopIteration argument on.
+            let arg = vm.take_stop_iteration_arg();
+            Err(super::methods::raise_stop_iteration(vm, arg))
+        }
     }
 }
 
@@ -329,6 +341,15 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             None => vm.new_float(0.0),
             Some(x) => match vm.as_num(x) {
                 Some(n) => vm.new_float(n.to_f64()),
+                None if vm.is_instance_of_user_type(x) => {
+                    match vm.call_special(x, qstrs::q("__float__"), &[])? {
+                        Some(value) if vm.type_of(value) == ty::FLOAT => Ok(value),
+                        _ => {
+                            let name = vm.type_name_of(x);
+                            Err(vm.type_error(&format!("can't convert {name} to float")))
+                        }
+                    }
+                }
                 None => {
                     let text = vm.str_text(x);
                     match crate::format::float::parse_decimal(text.as_bytes(), false) {
@@ -426,7 +447,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             let name = vm
                 .qstr_str(crate::objects::type_name(vm.arena(), t))
                 .to_string();
-            Err(vm.type_error(&format!("cannot create '{name}' instances")))
+            Err(vm.type_error(&format!("can't create '{name}' instances")))
         }
     }
 }

@@ -356,8 +356,7 @@ pub fn can_subclass(t: u32) -> bool {
 }
 
 /// Runs builtin `index`. A method first checks that its `self` is of its type, since
-/// `list.append(5, 1)` must raise rather than read an int as a list; an instance of a user
-/// subclass stands in for its native part (`mp_obj_cast_to_native_base`).
+/// `list.append(5, 1)` must raise rather than read an int as a list.
 pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
     let Some(&(owner, _, fun)) = TABLE.get(index as usize) else {
         return match crate::modules::function(index - FIRST_MODULE_FUN) {
@@ -376,7 +375,8 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
             0
         };
         if !(vm.is_type(Obj::from_raw(class)) && vm.is_subclass(class, owner)) {
-            return Err(reflect::wrong_self(vm, owner));
+            let class = Obj::from_raw(class);
+            return Err(reflect::wrong_self(vm, owner, class));
         }
     } else if crate::objects::is_builtin_type(owner) && owner != ty::OBJECT {
         let self_obj = if args.n_pos > 0 {
@@ -384,9 +384,14 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
         } else {
             Obj::NULL
         };
-        match vm.cast_to_native(self_obj, owner) {
-            Some(native) => vm.arena_mut().store_u32(args.base, native.raw()),
-            None => return Err(reflect::wrong_self(vm, owner)),
+        // Lookups through an instance of a user subclass bind its native part, so only an
+        // unbound call (`list.append(x, 1)`) can get here with anything else.
+        let self_type = vm.type_of(self_obj);
+        let fits = self_obj != Obj::NULL
+            && crate::objects::is_builtin_type(self_type)
+            && vm.is_subclass(self_type, owner);
+        if !fits {
+            return Err(reflect::wrong_self(vm, owner, self_obj));
         }
     }
     fun(vm, args)

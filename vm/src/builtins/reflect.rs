@@ -19,10 +19,11 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Option<Obj>> {
     let made = match t {
         ty::TYPE => {
             no_keywords(vm, &args)?;
+            arity(vm, &args, 1, 3)?;
             match args.n_pos {
                 1 => Obj::from_raw(vm.type_of(vm.arg(&args, 0))),
                 3 => {
-                    let name = vm.str_to_qstr(vm.arg(&args, 0))?;
+                    let name = attr_name(vm, vm.arg(&args, 0))?;
                     vm.new_class(name, vm.arg(&args, 1), vm.arg(&args, 2))?
                 }
                 _ => return Err(vm.type_error("type takes 1 or 3 arguments")),
@@ -37,7 +38,9 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Option<Obj>> {
             vm.new_pair(t, vm.arg(&args, 0), Obj::NONE)?
         }
         ty::PROPERTY => {
-            arity(vm, &args, 0, 4)?;
+            if args.n_pos > 4 {
+                return Err(vm.type_error("extra positional arguments given"));
+            }
             let accessor = |vm: &Vm, i: u32| {
                 if i < args.n_pos {
                     vm.arg(&args, i)
@@ -56,9 +59,13 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Option<Obj>> {
             } else {
                 vm.type_of(obj)
             };
-            if !vm.is_type(class) || !vm.is_subclass(obj_type, class.raw()) {
-                return Err(vm.raise_type(ty::TYPE_ERROR));
-            }
+            class_matches(vm, obj_type, class).and_then(|matched| {
+                if matched == Obj::TRUE {
+                    Ok(())
+                } else {
+                    Err(vm.raise_type(ty::TYPE_ERROR))
+                }
+            })?;
             vm.new_pair(ty::SUPER, class, obj)?
         }
         _ => return Ok(None),
@@ -98,7 +105,21 @@ pub fn build_class(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     };
     let cell_slot = vm.root(cell)?;
     let bases = vm.new_tuple_from_arena(args.base + 8, args.n_pos - 2)?;
-    let class = vm.new_class(name, bases, vm.slot(locals_slot))?;
+    // The class is made by the type of the first base (`type` for classes), called with
+    // (name, bases, dict): anything else as a base fails as calling its type fails.
+    let meta = match args.n_pos {
+        2 => ty::TYPE,
+        _ => vm.type_of(vm.arg(&args, 2)),
+    };
+    let name_obj = Obj::qstr(name).unwrap_or(Obj::NONE);
+    let class = if meta == ty::TYPE {
+        vm.new_class(name, bases, vm.slot(locals_slot))?
+    } else {
+        vm.call_objs(
+            Obj::from_raw(meta),
+            &[name_obj, bases, vm.slot(locals_slot)],
+        )?
+    };
     let cell = vm.slot(cell_slot);
     if cell != Obj::NONE && vm.type_of(cell) == ty::CELL {
         vm.cell_set(cell, class);
@@ -346,9 +367,10 @@ pub fn property_deleter(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 }
 
 /// The error for a builtin method called on the wrong kind of object.
-pub fn wrong_self(vm: &mut Vm, owner: u32) -> Raise {
+pub fn wrong_self(vm: &mut Vm, owner: u32, self_obj: Obj) -> Raise {
     let name = vm
         .qstr_str(crate::objects::type_name(vm.arena(), owner))
         .to_string();
-    vm.type_error(&format!("argument has wrong type, expected '{name}'"))
+    let given = vm.type_name_of(self_obj);
+    vm.type_error(&format!("argument should be a '{name}' not a '{given}'"))
 }

@@ -112,10 +112,6 @@ impl Vm {
                 crate::builtins::call_builtin(self, index, args).map(CallTarget::Done)
             }
             ty::TYPE => self.call_type(fun, args).map(CallTarget::Done),
-            ty::STATICMETHOD | ty::CLASSMETHOD => {
-                let inner = self.field(fun, 1);
-                self.call(inner, args).map(CallTarget::Done)
-            }
             t if self.is_user_type(t) => match self.class_lookup(t, qstrs::CALL)? {
                 Some(found) => {
                     let base = self.stack_mark();

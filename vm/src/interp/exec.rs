@@ -975,6 +975,10 @@ impl Vm {
                     return Err(self.raise(exc));
                 }
                 op::RAISE_FROM => {
+                    if self.top(f) != Obj::NONE {
+                        let warning = b"Warning: exception chaining not supported\n";
+                        self.write_stdio(crate::modules::stdio::STDERR, warning);
+                    }
                     self.drop_words(f, 1)?;
                     let obj = self.top(f);
                     let exc = self.make_raise_obj(obj)?;

@@ -106,8 +106,9 @@ pub struct Vm {
     builtins_slot: RootId,
     /// Root slot of a preallocated `MemoryError`, raised when even the message cannot be built.
     emergency_memory_error: RootId,
-    /// Root slots of the globals and locals dicts of the frame that last called a builtin:
-    /// MicroPython's current dicts, which `globals()`, `locals()`, `exec` and `eval` see.
+    /// Root slot of the argument of the last `StopIteration` a user `__next__` raised inside
+    /// an iteration (`NULL` for none), which `next()` raises again (`stop_iteration_arg`).
+    stop_iteration_arg: RootId,
     /// Set while a `MemoryError` message is being built, so a failure there cannot recurse.
     building_memory_error: bool,
     /// Set when bytecode touched the value or exception stack outside its frame's slots;
@@ -155,6 +156,7 @@ impl Vm {
         let builtins_slot = heap.add_root(Obj::NULL);
         let emergency_memory_error = heap.add_root(Obj::NULL);
         let modules = crate::modules::ModuleState::new(&mut heap);
+        let stop_iteration_arg = heap.add_root(Obj::NULL);
         let mut vm = Vm {
             heap,
             qstrs: qstr_pool,
@@ -162,6 +164,7 @@ impl Vm {
             exc_slot,
             builtins_slot,
             emergency_memory_error,
+            stop_iteration_arg,
             building_memory_error: false,
             stack_fault: std::cell::Cell::new(false),
             steps_left: if config.max_steps == 0 {
@@ -216,6 +219,20 @@ impl Vm {
             Obj::from_raw(globals),
             Obj::from_raw(cs.old_globals(self.arena())),
         ))
+    }
+
+    /// Remembers the argument of `StopIteration` instance `exc` for `next()`.
+    pub(crate) fn keep_stop_iteration_arg(&mut self, exc: Obj) {
+        let args = self.exception_args(exc);
+        let arg = self.seq_items(args).first().copied().unwrap_or(Obj::NULL);
+        self.heap.set_root(self.stop_iteration_arg, arg);
+    }
+
+    /// Takes the remembered `StopIteration` argument (`NULL` if none).
+    pub(crate) fn take_stop_iteration_arg(&mut self) -> Obj {
+        let arg = self.heap.root(self.stop_iteration_arg);
+        self.heap.set_root(self.stop_iteration_arg, Obj::NULL);
+        arg
     }
 
     // ---- allocation ----

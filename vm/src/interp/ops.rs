@@ -194,6 +194,11 @@ impl Vm {
             }
             t if self.is_user_type(t) => match self.call_special(obj, qstrs::HASH, &[])? {
                 Some(value) => Ok(self.get_int(value)? as u32),
+                // A class that defines __eq__ but not __hash__ is unhashable.
+                None if self.class_lookup(t, qstrs::EQ)?.is_some() => {
+                    let name = self.type_name_of(obj);
+                    Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
+                }
                 None => Ok(obj.raw()),
             },
             _ => Ok(obj.raw()),
@@ -343,6 +348,35 @@ impl Vm {
         Ok(Obj::from_raw(NOT_IMPLEMENTED_OBJ))
     }
 
+    /// `a == b` for dicts: the same size, and every key of `a` maps to an equal value in `b`.
+    fn dicts_equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if self.dict_len(a) != self.dict_len(b) {
+            return Ok(false);
+        }
+        let mark = self.stack_mark();
+        let first = self.root_all(&[a, b])?;
+        let mut pos = 0;
+        let mut equal = true;
+        while equal {
+            let a = Obj::from_raw(self.arena().load_u32(first));
+            let Some((next, key, value)) = self.dict_next(a, pos) else {
+                break;
+            };
+            pos = next;
+            let value_slot = self.root(value)?;
+            let b = Obj::from_raw(self.arena().load_u32(first + 4));
+            equal = match self.dict_get(b, key)? {
+                Some(other) => {
+                    let value = self.slot(value_slot);
+                    self.equal(value, other)?
+                }
+                None => false,
+            };
+        }
+        self.stack_release(mark);
+        Ok(equal)
+    }
+
     /// The native part of an operand whose class defines none of the special methods
     /// `names`, else the operand (only user instances with a builtin base have one).
     fn native_operand(&mut self, obj: Obj, names: &[Option<&str>]) -> PyResult<Obj> {
@@ -378,6 +412,10 @@ impl Vm {
         );
         if matches!(lt, ty::BYTEARRAY | ty::MEMORYVIEW) {
             return self.array_binary_op(op, lhs, rhs);
+        }
+        if lt == ty::DICT && rt == ty::DICT && matches!(op, B::Equal | B::NotEqual) {
+            let equal = self.dicts_equal(lhs, rhs)?;
+            return Ok(Some(Obj::bool(equal == (op == B::Equal))));
         }
         let bytes_with_buffer = lt == ty::BYTES && matches!(rt, ty::BYTEARRAY | ty::MEMORYVIEW);
         if (lt == ty::STR && rt == ty::STR)

@@ -142,16 +142,18 @@ impl Vm {
                 if let Some(text) = self.call_special(obj, special, &[])? {
                     return self.str_of(text);
                 }
-                if !repr {
-                    if let Some(text) = self.call_special(obj, qstrs::REPR, &[])? {
-                        return self.str_of(text);
-                    }
-                }
+                // A builtin base's printing comes before a __repr__ fallback, as MicroPython
+                // finds the native print slot while looking for __str__.
                 if self.native_exception(obj).is_some() {
                     return self.exception_text(obj, repr);
                 }
                 if let Some(native) = self.native_part(obj) {
                     return self.text_of(native, repr);
+                }
+                if !repr {
+                    if let Some(text) = self.call_special(obj, qstrs::REPR, &[])? {
+                        return self.str_of(text);
+                    }
                 }
                 let name = self.type_name_of(obj);
                 format!("<{name} object at {addr:x}>")
@@ -168,11 +170,36 @@ impl Vm {
             let inner = self.repr(args)?;
             return Ok(format!("{name}{inner}"));
         }
+        if let Some(text) = self.os_error_text(obj, &items)? {
+            return Ok(text);
+        }
         match items.len() {
             0 => Ok(String::new()),
             1 => self.str_of(items[0]),
             _ => self.repr(args),
         }
+    }
+
+    /// `OSError(errno[, text])` with a known errno prints as `[Errno 2] ENOENT: text`.
+    fn os_error_text(&mut self, obj: Obj, items: &[Obj]) -> PyResult<Option<String>> {
+        let native = self.native_exception(obj).map(Obj::from_raw);
+        if native.map(|n| self.type_of(n)) != Some(ty::OS_ERROR) || !(1..=2).contains(&items.len())
+        {
+            return Ok(None);
+        }
+        let Some(name) = items[0]
+            .as_small_int()
+            .and_then(crate::objects::exception::errno_name)
+        else {
+            return Ok(None);
+        };
+        let code = items[0].as_small_int().unwrap_or(0);
+        let mut text = format!("[Errno {code}] {name}");
+        if let Some(&detail) = items.get(1) {
+            text.push_str(": ");
+            text.push_str(&self.str_of(detail)?);
+        }
+        Ok(Some(text))
     }
 
     /// For an uncaught `SystemExit`, the process exit status the unix port uses (None is 0,
@@ -208,8 +235,14 @@ impl Vm {
             };
             out.push_str(&format!("  File \"{file}\", line {}{block}\n", entry.line));
         }
+        // A class's own __repr__ is the whole line; else the type name and the arguments.
+        if let Ok(Some(text)) = self.call_special(exc, qstrs::REPR, &[]) {
+            let text = self.str_of(text).unwrap_or_default();
+            out.push_str(&format!("{text}\n"));
+            return out;
+        }
         let name = self.type_name_of(exc);
-        let detail = self.str_of(exc).unwrap_or_default();
+        let detail = self.exception_text(exc, false).unwrap_or_default();
         let args = self.exception_args(exc);
         let n_args = self.seq_items(args).len();
         if n_args == 0 {

@@ -118,3 +118,38 @@ impl Vm {
         self.seq_items(args).first().copied().unwrap_or(Obj::NONE)
     }
 }
+
+/// The errno names the unix port's `errno` module knows, with Linux's numbers (what
+/// `OSError`'s message shows).
+const ERRNO_NAMES: &[(i32, &str)] = &[
+    (1, "EPERM"),
+    (2, "ENOENT"),
+    (5, "EIO"),
+    (9, "EBADF"),
+    (11, "EAGAIN"),
+    (12, "ENOMEM"),
+    (13, "EACCES"),
+    (17, "EEXIST"),
+    (19, "ENODEV"),
+    (21, "EISDIR"),
+    (22, "EINVAL"),
+    (95, "EOPNOTSUPP"),
+    (98, "EADDRINUSE"),
+    (103, "ECONNABORTED"),
+    (104, "ECONNRESET"),
+    (105, "ENOBUFS"),
+    (107, "ENOTCONN"),
+    (110, "ETIMEDOUT"),
+    (111, "ECONNREFUSED"),
+    (113, "EHOSTUNREACH"),
+    (114, "EALREADY"),
+    (115, "EINPROGRESS"),
+];
+
+/// The name of errno `code`, if the unix port knows it (`mp_errno_to_str`).
+pub fn errno_name(code: i32) -> Option<&'static str> {
+    ERRNO_NAMES
+        .iter()
+        .find(|&&(number, _)| number == code)
+        .map(|&(_, name)| name)
+}

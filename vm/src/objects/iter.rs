@@ -374,6 +374,7 @@ impl Vm {
                     Err(raise) => {
                         let exc = self.pending_exception();
                         if self.is_subclass(self.type_of(exc), ty::STOP_ITERATION) {
+                            self.keep_stop_iteration_arg(exc);
                             Ok(None)
                         } else {
                             Err(raise)

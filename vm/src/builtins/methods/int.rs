@@ -112,10 +112,14 @@ pub fn construct(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     match vm.as_num(x) {
         Some(Num::Float(f)) => from_float(vm, f),
         Some(n) => vm.new_num(n),
-        None => {
-            let name = vm.type_name_of(x);
-            Err(vm.type_error(&format!("can't convert {name} to int")))
-        }
+        None => match vm.call_special(x, crate::objects::qstrs::q("__int__"), &[])? {
+            Some(value) if vm.as_bigint(value).is_some() => Ok(value),
+            Some(_) => Err(vm.raise_type(ty::TYPE_ERROR)),
+            None => {
+                let name = vm.type_name_of(x);
+                Err(vm.type_error(&format!("can't convert {name} to int")))
+            }
+        },
     }
 }
 

@@ -155,17 +155,4 @@ impl Vm {
     pub fn is_instance_of_user_type(&self, obj: Obj) -> bool {
         obj.is_ptr() && obj.raw() >= 16 && self.is_user_type(self.type_of(obj))
     }
-
-    /// `mp_obj_cast_to_native_base`: `obj` itself if it is of builtin type `native`, its
-    /// native part if its class derives from `native`, else `None`.
-    pub fn cast_to_native(&self, obj: Obj, native: u32) -> Option<Obj> {
-        let t = self.type_of(obj);
-        if t == native || (crate::objects::is_builtin_type(t) && self.is_subclass(t, native)) {
-            return Some(obj);
-        }
-        if native != ty::OBJECT && self.is_user_type(t) && self.is_subclass(t, native) {
-            return self.native_part(obj);
-        }
-        None
-    }
 }
