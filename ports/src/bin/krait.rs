@@ -3,7 +3,8 @@
 //! `krait -c 'code'`, and `-X heapsize=<n>[k|m]` / `-X gcstress`.
 use std::io::Write;
 use std::process::ExitCode;
-use vm::compile::{compile_source, CompileOptions};
+use vm::compile::native::NativeBackend;
+use vm::compile::{compile_source_with, CompileOptions};
 use vm::interp::{Vm, VmConfig};
 use vm::rawcode::CompiledModule;
 
@@ -30,6 +31,9 @@ fn usage() -> u8 {
 }
 
 fn run(args: &[String]) -> u8 {
+    // Runs `@native`/`@viper` code; its machine code lives as long as this value.
+    let native = targets::host_backend().ok();
+    let native = native.as_ref().map(|b| b as &dyn NativeBackend);
     let mut config = VmConfig::default();
     let mut i = 0;
     let mut program: Option<Result<CompiledModule, String>> = None;
@@ -48,11 +52,11 @@ fn run(args: &[String]) -> u8 {
                 i += 2;
             }
             "-c" if i + 1 < args.len() => {
-                program = Some(compile(&args[i + 1], "<stdin>"));
+                program = Some(compile(&args[i + 1], "<stdin>", native));
                 break;
             }
             path if !path.starts_with('-') => {
-                program = Some(load_file(path));
+                program = Some(load_file(path, native));
                 break;
             }
             _ => return usage(),
@@ -100,16 +104,21 @@ fn run(args: &[String]) -> u8 {
     code
 }
 
-fn compile(source: &str, file: &str) -> Result<CompiledModule, String> {
-    compile_source(source, file, &CompileOptions::default()).map_err(|err| err.to_string())
+fn compile(
+    source: &str,
+    file: &str,
+    native: Option<&dyn NativeBackend>,
+) -> Result<CompiledModule, String> {
+    compile_source_with(source, file, &CompileOptions::default(), native)
+        .map_err(|err| err.to_string())
 }
 
-fn load_file(path: &str) -> Result<CompiledModule, String> {
+fn load_file(path: &str, native: Option<&dyn NativeBackend>) -> Result<CompiledModule, String> {
     let bytes =
         std::fs::read(path).map_err(|err| format!("krait: can't open file '{path}': {err}"))?;
     if path.ends_with(".mpy") {
         return vm::mpy::read(&bytes).map_err(|err| format!("ValueError: {err}"));
     }
     let source = String::from_utf8(bytes).map_err(|_| format!("krait: '{path}' is not UTF-8"))?;
-    compile(&source, path)
+    compile(&source, path, native)
 }

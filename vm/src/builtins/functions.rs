@@ -242,7 +242,12 @@ pub fn callable(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let t = vm.type_of(obj);
     let yes = matches!(
         t,
-        ty::FUNCTION | ty::CLOSURE | ty::BOUND_METHOD | ty::BUILTIN_FUNCTION | ty::TYPE
+        ty::FUNCTION
+            | ty::FUN_NATIVE
+            | ty::CLOSURE
+            | ty::BOUND_METHOD
+            | ty::BUILTIN_FUNCTION
+            | ty::TYPE
     ) || (vm.is_user_type(t) && vm.class_lookup(t, qstrs::CALL)?.is_some());
     Ok(Obj::bool(yes))
 }

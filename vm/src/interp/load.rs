@@ -97,9 +97,13 @@ impl Vm {
 
     /// A raw code object and, recursively, its children.
     fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
-        if rc.kind != CodeKind::Bytecode {
-            return Err(self.value_error("incompatible .mpy arch"));
-        }
+        let native = match (rc.kind, rc.native.as_ref().and_then(|n| n.host.as_ref())) {
+            (CodeKind::Bytecode, _) => 0,
+            (CodeKind::NativePy | CodeKind::NativeViper, Some(host)) => {
+                self.register_host_code(host)
+            }
+            _ => return Err(self.value_error("incompatible .mpy arch")),
+        };
         let n_children = rc.children.len() as u32;
         let children = self.alloc(4 * n_children.max(1))?;
         let children_slot = self.root(Obj::from_raw(children))?;
@@ -121,6 +125,7 @@ impl Vm {
         arena.store_u32(obj + raw_code::FUN_DATA_LEN, len);
         arena.store_u32(obj + raw_code::CHILDREN, children);
         arena.store_u32(obj + raw_code::N_CHILDREN, n_children);
+        arena.store_u32(obj + raw_code::NATIVE, native);
         Ok(Obj::from_raw(obj))
     }
 }

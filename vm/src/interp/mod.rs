@@ -21,6 +21,7 @@ pub mod call;
 pub mod exec;
 pub mod gen;
 pub mod load;
+pub mod native;
 pub mod ops;
 pub mod print;
 pub mod pystack;
@@ -116,6 +117,8 @@ pub struct Vm {
     pub(crate) reentry: u32,
     /// Everything `print` writes, flushed by the embedder.
     pub out: Vec<u8>,
+    /// Host machine code of the loaded native functions, by index - 1 (see `native`).
+    pub(crate) native_code: Vec<crate::rawcode::HostCode>,
 }
 
 impl Vm {
@@ -161,6 +164,7 @@ impl Vm {
             max_depth: config.max_depth,
             reentry: 0,
             out: Vec::new(),
+            native_code: Vec::new(),
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))

@@ -93,7 +93,9 @@ impl Vm {
             return Ok(None);
         };
         match self.type_of(found) {
-            ty::FUNCTION | ty::CLOSURE | ty::BUILTIN_FUNCTION => Ok(Some((found, obj))),
+            ty::FUNCTION | ty::FUN_NATIVE | ty::CLOSURE | ty::BUILTIN_FUNCTION => {
+                Ok(Some((found, obj)))
+            }
             ty::STATICMETHOD => Ok(Some((self.field(found, 1), Obj::NULL))),
             ty::CLASSMETHOD => Ok(Some((self.field(found, 1), Obj::from_raw(t)))),
             _ => Ok(Some((found, Obj::NULL))),

@@ -1,0 +1,317 @@
+//! The host backend against its oracle, the bytecode VM: each program runs twice, once with
+//! its `@micropython.viper` / `@micropython.native` functions compiled to host machine code,
+//! once with the decorators removed so the same functions run as bytecode, and both runs must
+//! print the same. Where viper's 32-bit wrapping differs from Python's unbounded ints, the
+//! bytecode side wraps explicitly (`wrap32` below) rather than trusting a hard-coded answer.
+
+use vm::compile::native::NativeBackend;
+use vm::compile::{compile_source_with, CompileOptions};
+use vm::interp::{Vm, VmConfig};
+use vm::rawcode::{CodeKind, RawCode};
+
+/// What a run printed, then the exception that ended it, if any.
+fn run(source: &str, backend: Option<&dyn NativeBackend>) -> String {
+    let module = match compile_source_with(source, "t.py", &CompileOptions::default(), backend) {
+        Ok(module) => module,
+        Err(err) => return format!("compile error: {}: {}", err.kind.name(), err.message),
+    };
+    if backend.is_some() {
+        assert!(
+            has_native(&module.root),
+            "nothing was compiled natively in:\n{source}"
+        );
+    }
+    let mut vm = Vm::new(VmConfig::default()).expect("vm");
+    let result = vm.run_module(&module);
+    let mut out = String::from_utf8_lossy(&vm.out).into_owned();
+    if result.is_err() {
+        let exc = vm.pending_exception();
+        let text = vm.format_exception(exc);
+        // The traceback's lines differ (native frames have none); keep the exception line.
+        out.push_str(text.lines().last().unwrap_or_default());
+    }
+    out
+}
+
+fn has_native(rc: &RawCode) -> bool {
+    rc.kind != CodeKind::Bytecode || rc.children.iter().any(has_native)
+}
+
+/// Python source of a helper the bytecode side uses to wrap like a 32-bit int.
+const WRAP32: &str =
+    "def wrap32(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n";
+
+fn assert_same_as_bytecode(source: &str) {
+    let backend = targets::host_backend().expect("host backend");
+    let native = run(source, Some(&backend));
+    let plain = source
+        .replace("@micropython.viper\n", "")
+        .replace("@micropython.native\n", "");
+    let bytecode = run(&plain, None);
+    assert_eq!(native, bytecode, "program:\n{source}");
+    assert!(!native.is_empty(), "the program printed nothing");
+}
+
+#[test]
+fn viper_integer_loops_and_branches() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def f(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+        if s > 1000:
+            s = s - 1000
+        elif s < 10:
+            s += 3
+        else:
+            s ^= 5
+    return s
+
+@micropython.viper
+def g(n: int) -> int:
+    i = 0
+    t = 0
+    while i < n:
+        i += 1
+        if i % 3 == 0:
+            continue
+        if i > 50:
+            break
+        t += i
+    return t
+
+@micropython.viper
+def h(a: int, b: int) -> int:
+    return a // b + (a % b) * 1000 + (a << 3) - (b >> 1) + (a & 0xff) + (a | b) + ~a - -b
+
+for n in (0, 1, 7, 100, -3):
+    print(f(n), g(n))
+for a in (-7, 7, 100, -100, 0):
+    for b in (2, -2, 3, -5, 1):
+        print(h(a, b))
+",
+    );
+}
+
+#[test]
+fn viper_comparisons_bools_and_range_steps() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def cmp(a: int, b: int) -> int:
+    r = 0
+    if a < b: r |= 1
+    if a <= b: r |= 2
+    if a > b: r |= 4
+    if a >= b: r |= 8
+    if a == b: r |= 16
+    if a != b: r |= 32
+    if a < b and b < 10: r |= 64
+    if a > b or b == 0: r |= 128
+    return r
+
+@micropython.viper
+def both(a: int, b: int) -> bool:
+    return a < b
+
+@micropython.viper
+def steps(n: int) -> int:
+    s = 0
+    for i in range(n, 0, -2):
+        s = s * 3 + i
+    for j in range(2, n, 3):
+        s -= j
+    return s
+
+for a in (-2, 0, 5):
+    for b in (-2, 0, 5, 20):
+        print(cmp(a, b), both(a, b))
+print(steps(9), steps(0), steps(20))
+",
+    );
+}
+
+#[test]
+fn viper_int_wraps_at_32_bits_and_uint_is_unsigned() {
+    let source = format!(
+        "{WRAP32}
+@micropython.viper
+def mul(x: int, y: int) -> int:
+    return x * y
+
+@micropython.viper
+def shifted(x: uint) -> uint:
+    return (x >> 28) + (x << 4)
+
+@micropython.viper
+def ucmp(x: uint, y: uint) -> bool:
+    return x < y
+
+for x, y in ((65536, 65536), (123456789, 1000), (-77777, 99999), (2147483647, 2)):
+    print(mul(x, y) == wrap32(x * y))
+print(shifted(0xf0000001) == ((0xf0000001 >> 28) + (0xf0000001 << 4)) & 0xffffffff)
+print(ucmp(1, 0xffffffff), ucmp(0xffffffff, 1))
+"
+    );
+    let backend = targets::host_backend().expect("host backend");
+    let out = run(&source, Some(&backend));
+    assert_eq!(out, "True\nTrue\nTrue\nTrue\nTrue\nTrue False\n");
+}
+
+#[test]
+fn viper_casts_and_calls_of_python_objects() {
+    assert_same_as_bytecode(
+        "
+def twice(x):
+    return 2 * x
+
+class Box:
+    def __init__(self):
+        self.value = 21
+
+@micropython.viper
+def use(x, n: int) -> int:
+    y = int(twice(x)) + n
+    print(y, x)
+    b = Box()
+    return int(b.value) + y
+
+print(use(5, 3))
+print(use(-40, 1))
+",
+    );
+}
+
+#[test]
+fn exceptions_raised_by_helpers_propagate_out_of_viper_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def div(a: int, b: int) -> int:
+    return a // b
+
+@micropython.viper
+def call(f) -> int:
+    return int(f())
+
+def boom():
+    raise ValueError('boom')
+
+try:
+    call(boom)
+except ValueError as e:
+    print('caught', e)
+print(div(7, 2))
+print(div(1, 0))
+",
+    );
+}
+
+#[test]
+fn wrong_argument_count_is_a_type_error() {
+    let backend = targets::host_backend().expect("host backend");
+    let out = run(
+        "@micropython.viper\ndef f(a: int) -> int:\n    return a\nprint(f(1, 2))\n",
+        Some(&backend),
+    );
+    assert_eq!(
+        out,
+        "TypeError: function takes 1 positional arguments but 2 were given"
+    );
+}
+
+/// MicroPython's wording for viper's compile-time errors (its `viper_error.py.exp`).
+#[test]
+fn viper_type_errors_use_micropythons_messages() {
+    let backend = targets::host_backend().expect("host backend");
+    let cases = [
+        (
+            "def f(a:1): pass",
+            "SyntaxError: annotation must be an identifier",
+        ),
+        (
+            "def f() -> 1: pass",
+            "SyntaxError: annotation must be an identifier",
+        ),
+        (
+            "def f(x:unknown_type): pass",
+            "ViperTypeError: unknown type 'unknown_type'",
+        ),
+        (
+            "def f():\n    print(x)\n    x = 1",
+            "ViperTypeError: local 'x' used before type known",
+        ),
+        (
+            "def f(y):\n    x = 1\n    x = y",
+            "ViperTypeError: local 'x' has type 'int' but source is 'object'",
+        ),
+        (
+            "def f(y) -> int: return y",
+            "ViperTypeError: return expected 'int' but got 'object'",
+        ),
+        (
+            "def f(x:ptr): -x",
+            "ViperTypeError: can't do unary op of 'ptr'",
+        ),
+        (
+            "def f(y): 1 + y",
+            "ViperTypeError: can't do binary op between 'int' and 'object'",
+        ),
+        (
+            "def f(x:int, y:uint): x < y",
+            "ViperTypeError: comparison of int and uint",
+        ),
+        ("def f(): 1[0]", "ViperTypeError: can't load from 'int'"),
+        ("def f(): 1[0] = 1", "ViperTypeError: can't store to 'int'"),
+        (
+            "def f(x:int): x[0] = x",
+            "ViperTypeError: can't store to 'int'",
+        ),
+        (
+            "def f(x:int): not x",
+            "ViperTypeError: 'not' not implemented",
+        ),
+        (
+            "def f(x:uint, y:uint): res = x // y",
+            "ViperTypeError: div/mod not implemented for uint",
+        ),
+        (
+            "def f(x:uint, y:uint): res = x % y",
+            "ViperTypeError: div/mod not implemented for uint",
+        ),
+        (
+            "def f(x:int): res = x in x",
+            "ViperTypeError: binary op  not implemented",
+        ),
+        (
+            "def f():\n    x = ptr(0)\n    if x:\n        pass",
+            "ViperTypeError: can't implicitly convert 'ptr' to 'bool'",
+        ),
+        (
+            "def f(x:ptr32): x[0] = None",
+            "ViperTypeError: can't store 'None'",
+        ),
+        (
+            "def f(x:ptr32): x[x] = None",
+            "ViperTypeError: can't store 'None'",
+        ),
+        (
+            "def f(): print(ptr(1))",
+            "NotImplementedError: conversion to object",
+        ),
+        ("def f(): int(int)", "NotImplementedError: casting"),
+    ];
+    for (code, expected) in cases {
+        let source = format!("@micropython.viper\n{code}\n");
+        let out = run(&source, Some(&backend));
+        assert_eq!(out, format!("compile error: {expected}"), "for {code:?}");
+    }
+}
+
+#[test]
+fn without_a_backend_native_code_is_refused() {
+    let out = run("@micropython.viper\ndef f():\n    pass\n", None);
+    assert_eq!(out, "compile error: SyntaxError: invalid arch");
+}
