@@ -4,14 +4,19 @@
 //! entry is a vreg with a viper type (or a cast operator, or `None`), locals are vregs typed
 //! by their parameter annotation or their first assignment, and a label's stack is a fixed set
 //! of vregs that every jump to it copies into. Errors are recorded once (the first wins, as
-//! MicroPython's `error_slot`) and reported by [`FuncEmitter::finish`].
+//! MicroPython's `error_slot`) and reported by [`FuncEmitter::finish_mir`].
 //!
-//! Viper covers: scalar arithmetic and comparisons with MicroPython's rules and messages,
+//! `@viper` covers: scalar arithmetic and comparisons with MicroPython's rules and messages,
 //! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
 //! `range` as the compiler's counted loop, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
-//! pointer loads and stores, globals, attributes, calls of Python objects and `return`. The
-//! remaining operations report a `NotImplementedError` naming them, so the compile fails
-//! cleanly instead of running something wrong.
+//! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
+//! objects, `raise` and `return`. `@native` is the same emitter with every value an object:
+//! each operation goes through its helper. Object values are written to frame slots as they
+//! are made (locals to one slot each), which is all the GC needs to see them.
+//!
+//! Not yet: `try`/`with`, iteration other than `range`, building containers, closures,
+//! nested functions, default or keyword arguments, generators. They report a
+//! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
 use crate::mir::*;
 use crate::Target;
@@ -20,7 +25,9 @@ use vm::ast::{Expr, ExprKind, Name};
 use vm::bytecode::{BinaryOpNum, UnaryOpNum};
 use vm::compile::emit::*;
 use vm::compile::native::{ModuleTablesMut, NativeEmitter};
-use vm::compile::scope::{EmitOption, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM};
+use vm::compile::scope::{
+    EmitOption, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM, SCOPE_FLAG_GENERATOR,
+};
 use vm::error::{CompileError, ErrorKind};
 use vm::rawcode::{ConstObj, HostCode};
 use vm::runtime::obj::Obj;
@@ -54,6 +61,8 @@ struct LabelInfo {
 pub struct FuncEmitter<'t> {
     tables: &'t mut dyn ModuleTablesMut,
     target: &'t dyn Target,
+    /// Viper typing; otherwise `@native`, where every value is an object.
+    viper: bool,
     func: Func,
     cur: BlockId,
     /// Set after an unconditional transfer of control, until the next label.
@@ -78,6 +87,7 @@ impl<'t> FuncEmitter<'t> {
         let mut e = FuncEmitter {
             tables,
             target,
+            viper: option == EmitOption::Viper,
             func: Func {
                 name: String::new(),
                 params: Vec::new(),
@@ -98,9 +108,6 @@ impl<'t> FuncEmitter<'t> {
             error: None,
         };
         e.func.blocks[1].term = Some(Term::Raise);
-        if option != EmitOption::Viper {
-            e.unsupported("@micropython.native (only @micropython.viper so far)");
-        }
         e
     }
 
@@ -585,8 +592,11 @@ impl Emitter for FuncEmitter<'_> {
             });
         };
         self.line = def.line;
-        if scope.num_kwonly_args > 0 || scope.flags & 0x0f != 0 || scope.num_def_pos_args > 0 {
-            return self.unsupported("default, keyword-only, star or generator arguments");
+        if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
+            return self.fail(ErrorKind::NotImplementedError, "native yield".into());
+        }
+        if scope.num_kwonly_args > 0 || scope.flags != 0 || scope.num_def_pos_args > 0 {
+            return self.unsupported("default, keyword-only or star arguments");
         }
         if scope.ids.iter().any(|id| {
             matches!(
@@ -599,13 +609,18 @@ impl Emitter for FuncEmitter<'_> {
         if def.args.args.len() > MAX_VIPER_ARGS {
             return self.unsupported("more than 6 arguments");
         }
-        match annotation_type(def.returns.as_ref()) {
+        let viper = self.viper;
+        let typed = |annotation: Option<&Expr>| match annotation {
+            Some(_) if viper => annotation_type(annotation),
+            _ => Ok(Ty::Obj),
+        };
+        match typed(def.returns.as_ref()) {
             Ok(ty) => self.func.ret = ty,
             Err(err) => self.error = self.error.take().or(Some(err)),
         }
         let mut params: Vec<(u16, VReg)> = Vec::new();
         for arg in &def.args.args {
-            let ty = match annotation_type(arg.annotation.as_ref()) {
+            let ty = match typed(arg.annotation.as_ref()) {
                 Ok(ty) => ty,
                 Err(err) => {
                     self.error = self.error.take().or(Some(err));
@@ -670,7 +685,7 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn load_global(&mut self, name: &Name, kind: GlobalKind) {
-        if kind == GlobalKind::Global {
+        if kind == GlobalKind::Global && self.viper {
             if let Some(ty) = Ty::from_name(name).filter(|t| *t != Ty::Obj) {
                 self.stack.push(Item::Cast(ty));
                 return;
@@ -693,8 +708,14 @@ impl Emitter for FuncEmitter<'_> {
         self.set_local(name, local_num, v);
     }
 
-    fn store_global(&mut self, _name: &Name, _kind: GlobalKind) {
-        self.unsupported("storing globals");
+    fn store_global(&mut self, name: &Name, kind: GlobalKind) {
+        if kind == GlobalKind::Name {
+            return self.unsupported("name stores");
+        }
+        let value = self.pop_obj();
+        let q = self.tables.use_qstr(name) as u32;
+        let q = self.constant(Ty::Uint, q);
+        self.call(Helper::StoreGlobal, vec![q, value], Ty::Obj);
     }
 
     fn delete_local(&mut self, _name: &Name, _local_num: u16, _kind: LocalKind) {
@@ -730,8 +751,12 @@ impl Emitter for FuncEmitter<'_> {
     fn load_const_tok(&mut self, tok: ConstToken) {
         match tok {
             ConstToken::None => self.stack.push(Item::None),
-            ConstToken::False | ConstToken::True => {
+            ConstToken::False | ConstToken::True if self.viper => {
                 let v = self.constant(Ty::Bool, u32::from(tok == ConstToken::True));
+                self.push(v);
+            }
+            ConstToken::False | ConstToken::True => {
+                let v = self.constant(Ty::Obj, Obj::bool(tok == ConstToken::True).raw());
                 self.push(v);
             }
             ConstToken::Ellipsis => self.unsupported("Ellipsis"),
@@ -739,17 +764,21 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn load_const_small_int(&mut self, value: i64) {
-        let v = self.constant(Ty::Int, value as u32);
+        let v = match (self.viper, Obj::small_int(value)) {
+            (true, _) => self.constant(Ty::Int, value as u32),
+            (false, Some(obj)) => self.constant(Ty::Obj, obj.raw()),
+            (false, None) => return self.load_const_obj(ConstObj::Int(value.into())),
+        };
         self.push(v);
     }
 
-    fn load_const_str(&mut self, _value: &Name) {
-        self.unsupported("string constants");
+    fn load_const_str(&mut self, value: &Name) {
+        self.load_const_obj(ConstObj::Str(value.clone()));
     }
 
     fn load_const_obj(&mut self, obj: ConstObj) {
         // Viper integers are 32-bit words: a big constant is truncated, as on the device.
-        if let ConstObj::Int(value) = &obj {
+        if let (true, ConstObj::Int(value)) = (self.viper, &obj) {
             let low = value.iter_u32_digits().next().unwrap_or(0);
             let word = if value.sign() == num_bigint::Sign::Minus {
                 low.wrapping_neg()
@@ -759,7 +788,10 @@ impl Emitter for FuncEmitter<'_> {
             let v = self.constant(Ty::Int, word);
             return self.push(v);
         }
-        self.unsupported("constant objects");
+        let index = self.tables.use_const_obj(obj) as u32;
+        let dst = self.vreg(Ty::Obj);
+        self.inst(Inst::LoadConst { dst, index });
+        self.push(dst);
     }
 
     fn load_null(&mut self) {
@@ -814,7 +846,10 @@ impl Emitter for FuncEmitter<'_> {
                 let value = self.pop();
                 let (tb, ti, tv) = (self.func.ty(base), self.func.ty(index), self.func.ty(value));
                 if tb == Ty::Obj {
-                    return self.unsupported("storing to a subscript of an object");
+                    let index = self.box_value(index);
+                    let value = self.box_value(value);
+                    self.call(Helper::ObjSubscr, vec![base, index, value], Ty::Obj);
+                    return;
                 }
                 if !tb.is_ptr() {
                     self.viper_error(format!("can't store to '{}'", tb.name()));
@@ -833,8 +868,17 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn attr(&mut self, name: &Name, kind: AccessKind) {
-        if kind != AccessKind::Load {
-            return self.unsupported("storing or deleting attributes");
+        match kind {
+            AccessKind::Load => {}
+            AccessKind::Delete => return self.unsupported("del"),
+            AccessKind::Store => {
+                let base = self.pop_obj();
+                let value = self.pop_obj();
+                let q = self.tables.use_qstr(name) as u32;
+                let q = self.constant(Ty::Uint, q);
+                self.call(Helper::StoreAttr, vec![base, q, value], Ty::Obj);
+                return;
+            }
         }
         let base = self.pop();
         if self.func.ty(base) != Ty::Obj {
@@ -1085,12 +1129,21 @@ impl Emitter for FuncEmitter<'_> {
         self.terminate(Term::Return(v));
     }
 
-    fn raise_varargs(&mut self, _n_args: u32) {
-        self.unsupported("raise");
+    fn raise_varargs(&mut self, n_args: u32) {
+        if n_args != 1 {
+            // Re-raise and `raise ... from ...` need the exception stack (MicroPython's text).
+            return self.fail(ErrorKind::NotImplementedError, "native raise".into());
+        }
+        let exc = self.pop();
+        if self.func.ty(exc) != Ty::Obj {
+            return self.viper_error("must raise an object".into());
+        }
+        self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+        self.terminate(Term::Raise);
     }
 
     fn yield_(&mut self, _kind: YieldKind) {
-        self.unsupported("yield");
+        self.fail(ErrorKind::NotImplementedError, "native yield".into());
     }
 
     fn start_except_handler(&mut self) {

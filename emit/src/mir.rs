@@ -145,7 +145,12 @@ pub enum Helper {
     LoadGlobal = 7,
     /// `(obj, qstr index) -> obj`.
     LoadAttr = 9,
-    /// `(base, index, value) -> obj`: loads when `value` is `MP_OBJ_SENTINEL`.
+    /// `(qstr index, value) -> None`.
+    StoreGlobal = 13,
+    /// `(obj, qstr index, value) -> None`.
+    StoreAttr = 14,
+    /// `(base, index, value) -> obj`: loads when `value` is `MP_OBJ_SENTINEL`, else stores
+    /// and returns `None`.
     ObjSubscr = 15,
     /// `(obj) -> bool`.
     ObjIsTrue = 16,
@@ -155,6 +160,8 @@ pub enum Helper {
     BinaryOp = 18,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
+    /// `(exception or class) -> never`: always raises.
+    NativeRaise = 34,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
     SmallIntFloorDivide = 46,
     /// `(dividend, divisor) -> remainder` with the divisor's sign.
@@ -169,14 +176,18 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadGlobal | Helper::ObjIsTrue => 1,
+            Helper::LoadGlobal | Helper::ObjIsTrue | Helper::NativeRaise => 1,
             Helper::ConvertObjToNative
             | Helper::ConvertNativeToObj
             | Helper::LoadAttr
+            | Helper::StoreGlobal
             | Helper::UnaryOp
             | Helper::SmallIntFloorDivide
             | Helper::SmallIntModulo => 2,
-            Helper::ObjSubscr | Helper::BinaryOp | Helper::NativeCallFunctionNKw => 3,
+            Helper::StoreAttr
+            | Helper::ObjSubscr
+            | Helper::BinaryOp
+            | Helper::NativeCallFunctionNKw => 3,
         }
     }
 
@@ -198,6 +209,9 @@ impl Helper {
             Helper::ConvertNativeToObj => "convert_native_to_obj",
             Helper::LoadGlobal => "load_global",
             Helper::LoadAttr => "load_attr",
+            Helper::StoreGlobal => "store_global",
+            Helper::StoreAttr => "store_attr",
+            Helper::NativeRaise => "native_raise",
             Helper::ObjSubscr => "obj_subscr",
             Helper::ObjIsTrue => "obj_is_true",
             Helper::UnaryOp => "unary_op",
@@ -247,6 +261,11 @@ pub enum Inst {
     StoreSlot {
         slot: u32,
         value: VReg,
+    },
+    /// `dst` = entry `index` of the module's constant-object table.
+    LoadConst {
+        dst: VReg,
+        index: u32,
     },
     /// `dst` = the arena address of frame slot `slot`.
     SlotAddr {
@@ -325,6 +344,7 @@ impl Inst {
             | Inst::Cmp { dst, .. }
             | Inst::Load { dst, .. }
             | Inst::SlotAddr { dst, .. }
+            | Inst::LoadConst { dst, .. }
             | Inst::Call { dst, .. } => Some(*dst),
             Inst::Store { .. } | Inst::StoreSlot { .. } => None,
         }
@@ -333,7 +353,7 @@ impl Inst {
     /// The vregs this instruction reads.
     pub fn uses(&self) -> Vec<VReg> {
         match self {
-            Inst::Const { .. } | Inst::SlotAddr { .. } => vec![],
+            Inst::Const { .. } | Inst::SlotAddr { .. } | Inst::LoadConst { .. } => vec![],
             Inst::Copy { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
             Inst::Load { addr, .. } => vec![*addr],
@@ -373,6 +393,7 @@ impl fmt::Display for Inst {
             }
             Inst::StoreSlot { slot, value } => write!(f, "slot[{slot}] = {value}"),
             Inst::SlotAddr { dst, slot } => write!(f, "{dst} = &slot[{slot}]"),
+            Inst::LoadConst { dst, index } => write!(f, "{dst} = const_obj[{index}]"),
             Inst::Call {
                 dst,
                 helper,

@@ -87,6 +87,7 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
         Inst::StoreSlot { slot, .. } | Inst::SlotAddr { slot, .. } if *slot >= func.frame_slots => {
             Err(format!("slot {slot} outside the frame"))
         }
+        Inst::LoadConst { dst, .. } if ty(dst) != Ty::Obj => Err("constants are objects".into()),
         Inst::Call { helper, args, .. } if args.len() != helper.n_args() => Err(format!(
             "{} takes {} arguments",
             helper.name(),

@@ -11,6 +11,10 @@ use vm::rawcode::{CodeKind, RawCode};
 
 /// What a run printed, then the exception that ended it, if any.
 fn run(source: &str, backend: Option<&dyn NativeBackend>) -> String {
+    run_with(source, backend, VmConfig::default())
+}
+
+fn run_with(source: &str, backend: Option<&dyn NativeBackend>, config: VmConfig) -> String {
     let module = match compile_source_with(source, "t.py", &CompileOptions::default(), backend) {
         Ok(module) => module,
         Err(err) => return format!("compile error: {}: {}", err.kind.name(), err.message),
@@ -21,7 +25,7 @@ fn run(source: &str, backend: Option<&dyn NativeBackend>) -> String {
             "nothing was compiled natively in:\n{source}"
         );
     }
-    let mut vm = Vm::new(VmConfig::default()).expect("vm");
+    let mut vm = Vm::new(config).expect("vm");
     let result = vm.run_module(&module);
     let mut out = String::from_utf8_lossy(&vm.out).into_owned();
     if result.is_err() {
@@ -41,13 +45,19 @@ fn has_native(rc: &RawCode) -> bool {
 const WRAP32: &str =
     "def wrap32(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n";
 
+/// `source` with its `@micropython.viper` and `@micropython.native` lines removed.
+fn without_decorators(source: &str) -> String {
+    source
+        .lines()
+        .filter(|line| !matches!(line.trim(), "@micropython.viper" | "@micropython.native"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 fn assert_same_as_bytecode(source: &str) {
     let backend = targets::host_backend().expect("host backend");
     let native = run(source, Some(&backend));
-    let plain = source
-        .replace("@micropython.viper\n", "")
-        .replace("@micropython.native\n", "");
-    let bytecode = run(&plain, None);
+    let bytecode = run(&without_decorators(source), None);
     assert_eq!(native, bytecode, "program:\n{source}");
     assert!(!native.is_empty(), "the program printed nothing");
 }
@@ -266,6 +276,70 @@ print(div(1, 0))
     );
 }
 
+const NATIVE_PROGRAM: &str = "
+class P:
+    def __init__(self, x):
+        self.x = x
+
+    @micropython.native
+    def scaled(self, k):
+        return self.x * k
+
+@micropython.native
+def count(n):
+    s = 0
+    for i in range(n):
+        if i % 3 == 0 or not i % 5:
+            s += i * 1000003
+    return s
+
+@micropython.native
+def setter(o, d, key):
+    o.x = 5
+    d[key] = o.x + 1
+    d['big'] = 12345678901234567890
+    d[3] = 'three'
+    return d
+
+@micropython.native
+def lookup(d, k):
+    return d[k]
+
+@micropython.native
+def label(x):
+    if x is None:
+        return 'none'
+    if x in (1, 2):
+        return 'small'
+    return str(x) + '!'
+
+print(count(10), count(1000), P(7).scaled(3), P('ab').scaled(2))
+print(setter(P(1), {}, 'a'))
+print(label(None), label(2), label(7.5))
+try:
+    lookup({}, 'k')
+except KeyError as e:
+    print('KeyError', e)
+lookup([], 0)
+";
+
+#[test]
+fn native_functions_run_every_op_through_the_runtime() {
+    assert_same_as_bytecode(NATIVE_PROGRAM);
+}
+
+/// Collecting at every allocation finds an object word native code failed to root.
+#[test]
+fn native_code_roots_its_objects_under_gc_stress() {
+    let backend = targets::host_backend().expect("host backend");
+    let config = VmConfig {
+        gc_stress: true,
+        ..VmConfig::default()
+    };
+    let native = run_with(NATIVE_PROGRAM, Some(&backend), config);
+    assert_eq!(native, run(&without_decorators(NATIVE_PROGRAM), None));
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");
@@ -359,6 +433,12 @@ fn viper_type_errors_use_micropythons_messages() {
             "NotImplementedError: conversion to object",
         ),
         ("def f(): int(int)", "NotImplementedError: casting"),
+        ("def f(): raise 1", "ViperTypeError: must raise an object"),
+        (
+            "def f(): raise Exception from Exception",
+            "NotImplementedError: native raise",
+        ),
+        ("def f(): yield", "NotImplementedError: native yield"),
     ];
     for (code, expected) in cases {
         let source = format!("@micropython.viper\n{code}\n");

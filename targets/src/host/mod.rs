@@ -6,6 +6,8 @@
 //!   register arguments, returning an `i32`. The parameters are copied into their vregs.
 //! - Memory: an arena address is zero-extended and added to the arena base loaded from the
 //!   context, so every access lands inside the arena's 4 GiB reservation.
+//! - Constants are read from the module's constant table, whose arena address the context
+//!   carries, as bytecode reads them through its module context.
 //! - Helper calls are indirect calls to the Rust helper's address (`helper_address`), with
 //!   the context and three words; the exception edge is taken when an object helper returns
 //!   0 or a scalar helper set `ctx.raised`. `raise` sets `ctx.raised` and returns.
@@ -21,7 +23,9 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
 use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
-use vm::interp::native::{helper_address, CTX_ARENA_BASE, CTX_FRAME, CTX_RAISED, N_REG_ARGS};
+use vm::interp::native::{
+    helper_address, CTX_ARENA_BASE, CTX_FRAME, CTX_OBJ_TABLE, CTX_RAISED, N_REG_ARGS,
+};
 use vm::rawcode::HostCode;
 
 /// Compiles MIR for the machine krait runs on.
@@ -269,6 +273,16 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 let v = self.var(*value);
                 let offset = i32::try_from(4 * slot).map_err(|_| "frame too large")?;
                 self.b.ins().store(flags, v, self.frame_host, offset);
+            }
+            Inst::LoadConst { dst, index } => {
+                let table =
+                    self.b
+                        .ins()
+                        .load(types::I32, MemFlagsData::trusted(), self.ctx, CTX_OBJ_TABLE);
+                let p = self.host_addr(table);
+                let offset = i32::try_from(4 * index).map_err(|_| "constant table too large")?;
+                let v = self.b.ins().load(types::I32, flags, p, offset);
+                self.def(*dst, v);
             }
             Inst::SlotAddr { dst, slot } => {
                 let offset = self.b.ins().iconst(types::I32, i64::from(4 * slot));

@@ -38,12 +38,15 @@ pub struct NativeCtx {
     pub raised: u32,
     /// The function object running (its module context holds the qstr table).
     pub fun: u32,
+    /// Arena address of the module's constant-object table.
+    pub obj_table: u32,
     vm: *mut Vm,
 }
 
 pub const CTX_ARENA_BASE: i32 = std::mem::offset_of!(NativeCtx, arena_base) as i32;
 pub const CTX_FRAME: i32 = std::mem::offset_of!(NativeCtx, frame) as i32;
 pub const CTX_RAISED: i32 = std::mem::offset_of!(NativeCtx, raised) as i32;
+pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32;
 
 /// Register arguments every entry point takes (unused ones are passed as 0).
 pub const N_REG_ARGS: usize = 6;
@@ -65,11 +68,14 @@ pub fn helper_address(index: u32) -> Option<usize> {
         4 => convert_native_to_obj,
         7 => load_global,
         9 => load_attr,
+        13 => store_global,
+        14 => store_attr,
         15 => obj_subscr,
         16 => obj_is_true,
         17 => unary_op,
         18 => binary_op,
         27 => call_function_n_kw,
+        34 => native_raise,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
         _ => return None,
@@ -85,7 +91,13 @@ fn with_vm(ctx: *mut NativeCtx, op: impl FnOnce(&mut Vm, u32) -> PyResult<u32>) 
     // caller does not touch until the machine code returns, so this is the only live
     // reference to the VM while the helper runs.
     let (vm, fun) = unsafe { (&mut *(*ctx).vm, (*ctx).fun) };
-    match op(vm, fun) {
+    // VM operations root their temporaries on the Python stack until their caller returns;
+    // release them here, or a loop in native code would keep every temporary alive. The
+    // result needs no root: the machine code stores it in a frame slot before it allocates.
+    let mark = vm.stack_mark();
+    let result = op(vm, fun);
+    vm.stack_release(mark);
+    match result {
         Ok(word) => word,
         Err(Raise(())) => {
             // SAFETY: as above; the VM borrow has ended.
@@ -111,8 +123,7 @@ extern "C" fn convert_native_to_obj(ctx: *mut NativeCtx, value: u32, ty: u32, _:
 extern "C" fn load_global(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, fun| {
         let q = qstr_of(vm, fun, qstr_index);
-        let context = ModuleContextObj(FunBcObj(fun).context(vm.arena()));
-        let globals = Obj::from_raw(context.globals(vm.arena()));
+        let globals = globals_of(vm, fun);
         vm.load_name(globals, globals, q).map(Obj::raw)
     })
 }
@@ -124,11 +135,43 @@ extern "C" fn load_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, _: u32) 
     })
 }
 
-extern "C" fn obj_subscr(ctx: *mut NativeCtx, base: u32, index: u32, _value: u32) -> u32 {
-    // Only loads so far (`value` is `MP_OBJ_SENTINEL`).
+fn globals_of(vm: &Vm, fun: u32) -> Obj {
+    let context = ModuleContextObj(FunBcObj(fun).context(vm.arena()));
+    Obj::from_raw(context.globals(vm.arena()))
+}
+
+extern "C" fn store_global(ctx: *mut NativeCtx, qstr_index: u32, value: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let globals = globals_of(vm, fun);
+        vm.dict_store_qstr(globals, q, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn store_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, value: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        vm.store_attr(Obj::from_raw(obj), q, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn obj_subscr(ctx: *mut NativeCtx, base: u32, index: u32, value: u32) -> u32 {
     with_vm(ctx, |vm, _| {
-        vm.subscr(Obj::from_raw(base), Obj::from_raw(index))
-            .map(Obj::raw)
+        let (base, index) = (Obj::from_raw(base), Obj::from_raw(index));
+        if value == Obj::SENTINEL.raw() {
+            return vm.subscr(base, index).map(Obj::raw);
+        }
+        vm.store_subscr(base, index, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn native_raise(ctx: *mut NativeCtx, obj: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let exc = vm.make_raise_obj(Obj::from_raw(obj))?;
+        Err(vm.raise(exc))
     })
 }
 
@@ -313,12 +356,15 @@ impl Vm {
         let Some(frame) = self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) else {
             return Err(self.raise_recursion_error());
         };
+        let context = ModuleContextObj(FunBcObj(fun.raw()).context(self.arena()));
+        let obj_table = context.obj_table(self.arena());
         self.reentry += 1;
         let mut ctx = NativeCtx {
             arena_base: self.heap.arena_mut().base_ptr(),
             frame,
             raised: 0,
             fun: fun.raw(),
+            obj_table,
             vm: self as *mut Vm,
         };
         let [a0, a1, a2, a3, a4, a5] = words;
