@@ -16,6 +16,10 @@
 //!
 //! The machine code's memory lives as long as the backend that made it (for `krait`, the
 //! whole run); freeing it with the last function object is left for later.
+//!
+//! Viper pointers are arena offsets, so machine code cannot reach memory outside the arena;
+//! but an offset into the arena's uncommitted part faults the process, as a wild pointer
+//! faults an MCU. Turning that fault into a Python exception needs a signal handler (later).
 
 use super::call::Args;
 use super::{PyResult, Raise, Vm};
