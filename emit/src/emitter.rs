@@ -8,13 +8,13 @@
 //!
 //! `@viper` covers: scalar arithmetic and comparisons with MicroPython's rules and messages,
 //! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
-//! `range` as the compiler's counted loop, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
+//! `range` as the compiler's counted loop and over any iterable, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
 //! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
 //! objects, `raise` and `return`. `@native` is the same emitter with every value an object:
 //! each operation goes through its helper. Object values are written to frame slots as they
 //! are made (locals to one slot each), which is all the GC needs to see them.
 //!
-//! Not yet: `try`/`with`, iteration other than `range`, building containers, closures,
+//! Not yet: `try`/`with`, building containers, closures,
 //! nested functions, default or keyword arguments, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
@@ -460,18 +460,10 @@ impl<'t> FuncEmitter<'t> {
         }
     }
 
-    /// The same bits under another viper type.
+    /// The same bits of scalar `v` under another scalar type (a viper cast).
     fn retype(&mut self, v: VReg, ty: Ty) -> VReg {
         let dst = self.vreg(ty);
-        // A copy keeps types equal, so go through an `or` with zero, which any backend folds.
-        let zero = self.constant(ty, 0);
-        let src = if self.func.ty(v) == Ty::Obj { zero } else { v };
-        self.inst(Inst::Bin {
-            dst,
-            op: BinOp::Or,
-            a: src,
-            b: zero,
-        });
+        self.inst(Inst::Copy { dst, src: v });
         dst
     }
 
@@ -943,8 +935,12 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn unwind_jump(&mut self, target: BreakTarget, except_depth: u16) {
-        if except_depth != 0 || target.from_for {
-            return self.unsupported("break or continue out of this loop");
+        if except_depth != 0 {
+            return self.unsupported("break or continue out of try, with or finally");
+        }
+        if target.from_for && !self.dead {
+            // Leaving a `for` over an iterable drops its iterator.
+            self.pop_item();
         }
         self.jump(target.label);
     }
@@ -965,16 +961,33 @@ impl Emitter for FuncEmitter<'_> {
         self.unsupported("finally");
     }
 
+    /// The iterator is one object on the compile-time stack: a heap iterator, where bytecode
+    /// may keep a 4-word iterator buffer on its stack.
     fn get_iter(&mut self, _use_stack: bool) {
-        self.unsupported("iteration other than `for` over `range`");
+        let obj = self.pop_obj();
+        let iter = self.call(Helper::NativeGetiter, vec![obj], Ty::Obj);
+        self.push(iter);
     }
 
-    fn for_iter(&mut self, _label: Label) {
-        self.unsupported("iteration other than `for` over `range`");
+    /// Next item, or on to `label` (iterator still on the stack, for `for_iter_end` to drop).
+    fn for_iter(&mut self, label: Label) {
+        let iter = self.pop();
+        self.push(iter);
+        let item = self.call(Helper::NativeIternext, vec![iter], Ty::Obj);
+        let stop = self.constant(Ty::Obj, Obj::STOP_ITERATION.raw());
+        let done = self.vreg(Ty::Bool);
+        self.inst(Inst::Cmp {
+            dst: done,
+            cond: Cond::Eq,
+            a: item,
+            b: stop,
+        });
+        self.branch(done, true, label);
+        self.push(item);
     }
 
     fn for_iter_end(&mut self) {
-        self.unsupported("iteration other than `for` over `range`");
+        self.pop_item();
     }
 
     fn pop_except_jump(&mut self, _label: Label, _within: bool) {

@@ -101,6 +101,7 @@ pub enum BinOp {
 }
 
 /// A comparison giving a `bool` (0 or 1); signed and unsigned orders are distinct conditions.
+/// `Eq` and `Ne` also compare object words (identity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cond {
     Eq,
@@ -160,6 +161,10 @@ pub enum Helper {
     BinaryOp = 18,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
+    /// `(obj) -> iterator`.
+    NativeGetiter = 30,
+    /// `(iterator) -> next item, or MP_OBJ_STOP_ITERATION`.
+    NativeIternext = 31,
     /// `(exception or class) -> never`: always raises.
     NativeRaise = 34,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
@@ -176,7 +181,11 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadGlobal | Helper::ObjIsTrue | Helper::NativeRaise => 1,
+            Helper::LoadGlobal
+            | Helper::ObjIsTrue
+            | Helper::NativeGetiter
+            | Helper::NativeIternext
+            | Helper::NativeRaise => 1,
             Helper::ConvertObjToNative
             | Helper::ConvertNativeToObj
             | Helper::LoadAttr
@@ -212,6 +221,8 @@ impl Helper {
             Helper::StoreGlobal => "store_global",
             Helper::StoreAttr => "store_attr",
             Helper::NativeRaise => "native_raise",
+            Helper::NativeGetiter => "native_getiter",
+            Helper::NativeIternext => "native_iternext",
             Helper::ObjSubscr => "obj_subscr",
             Helper::ObjIsTrue => "obj_is_true",
             Helper::UnaryOp => "unary_op",

@@ -1,13 +1,14 @@
 //! An independent check of a [`Func`]: what every backend may assume about its input.
 //!
 //! - every block is terminated and every block named exists;
-//! - every vreg named exists, and types agree: arithmetic and comparisons read scalars of
-//!   one width class, loads and stores go through pointers or integers, branches test scalars,
+//! - every vreg named exists, and types agree: arithmetic reads scalars, comparisons read
+//!   scalars (or two objects, for identity), copies never turn an object into a scalar or
+//!   back, loads and stores use scalars, branches test scalars,
 //!   returns give the function's return type, helper calls pass the helper's argument count;
 //! - every vreg is defined on every path before it is read (a forward "definitely assigned"
 //!   dataflow from the entry, with the parameters defined on entry).
 
-use crate::mir::{BlockId, Func, Inst, Term, Ty, VReg};
+use crate::mir::{BlockId, Cond, Func, Inst, Term, Ty, VReg};
 
 /// Why a function is malformed: the block and a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,12 +72,21 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
     let ty = |v: &VReg| func.ty(*v);
     let scalar = |v: &VReg| ty(v) != Ty::Obj;
     match inst {
-        Inst::Copy { dst, src } if ty(dst) != ty(src) => Err("copy changes type".into()),
+        Inst::Copy { dst, src } if scalar(dst) != scalar(src) => {
+            Err("copy between an object and a scalar".into())
+        }
         Inst::Bin { dst, a, b, .. } if !(scalar(dst) && scalar(a) && scalar(b)) => {
             Err("arithmetic on an object".into())
         }
-        Inst::Cmp { dst, a, b, .. } if ty(dst) != Ty::Bool || !scalar(a) || !scalar(b) => {
-            Err("comparison must read scalars and give a bool".into())
+        Inst::Cmp { dst, cond, a, b }
+            if ty(dst) != Ty::Bool
+                || scalar(a) != scalar(b)
+                || (!scalar(a) && !matches!(cond, Cond::Eq | Cond::Ne)) =>
+        {
+            Err(
+                "comparison must read scalars (or test objects for identity) and give a bool"
+                    .into(),
+            )
         }
         Inst::Load { dst, addr, .. } if !scalar(dst) || !scalar(addr) => {
             Err("load must use scalars".into())

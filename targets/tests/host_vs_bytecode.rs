@@ -245,8 +245,17 @@ def use(x, n: int) -> int:
     b = Box()
     return int(b.value) + y
 
+@micropython.viper
+def count_true(xs) -> int:
+    n = 0
+    for x in xs:
+        if x:
+            n += 1
+    return n
+
 print(use(5, 3))
 print(use(-40, 1))
+print(count_true([0, 1, [], 'a', None, 3]), count_true(''))
 ",
     );
 }
@@ -302,6 +311,15 @@ def setter(o, d, key):
     return d
 
 @micropython.native
+def total(xs):
+    t = 0
+    for x in xs:
+        if x == 'stop':
+            break
+        t = t + x
+    return t
+
+@micropython.native
 def lookup(d, k):
     return d[k]
 
@@ -316,6 +334,7 @@ def label(x):
 print(count(10), count(1000), P(7).scaled(3), P('ab').scaled(2))
 print(setter(P(1), {}, 'a'))
 print(label(None), label(2), label(7.5))
+print(total([1, 2, 3]), total((5, 'stop', 7)), total(range(10)), total({4: 'a', 5: 'b'}))
 try:
     lookup({}, 'k')
 except KeyError as e:

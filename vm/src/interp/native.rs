@@ -79,6 +79,8 @@ pub fn helper_address(index: u32) -> Option<usize> {
         17 => unary_op,
         18 => binary_op,
         27 => call_function_n_kw,
+        30 => native_getiter,
+        31 => native_iternext,
         34 => native_raise,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
@@ -169,6 +171,17 @@ extern "C" fn obj_subscr(ctx: *mut NativeCtx, base: u32, index: u32, value: u32)
         }
         vm.store_subscr(base, index, Obj::from_raw(value))?;
         Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn native_getiter(ctx: *mut NativeCtx, obj: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.get_iter(Obj::from_raw(obj)).map(Obj::raw))
+}
+
+extern "C" fn native_iternext(ctx: *mut NativeCtx, iter: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let next = vm.iter_next(Obj::from_raw(iter))?;
+        Ok(next.unwrap_or(Obj::STOP_ITERATION).raw())
     })
 }
 
