@@ -10,11 +10,11 @@
 //! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
 //! `range` as the compiler's counted loop and over any iterable, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
 //! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
-//! objects, `raise` and `return`. `@native` is the same emitter with every value an object:
+//! objects, tuples and lists, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
 //! each operation goes through its helper. Object values are written to frame slots as they
 //! are made (locals to one slot each), which is all the GC needs to see them.
 //!
-//! Not yet: `try`/`with`, building containers, closures,
+//! Not yet: `try`/`with`, dicts, sets and slices, closures,
 //! nested functions, default or keyword arguments, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
@@ -1054,8 +1054,16 @@ impl Emitter for FuncEmitter<'_> {
         self.push(dummy);
     }
 
-    fn build(&mut self, _n_args: u32, _kind: BuildKind) {
-        self.unsupported("building tuples, lists, dicts, sets or slices");
+    fn build(&mut self, n_args: u32, kind: BuildKind) {
+        let helper = match kind {
+            BuildKind::Tuple => Helper::BuildTuple,
+            BuildKind::List => Helper::BuildList,
+            _ => return self.unsupported("building dicts, sets or slices"),
+        };
+        let items = self.pop_objs(n_args as usize);
+        let (count, addr) = self.spill(&items);
+        let r = self.call(helper, vec![count, addr], Ty::Obj);
+        self.push(r);
     }
 
     fn store_map(&mut self) {
@@ -1066,8 +1074,26 @@ impl Emitter for FuncEmitter<'_> {
         self.unsupported("comprehensions");
     }
 
-    fn unpack_sequence(&mut self, _n_args: u32) {
-        self.unsupported("unpacking");
+    fn unpack_sequence(&mut self, n_args: u32) {
+        let seq = self.pop_obj();
+        let n = n_args as usize;
+        let base = self.slots(n);
+        let addr = self.vreg(Ty::Uint);
+        self.inst(Inst::SlotAddr {
+            dst: addr,
+            slot: base,
+        });
+        let count = self.constant(Ty::Uint, n_args);
+        self.call(Helper::UnpackSequence, vec![seq, count, addr], Ty::Obj);
+        // The helper leaves the items reversed, the first one in the last slot: the top.
+        for i in 0..n as u32 {
+            let item = self.vreg(Ty::Obj);
+            self.inst(Inst::LoadSlot {
+                dst: item,
+                slot: base + i,
+            });
+            self.push(item);
+        }
     }
 
     fn unpack_ex(&mut self, _n_left: u32, _n_right: u32) {
@@ -1199,12 +1225,37 @@ impl FuncEmitter<'_> {
             let dummy = self.constant(Ty::Obj, Obj::NONE.raw());
             return self.push(dummy);
         }
+        let (count, addr) = self.spill(&args);
+        let r = self.call(
+            Helper::NativeCallFunctionNKw,
+            vec![fun, count, addr],
+            Ty::Obj,
+        );
+        self.push(r);
+    }
+
+    /// Pops `n` values as objects, in stack order (deepest first).
+    fn pop_objs(&mut self, n: usize) -> Vec<VReg> {
+        let mut items: Vec<VReg> = (0..n).map(|_| self.pop_obj()).collect();
+        items.reverse();
+        items
+    }
+
+    /// Consecutive fresh frame slots, `n` of them (at least one, so the address is valid).
+    fn slots(&mut self, n: usize) -> u32 {
         let base = self.func.frame_slots;
         self.func.frame_slots += n.max(1) as u32;
-        for (i, a) in args.iter().enumerate() {
+        base
+    }
+
+    /// Stores `items` in consecutive frame slots, where helpers read an argument array:
+    /// gives the count and the arena address of the first.
+    fn spill(&mut self, items: &[VReg]) -> (VReg, VReg) {
+        let base = self.slots(items.len());
+        for (i, item) in items.iter().enumerate() {
             self.inst(Inst::StoreSlot {
                 slot: base + i as u32,
-                value: *a,
+                value: *item,
             });
         }
         let addr = self.vreg(Ty::Uint);
@@ -1212,12 +1263,7 @@ impl FuncEmitter<'_> {
             dst: addr,
             slot: base,
         });
-        let count = self.constant(Ty::Uint, n as u32);
-        let r = self.call(
-            Helper::NativeCallFunctionNKw,
-            vec![fun, count, addr],
-            Ty::Obj,
-        );
-        self.push(r);
+        let count = self.constant(Ty::Uint, items.len() as u32);
+        (count, addr)
     }
 }

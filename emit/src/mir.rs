@@ -159,6 +159,10 @@ pub enum Helper {
     UnaryOp = 17,
     /// `(op, lhs, rhs) -> obj`.
     BinaryOp = 18,
+    /// `(n, arena address of the items) -> tuple`.
+    BuildTuple = 19,
+    /// `(n, arena address of the items) -> list`.
+    BuildList = 20,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
     /// `(obj) -> iterator`.
@@ -167,6 +171,8 @@ pub enum Helper {
     NativeIternext = 31,
     /// `(exception or class) -> never`: always raises.
     NativeRaise = 34,
+    /// `(seq, n, arena address) -> None`: the items, reversed, at the address.
+    UnpackSequence = 39,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
     SmallIntFloorDivide = 46,
     /// `(dividend, divisor) -> remainder` with the divisor's sign.
@@ -190,12 +196,15 @@ impl Helper {
             | Helper::ConvertNativeToObj
             | Helper::LoadAttr
             | Helper::StoreGlobal
+            | Helper::BuildTuple
+            | Helper::BuildList
             | Helper::UnaryOp
             | Helper::SmallIntFloorDivide
             | Helper::SmallIntModulo => 2,
             Helper::StoreAttr
             | Helper::ObjSubscr
             | Helper::BinaryOp
+            | Helper::UnpackSequence
             | Helper::NativeCallFunctionNKw => 3,
         }
     }
@@ -221,6 +230,9 @@ impl Helper {
             Helper::StoreGlobal => "store_global",
             Helper::StoreAttr => "store_attr",
             Helper::NativeRaise => "native_raise",
+            Helper::BuildTuple => "build_tuple",
+            Helper::BuildList => "build_list",
+            Helper::UnpackSequence => "unpack_sequence",
             Helper::NativeGetiter => "native_getiter",
             Helper::NativeIternext => "native_iternext",
             Helper::ObjSubscr => "obj_subscr",
@@ -277,6 +289,11 @@ pub enum Inst {
     LoadConst {
         dst: VReg,
         index: u32,
+    },
+    /// `dst` = the object in frame slot `slot`.
+    LoadSlot {
+        dst: VReg,
+        slot: u32,
     },
     /// `dst` = the arena address of frame slot `slot`.
     SlotAddr {
@@ -356,6 +373,7 @@ impl Inst {
             | Inst::Load { dst, .. }
             | Inst::SlotAddr { dst, .. }
             | Inst::LoadConst { dst, .. }
+            | Inst::LoadSlot { dst, .. }
             | Inst::Call { dst, .. } => Some(*dst),
             Inst::Store { .. } | Inst::StoreSlot { .. } => None,
         }
@@ -364,7 +382,10 @@ impl Inst {
     /// The vregs this instruction reads.
     pub fn uses(&self) -> Vec<VReg> {
         match self {
-            Inst::Const { .. } | Inst::SlotAddr { .. } | Inst::LoadConst { .. } => vec![],
+            Inst::Const { .. }
+            | Inst::SlotAddr { .. }
+            | Inst::LoadConst { .. }
+            | Inst::LoadSlot { .. } => vec![],
             Inst::Copy { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
             Inst::Load { addr, .. } => vec![*addr],
@@ -405,6 +426,7 @@ impl fmt::Display for Inst {
             Inst::StoreSlot { slot, value } => write!(f, "slot[{slot}] = {value}"),
             Inst::SlotAddr { dst, slot } => write!(f, "{dst} = &slot[{slot}]"),
             Inst::LoadConst { dst, index } => write!(f, "{dst} = const_obj[{index}]"),
+            Inst::LoadSlot { dst, slot } => write!(f, "{dst} = slot[{slot}]"),
             Inst::Call {
                 dst,
                 helper,

@@ -94,7 +94,12 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
         Inst::Store { addr, value, .. } if !scalar(addr) || !scalar(value) => {
             Err("store must use scalars".into())
         }
-        Inst::StoreSlot { slot, .. } | Inst::SlotAddr { slot, .. } if *slot >= func.frame_slots => {
+        Inst::LoadSlot { dst, .. } if ty(dst) != Ty::Obj => Err("frame slots hold objects".into()),
+        Inst::StoreSlot { slot, .. }
+        | Inst::SlotAddr { slot, .. }
+        | Inst::LoadSlot { slot, .. }
+            if *slot >= func.frame_slots =>
+        {
             Err(format!("slot {slot} outside the frame"))
         }
         Inst::LoadConst { dst, .. } if ty(dst) != Ty::Obj => Err("constants are objects".into()),

@@ -320,6 +320,20 @@ def total(xs):
     return t
 
 @micropython.native
+def fib(n):
+    a, b = 0, 1
+    out = []
+    for i in range(n):
+        a, b = b, a + b
+        out.append(a)
+    return out, (a, b)
+
+@micropython.native
+def swap(t):
+    a, b = t
+    return [b, a]
+
+@micropython.native
 def lookup(d, k):
     return d[k]
 
@@ -334,6 +348,11 @@ def label(x):
 print(count(10), count(1000), P(7).scaled(3), P('ab').scaled(2))
 print(setter(P(1), {}, 'a'))
 print(label(None), label(2), label(7.5))
+print(fib(12), swap((1, 'x')), swap('ab'))
+try:
+    swap((1, 2, 3))
+except ValueError as e:
+    print('ValueError', e)
 print(total([1, 2, 3]), total((5, 'stop', 7)), total(range(10)), total({4: 'a', 5: 'b'}))
 try:
     lookup({}, 'k')

@@ -284,6 +284,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 let v = self.b.ins().load(types::I32, flags, p, offset);
                 self.def(*dst, v);
             }
+            Inst::LoadSlot { dst, slot } => {
+                let offset = i32::try_from(4 * slot).map_err(|_| "frame too large")?;
+                let v = self
+                    .b
+                    .ins()
+                    .load(types::I32, flags, self.frame_host, offset);
+                self.def(*dst, v);
+            }
             Inst::SlotAddr { dst, slot } => {
                 let offset = self.b.ins().iconst(types::I32, i64::from(4 * slot));
                 let v = self.b.ins().iadd(self.frame, offset);

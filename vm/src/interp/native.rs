@@ -78,10 +78,13 @@ pub fn helper_address(index: u32) -> Option<usize> {
         16 => obj_is_true,
         17 => unary_op,
         18 => binary_op,
+        19 => build_tuple,
+        20 => build_list,
         27 => call_function_n_kw,
         30 => native_getiter,
         31 => native_iternext,
         34 => native_raise,
+        39 => unpack_sequence,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
         _ => return None,
@@ -182,6 +185,21 @@ extern "C" fn native_iternext(ctx: *mut NativeCtx, iter: u32, _: u32, _: u32) ->
     with_vm(ctx, |vm, _| {
         let next = vm.iter_next(Obj::from_raw(iter))?;
         Ok(next.unwrap_or(Obj::STOP_ITERATION).raw())
+    })
+}
+
+extern "C" fn build_tuple(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_tuple_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn build_list(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_list_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn unpack_sequence(ctx: *mut NativeCtx, seq: u32, n: u32, dest: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.unpack_sequence(Obj::from_raw(seq), n, dest)?;
+        Ok(Obj::NONE.raw())
     })
 }
 
