@@ -12,7 +12,8 @@
 //! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
 //! objects, tuples and lists, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
 //! each operation goes through its helper. Object values are written to frame slots as they
-//! are made (locals to one slot each), which is all the GC needs to see them.
+//! are made (locals and label stack entries to one slot each, rewritten on every assignment),
+//! which is all the GC needs to see them.
 //!
 //! Not yet: `try`/`with`, dicts, sets and slices, closures,
 //! nested functions, default or keyword arguments, generators. They report a
@@ -69,8 +70,9 @@ pub struct FuncEmitter<'t> {
     dead: bool,
     stack: Vec<Item>,
     locals: Vec<Option<VReg>>,
-    /// Frame slot of each object-typed local.
-    local_slots: HashMap<VReg, u32>,
+    /// The frame slot of each object vreg that is assigned in several places (locals, label
+    /// stacks): every assignment writes it, so the current value is always rooted.
+    root_slots: HashMap<VReg, u32>,
     labels: HashMap<Label, LabelInfo>,
     raise_block: BlockId,
     children: Vec<ScopeId>,
@@ -100,7 +102,7 @@ impl<'t> FuncEmitter<'t> {
             dead: false,
             stack: Vec::new(),
             locals: Vec::new(),
-            local_slots: HashMap::new(),
+            root_slots: HashMap::new(),
             labels: HashMap::new(),
             raise_block: BlockId(1),
             children: Vec::new(),
@@ -286,6 +288,9 @@ impl<'t> FuncEmitter<'t> {
                         dst: *dst,
                         src: *src,
                     });
+                    if let Some(&slot) = self.root_slots.get(dst) {
+                        self.inst(Inst::StoreSlot { slot, value: *dst });
+                    }
                 }
                 (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
                     self.unsupported("a jump with a different stack shape");
@@ -310,7 +315,12 @@ impl<'t> FuncEmitter<'t> {
             fresh.push(match item {
                 Item::Value(v) => {
                     let ty = self.func.ty(*v);
-                    Item::Value(self.vreg(ty))
+                    let fresh = self.vreg(ty);
+                    if ty == Ty::Obj {
+                        let slot = self.new_slot();
+                        self.root_slots.insert(fresh, slot);
+                    }
+                    Item::Value(fresh)
                 }
                 other => *other,
             });
@@ -361,7 +371,7 @@ impl<'t> FuncEmitter<'t> {
                 let local = self.vreg(ty);
                 if ty == Ty::Obj {
                     let slot = self.new_slot();
-                    self.local_slots.insert(local, slot);
+                    self.root_slots.insert(local, slot);
                 }
                 self.locals[n] = Some(local);
                 local
@@ -380,7 +390,7 @@ impl<'t> FuncEmitter<'t> {
             dst: local,
             src: value,
         });
-        if let Some(&slot) = self.local_slots.get(&local) {
+        if let Some(&slot) = self.root_slots.get(&local) {
             self.inst(Inst::StoreSlot { slot, value: local });
         }
     }
@@ -636,7 +646,7 @@ impl Emitter for FuncEmitter<'_> {
             self.locals[n as usize] = Some(v);
             if self.func.ty(v) == Ty::Obj {
                 let slot = self.new_slot();
-                self.local_slots.insert(v, slot);
+                self.root_slots.insert(v, slot);
                 self.inst(Inst::StoreSlot { slot, value: v });
             }
         }
@@ -662,10 +672,15 @@ impl Emitter for FuncEmitter<'_> {
         }
         match self.locals.get(local_num as usize).copied().flatten() {
             Some(local) => {
-                // A fresh copy, so a later store to the local cannot change the stack entry.
+                // A fresh copy, so a later store to the local cannot change the stack entry;
+                // an object copy gets its own root, as the local may be rebound meanwhile.
                 let ty = self.func.ty(local);
                 let dst = self.vreg(ty);
                 self.inst(Inst::Copy { dst, src: local });
+                if ty == Ty::Obj {
+                    let slot = self.new_slot();
+                    self.inst(Inst::StoreSlot { slot, value: dst });
+                }
                 self.push(dst);
             }
             None => {
