@@ -15,7 +15,10 @@
 //! are made (locals and label stack entries to one slot each, rewritten on every assignment),
 //! which is all the GC needs to see them.
 //!
-//! Not yet: `try`/`with`, dicts, sets and slices, closures,
+//! `try`/`except` uses the exception edges: inside a `try` body, helpers raise to a landing
+//! block that takes the exception (`CatchException`) into the handler's stack.
+//!
+//! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), dicts, sets, slices, closures,
 //! nested functions, default or keyword arguments, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
@@ -75,6 +78,8 @@ pub struct FuncEmitter<'t> {
     root_slots: HashMap<VReg, u32>,
     labels: HashMap<Label, LabelInfo>,
     raise_block: BlockId,
+    /// Landing blocks of the enclosing `try` bodies, innermost last.
+    handlers: Vec<BlockId>,
     children: Vec<ScopeId>,
     line: u32,
     error: Option<CompileError>,
@@ -105,6 +110,7 @@ impl<'t> FuncEmitter<'t> {
             root_slots: HashMap::new(),
             labels: HashMap::new(),
             raise_block: BlockId(1),
+            handlers: Vec::new(),
             children: Vec::new(),
             line: 0,
             error: None,
@@ -190,11 +196,12 @@ impl<'t> FuncEmitter<'t> {
     /// Calls `helper`; an object result is rooted in a fresh frame slot.
     fn call(&mut self, helper: Helper, args: Vec<VReg>, result: Ty) -> VReg {
         let dst = self.vreg(result);
+        let on_raise = *self.handlers.last().unwrap_or(&self.raise_block);
         self.inst(Inst::Call {
             dst,
             helper,
             args,
-            on_raise: self.raise_block,
+            on_raise,
         });
         if result == Ty::Obj {
             let slot = self.new_slot();
@@ -652,8 +659,13 @@ impl Emitter for FuncEmitter<'_> {
         }
     }
 
+    /// The bytecode emitter's stack count does not follow jumps, so the compiler corrects it
+    /// around labels; here a label already restores its own stack, and only the unreachable
+    /// code before a label needs the correction (to give an unjumped label its shape).
     fn adjust_stack_size(&mut self, delta: i32) {
-        // Only ever used around code the compiler knows is unreachable.
+        if !self.dead {
+            return;
+        }
         for _ in 0..delta.max(0) {
             self.stack.push(Item::Null);
         }
@@ -960,8 +972,26 @@ impl Emitter for FuncEmitter<'_> {
         self.jump(target.label);
     }
 
-    fn setup_block(&mut self, _label: Label, _kind: BlockKind) {
-        self.unsupported("try, with and finally");
+    /// `try`: until the matching `pop_except_jump`, helper calls raise to a landing block
+    /// that catches the exception and enters the handler at `label` with it on the stack.
+    fn setup_block(&mut self, label: Label, kind: BlockKind) {
+        match kind {
+            BlockKind::Except => {}
+            BlockKind::With => return self.unsupported("with"),
+            BlockKind::Finally => return self.unsupported("finally (and `except ... as name`)"),
+        }
+        let landing = self.new_block();
+        let (body, body_dead) = (self.cur, self.dead);
+        self.cur = landing;
+        self.dead = false;
+        let exc = self.vreg(Ty::Obj);
+        self.inst(Inst::CatchException { dst: exc });
+        self.push(exc);
+        self.jump_to(label);
+        self.stack.pop();
+        self.cur = body;
+        self.dead = body_dead;
+        self.handlers.push(landing);
     }
 
     fn with_cleanup(&mut self, _label: Label) {
@@ -972,8 +1002,13 @@ impl Emitter for FuncEmitter<'_> {
         self.unsupported("async with");
     }
 
+    /// The end of a `try`'s handlers: no clause matched, so raise the exception again.
     fn end_finally(&mut self) {
-        self.unsupported("finally");
+        let exc = self.pop();
+        if !self.dead {
+            self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+            self.terminate(Term::Raise);
+        }
     }
 
     /// The iterator is one object on the compile-time stack: a heap iterator, where bytecode
@@ -1005,8 +1040,12 @@ impl Emitter for FuncEmitter<'_> {
         self.pop_item();
     }
 
-    fn pop_except_jump(&mut self, _label: Label, _within: bool) {
-        self.unsupported("except");
+    fn pop_except_jump(&mut self, label: Label, within_exc_handler: bool) {
+        if !within_exc_handler {
+            // The end of the `try` body.
+            self.handlers.pop();
+        }
+        self.jump(label);
     }
 
     fn unary_op(&mut self, op: UnaryOpNum) {
@@ -1200,13 +1239,10 @@ impl Emitter for FuncEmitter<'_> {
         self.fail(ErrorKind::NotImplementedError, "native yield".into());
     }
 
-    fn start_except_handler(&mut self) {
-        self.unsupported("except");
-    }
+    // The handler's stack is its label's, so there is nothing to adjust.
+    fn start_except_handler(&mut self) {}
 
-    fn end_except_handler(&mut self) {
-        self.unsupported("except");
-    }
+    fn end_except_handler(&mut self) {}
 }
 
 impl NativeEmitter for FuncEmitter<'_> {

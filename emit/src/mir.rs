@@ -290,6 +290,11 @@ pub enum Inst {
         dst: VReg,
         index: u32,
     },
+    /// `dst` = the exception a helper raised, which is now handled: the start of every
+    /// exception edge that does not leave the function.
+    CatchException {
+        dst: VReg,
+    },
     /// `dst` = the object in frame slot `slot`.
     LoadSlot {
         dst: VReg,
@@ -374,6 +379,7 @@ impl Inst {
             | Inst::SlotAddr { dst, .. }
             | Inst::LoadConst { dst, .. }
             | Inst::LoadSlot { dst, .. }
+            | Inst::CatchException { dst }
             | Inst::Call { dst, .. } => Some(*dst),
             Inst::Store { .. } | Inst::StoreSlot { .. } => None,
         }
@@ -385,7 +391,8 @@ impl Inst {
             Inst::Const { .. }
             | Inst::SlotAddr { .. }
             | Inst::LoadConst { .. }
-            | Inst::LoadSlot { .. } => vec![],
+            | Inst::LoadSlot { .. }
+            | Inst::CatchException { .. } => vec![],
             Inst::Copy { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
             Inst::Load { addr, .. } => vec![*addr],
@@ -427,6 +434,7 @@ impl fmt::Display for Inst {
             Inst::SlotAddr { dst, slot } => write!(f, "{dst} = &slot[{slot}]"),
             Inst::LoadConst { dst, index } => write!(f, "{dst} = const_obj[{index}]"),
             Inst::LoadSlot { dst, slot } => write!(f, "{dst} = slot[{slot}]"),
+            Inst::CatchException { dst } => write!(f, "{dst} = catch"),
             Inst::Call {
                 dst,
                 helper,

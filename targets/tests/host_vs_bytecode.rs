@@ -366,6 +366,54 @@ fn native_functions_run_every_op_through_the_runtime() {
     assert_same_as_bytecode(NATIVE_PROGRAM);
 }
 
+#[test]
+fn try_except_in_native_and_viper_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.native
+def f(g, x):
+    try:
+        r = g(x)
+    except ValueError:
+        r = 'value'
+    except (KeyError, IndexError):
+        return 'lookup'
+    else:
+        r = [r]
+    return r
+
+def ok(x): return x + 1
+def bad(x): raise ValueError(x)
+def key(x): return {}[x]
+
+print(f(ok, 1), f(bad, 2), f(key, 3))
+try:
+    f(ok, 'a')
+except TypeError as e:
+    print('TypeError', e)
+
+@micropython.viper
+def v(a: int, g) -> int:
+    n = 0
+    for i in range(a):
+        try:
+            try:
+                g(i)
+            except KeyError:
+                n += 1000
+            n += 1
+        except:
+            n += 100
+    return n if n > 0 else -1
+
+def odd(i):
+    if i % 2: raise ValueError
+    if i == 4: raise KeyError
+print(v(7, odd), v(0, odd))
+",
+    );
+}
+
 /// Collecting at every allocation finds an object word native code failed to root.
 #[test]
 fn native_code_roots_its_objects_under_gc_stress() {
@@ -477,6 +525,10 @@ fn viper_type_errors_use_micropythons_messages() {
             "NotImplementedError: native raise",
         ),
         ("def f(): yield", "NotImplementedError: native yield"),
+        (
+            "def f():\n    try:\n        pass\n    except ValueError as e:\n        pass",
+            "NotImplementedError: native code: finally (and `except ... as name`) not supported yet",
+        ),
     ];
     for (code, expected) in cases {
         let source = format!("@micropython.viper\n{code}\n");

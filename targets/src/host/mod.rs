@@ -24,7 +24,7 @@ use cranelift_module::{default_libcall_names, Module};
 use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
 use vm::interp::native::{
-    helper_address, CTX_ARENA_BASE, CTX_FRAME, CTX_OBJ_TABLE, CTX_RAISED, N_REG_ARGS,
+    helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_RAISED, N_REG_ARGS,
 };
 use vm::rawcode::HostCode;
 
@@ -291,6 +291,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     .ins()
                     .load(types::I32, flags, self.frame_host, offset);
                 self.def(*dst, v);
+            }
+            Inst::CatchException { dst } => {
+                let trusted = MemFlagsData::trusted();
+                let exc = self.b.ins().load(types::I32, trusted, self.ctx, CTX_EXC);
+                let zero = self.b.ins().iconst(types::I32, 0);
+                self.b.ins().store(trusted, zero, self.ctx, CTX_RAISED);
+                self.def(*dst, exc);
             }
             Inst::SlotAddr { dst, slot } => {
                 let offset = self.b.ins().iconst(types::I32, i64::from(4 * slot));

@@ -40,6 +40,8 @@ pub struct NativeCtx {
     pub frame: u32,
     /// Non-zero once an exception is in flight.
     pub raised: u32,
+    /// The exception in flight (also rooted in the VM), for a handler in the machine code.
+    pub exc: u32,
     /// The function object running (its module context holds the qstr table).
     pub fun: u32,
     /// Arena address of the module's constant-object table.
@@ -50,6 +52,7 @@ pub struct NativeCtx {
 pub const CTX_ARENA_BASE: i32 = std::mem::offset_of!(NativeCtx, arena_base) as i32;
 pub const CTX_FRAME: i32 = std::mem::offset_of!(NativeCtx, frame) as i32;
 pub const CTX_RAISED: i32 = std::mem::offset_of!(NativeCtx, raised) as i32;
+pub const CTX_EXC: i32 = std::mem::offset_of!(NativeCtx, exc) as i32;
 pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32;
 
 /// Register arguments every entry point takes (unused ones are passed as 0).
@@ -109,8 +112,12 @@ fn with_vm(ctx: *mut NativeCtx, op: impl FnOnce(&mut Vm, u32) -> PyResult<u32>) 
     match result {
         Ok(word) => word,
         Err(Raise(())) => {
+            let exc = vm.pending_exception().raw();
             // SAFETY: as above; the VM borrow has ended.
-            unsafe { (*ctx).raised = 1 };
+            unsafe {
+                (*ctx).raised = 1;
+                (*ctx).exc = exc;
+            }
             0
         }
     }
@@ -398,6 +405,7 @@ impl Vm {
             arena_base: self.heap.arena_mut().base_ptr(),
             frame,
             raised: 0,
+            exc: 0,
             fun: fun.raw(),
             obj_table,
             vm: self as *mut Vm,
