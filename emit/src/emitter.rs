@@ -279,6 +279,28 @@ impl<'t> FuncEmitter<'t> {
             self.unsupported("a jump with a different stack depth");
             return block;
         }
+        // The copies are parallel: when a source is also a destination (the stack permuted
+        // across a back edge), go through fresh temporaries first.
+        let dsts: Vec<VReg> = entry
+            .iter()
+            .filter_map(|i| match i {
+                Item::Value(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        let mut current = current;
+        for (item, want) in current.iter_mut().zip(&entry) {
+            if let Item::Value(src) = item {
+                if dsts.contains(src) && *want != Item::Value(*src) {
+                    let tmp = self.vreg(self.func.ty(*src));
+                    self.inst(Inst::Copy {
+                        dst: tmp,
+                        src: *src,
+                    });
+                    *src = tmp;
+                }
+            }
+        }
         for (want, have) in entry.iter().zip(&current) {
             match (want, have) {
                 (Item::Value(dst), Item::Value(src)) if dst != src => {
