@@ -813,8 +813,12 @@ impl Emitter for FuncEmitter<'_> {
         self.push(v);
     }
 
+    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs).
     fn load_const_str(&mut self, value: &Name) {
-        self.load_const_obj(ConstObj::Str(value.clone()));
+        let index = self.tables.use_qstr(value) as u32;
+        let dst = self.vreg(Ty::Obj);
+        self.inst(Inst::LoadQstr { dst, index });
+        self.push(dst);
     }
 
     fn load_const_obj(&mut self, obj: ConstObj) {
@@ -1137,7 +1141,8 @@ impl Emitter for FuncEmitter<'_> {
             _ => return self.unsupported("building dicts, sets or slices"),
         };
         let items = self.pop_objs(n_args as usize);
-        let (count, addr) = self.spill(&items);
+        let addr = self.spill(&items);
+        let count = self.constant(Ty::Uint, n_args);
         let r = self.call(helper, vec![count, addr], Ty::Obj);
         self.push(r);
     }
@@ -1185,14 +1190,14 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn call_function(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
-        if n_keyword != 0 || star_flags != 0 {
-            return self.unsupported("keyword or star arguments");
+        if star_flags != 0 {
+            return self.unsupported("star arguments");
         }
-        let n = n_positional as usize;
+        let n = n_positional as usize + 2 * n_keyword as usize;
         let fun_at = self.stack.len().checked_sub(n + 1);
         let fun = fun_at.map(|i| self.stack[i]);
         if let Some(Item::Cast(ty)) = fun {
-            if n != 1 {
+            if n_positional != 1 || n_keyword != 0 {
                 return self.unsupported("a cast with other than one argument");
             }
             let v = self.pop_item();
@@ -1210,14 +1215,14 @@ impl Emitter for FuncEmitter<'_> {
             };
             return self.push(r);
         }
-        self.call_with_args(n, false);
+        self.call_with_args(n_positional, n_keyword, false);
     }
 
     fn call_method(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
-        if n_keyword != 0 || star_flags != 0 {
-            return self.unsupported("keyword or star arguments");
+        if star_flags != 0 {
+            return self.unsupported("star arguments");
         }
-        self.call_with_args(n_positional as usize, true);
+        self.call_with_args(n_positional, n_keyword, true);
     }
 
     fn return_value(&mut self) {
@@ -1282,12 +1287,8 @@ impl FuncEmitter<'_> {
     /// Calls the object under `n` arguments (and, for a method call, under the slot that
     /// `load_method` left): the arguments go to consecutive frame slots as objects, as
     /// `mp_call_function_n_kw` reads them.
-    fn call_with_args(&mut self, n: usize, method: bool) {
-        let mut args = Vec::with_capacity(n);
-        for _ in 0..n {
-            args.push(self.pop_obj());
-        }
-        args.reverse();
+    fn call_with_args(&mut self, n_positional: u32, n_keyword: u32, method: bool) {
+        let args = self.pop_objs((n_positional + 2 * n_keyword) as usize);
         if method && self.pop_item() != Item::Null {
             return self.unsupported("this method call shape");
         }
@@ -1298,7 +1299,8 @@ impl FuncEmitter<'_> {
             let dummy = self.constant(Ty::Obj, Obj::NONE.raw());
             return self.push(dummy);
         }
-        let (count, addr) = self.spill(&args);
+        let addr = self.spill(&args);
+        let count = self.constant(Ty::Uint, n_positional | n_keyword << 8);
         let r = self.call(
             Helper::NativeCallFunctionNKw,
             vec![fun, count, addr],
@@ -1322,8 +1324,8 @@ impl FuncEmitter<'_> {
     }
 
     /// Stores `items` in consecutive frame slots, where helpers read an argument array:
-    /// gives the count and the arena address of the first.
-    fn spill(&mut self, items: &[VReg]) -> (VReg, VReg) {
+    /// gives the arena address of the first.
+    fn spill(&mut self, items: &[VReg]) -> VReg {
         let base = self.slots(items.len());
         for (i, item) in items.iter().enumerate() {
             self.inst(Inst::StoreSlot {
@@ -1336,7 +1338,6 @@ impl FuncEmitter<'_> {
             dst: addr,
             slot: base,
         });
-        let count = self.constant(Ty::Uint, items.len() as u32);
-        (count, addr)
+        addr
     }
 }

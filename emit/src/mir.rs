@@ -290,6 +290,11 @@ pub enum Inst {
         dst: VReg,
         index: u32,
     },
+    /// `dst` = the qstr object of entry `index` of the module's qstr table.
+    LoadQstr {
+        dst: VReg,
+        index: u32,
+    },
     /// `dst` = the exception a helper raised, which is now handled: the start of every
     /// exception edge that does not leave the function.
     CatchException {
@@ -380,6 +385,7 @@ impl Inst {
             | Inst::LoadConst { dst, .. }
             | Inst::LoadSlot { dst, .. }
             | Inst::CatchException { dst }
+            | Inst::LoadQstr { dst, .. }
             | Inst::Call { dst, .. } => Some(*dst),
             Inst::Store { .. } | Inst::StoreSlot { .. } => None,
         }
@@ -392,7 +398,8 @@ impl Inst {
             | Inst::SlotAddr { .. }
             | Inst::LoadConst { .. }
             | Inst::LoadSlot { .. }
-            | Inst::CatchException { .. } => vec![],
+            | Inst::CatchException { .. }
+            | Inst::LoadQstr { .. } => vec![],
             Inst::Copy { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
             Inst::Load { addr, .. } => vec![*addr],
@@ -435,6 +442,7 @@ impl fmt::Display for Inst {
             Inst::LoadConst { dst, index } => write!(f, "{dst} = const_obj[{index}]"),
             Inst::LoadSlot { dst, slot } => write!(f, "{dst} = slot[{slot}]"),
             Inst::CatchException { dst } => write!(f, "{dst} = catch"),
+            Inst::LoadQstr { dst, index } => write!(f, "{dst} = qstr[{index}]"),
             Inst::Call {
                 dst,
                 helper,

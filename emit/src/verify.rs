@@ -103,7 +103,9 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
         {
             Err(format!("slot {slot} outside the frame"))
         }
-        Inst::LoadConst { dst, .. } if ty(dst) != Ty::Obj => Err("constants are objects".into()),
+        Inst::LoadConst { dst, .. } | Inst::LoadQstr { dst, .. } if ty(dst) != Ty::Obj => {
+            Err("constants are objects".into())
+        }
         Inst::Call { helper, args, .. } if args.len() != helper.n_args() => Err(format!(
             "{} takes {} arguments",
             helper.name(),

@@ -333,6 +333,14 @@ def swap(t):
     a, b = t
     return [b, a]
 
+def g(a, b=2, *, c=3):
+    return a * 100 + b * 10 + c
+
+@micropython.native
+def keywords(x):
+    print('x', x, end='!\\n', sep=':')
+    return g(x, c=7), g(b=1, a=x), 'abc'.upper(), 'a-b'.split('-')
+
 @micropython.native
 def lookup(d, k):
     return d[k]
@@ -348,6 +356,7 @@ def label(x):
 print(count(10), count(1000), P(7).scaled(3), P('ab').scaled(2))
 print(setter(P(1), {}, 'a'))
 print(label(None), label(2), label(7.5))
+print(keywords(5))
 print(fib(12), swap((1, 'x')), swap('ab'))
 try:
     swap((1, 2, 3))

@@ -6,8 +6,8 @@
 //!   register arguments, returning an `i32`. The parameters are copied into their vregs.
 //! - Memory: an arena address is zero-extended and added to the arena base loaded from the
 //!   context, so every access lands inside the arena's 4 GiB reservation.
-//! - Constants are read from the module's constant table, whose arena address the context
-//!   carries, as bytecode reads them through its module context.
+//! - Constants and qstrs are read from the module's tables, whose arena addresses the
+//!   context carries, as bytecode reads them through its module context.
 //! - Helper calls are indirect calls to the Rust helper's address (`helper_address`), with
 //!   the context and three words; the exception edge is taken when an object helper returns
 //!   0 or a scalar helper set `ctx.raised`. `raise` sets `ctx.raised` and returns.
@@ -24,7 +24,8 @@ use cranelift_module::{default_libcall_names, Module};
 use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
 use vm::interp::native::{
-    helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_RAISED, N_REG_ARGS,
+    helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_QSTR_TABLE, CTX_RAISED,
+    N_REG_ARGS,
 };
 use vm::rawcode::HostCode;
 
@@ -290,6 +291,21 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     .b
                     .ins()
                     .load(types::I32, flags, self.frame_host, offset);
+                self.def(*dst, v);
+            }
+            Inst::LoadQstr { dst, index } => {
+                // `MP_OBJ_NEW_QSTR`: the qstr number from the module's table, tagged.
+                let trusted = MemFlagsData::trusted();
+                let table = self
+                    .b
+                    .ins()
+                    .load(types::I32, trusted, self.ctx, CTX_QSTR_TABLE);
+                let p = self.host_addr(table);
+                let offset = i32::try_from(2 * index).map_err(|_| "qstr table too large")?;
+                let q = self.b.ins().uload16(types::I32, flags, p, offset);
+                let three = self.b.ins().iconst(types::I32, 3);
+                let shifted = self.b.ins().ishl(q, three);
+                let v = self.b.ins().bor_imm_u(shifted, 2);
                 self.def(*dst, v);
             }
             Inst::CatchException { dst } => {

@@ -46,6 +46,8 @@ pub struct NativeCtx {
     pub fun: u32,
     /// Arena address of the module's constant-object table.
     pub obj_table: u32,
+    /// Arena address of the module's qstr table (`u16` each).
+    pub qstr_table: u32,
     vm: *mut Vm,
 }
 
@@ -54,6 +56,7 @@ pub const CTX_FRAME: i32 = std::mem::offset_of!(NativeCtx, frame) as i32;
 pub const CTX_RAISED: i32 = std::mem::offset_of!(NativeCtx, raised) as i32;
 pub const CTX_EXC: i32 = std::mem::offset_of!(NativeCtx, exc) as i32;
 pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32;
+pub const CTX_QSTR_TABLE: i32 = std::mem::offset_of!(NativeCtx, qstr_table) as i32;
 
 /// Register arguments every entry point takes (unused ones are passed as 0).
 pub const N_REG_ARGS: usize = 6;
@@ -400,6 +403,7 @@ impl Vm {
         };
         let context = ModuleContextObj(FunBcObj(fun.raw()).context(self.arena()));
         let obj_table = context.obj_table(self.arena());
+        let qstr_table = context.qstr_table(self.arena());
         self.reentry += 1;
         let mut ctx = NativeCtx {
             arena_base: self.heap.arena_mut().base_ptr(),
@@ -408,6 +412,7 @@ impl Vm {
             exc: 0,
             fun: fun.raw(),
             obj_table,
+            qstr_table,
             vm: self as *mut Vm,
         };
         let [a0, a1, a2, a3, a4, a5] = words;
