@@ -10,7 +10,7 @@
 //! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
 //! `range` as the compiler's counted loop and over any iterable, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
 //! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
-//! objects, tuples and lists, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
+//! objects, tuples, lists and dicts, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
 //! each operation goes through its helper. Object values are written to frame slots as they
 //! are made (locals and label stack entries to one slot each, rewritten on every assignment),
 //! which is all the GC needs to see them.
@@ -18,7 +18,7 @@
 //! `try`/`except` uses the exception edges: inside a `try` body, helpers raise to a landing
 //! block that takes the exception (`CatchException`) into the handler's stack.
 //!
-//! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), dicts, sets, slices, closures,
+//! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), sets, slices, closures,
 //! nested functions, default or keyword arguments, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
@@ -1138,7 +1138,13 @@ impl Emitter for FuncEmitter<'_> {
         let helper = match kind {
             BuildKind::Tuple => Helper::BuildTuple,
             BuildKind::List => Helper::BuildList,
-            _ => return self.unsupported("building dicts, sets or slices"),
+            BuildKind::Map => {
+                // `n_args` is only a size hint; `store_map` adds the entries.
+                let hint = self.constant(Ty::Uint, n_args);
+                let dict = self.call(Helper::BuildMap, vec![hint], Ty::Obj);
+                return self.push(dict);
+            }
+            _ => return self.unsupported("building sets or slices"),
         };
         let items = self.pop_objs(n_args as usize);
         let addr = self.spill(&items);
@@ -1148,7 +1154,11 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn store_map(&mut self) {
-        self.unsupported("dict displays");
+        let key = self.pop_obj();
+        let value = self.pop_obj();
+        let dict = self.pop();
+        self.call(Helper::StoreMap, vec![dict, key, value], Ty::Obj);
+        self.push(dict);
     }
 
     fn store_comp(&mut self, _kind: ScopeKind, _index: u32) {

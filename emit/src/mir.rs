@@ -163,6 +163,10 @@ pub enum Helper {
     BuildTuple = 19,
     /// `(n, arena address of the items) -> list`.
     BuildList = 20,
+    /// `(size hint) -> dict`.
+    BuildMap = 21,
+    /// `(dict, key, value) -> dict`.
+    StoreMap = 25,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
     /// `(obj) -> iterator`.
@@ -191,6 +195,7 @@ impl Helper {
             | Helper::ObjIsTrue
             | Helper::NativeGetiter
             | Helper::NativeIternext
+            | Helper::BuildMap
             | Helper::NativeRaise => 1,
             Helper::ConvertObjToNative
             | Helper::ConvertNativeToObj
@@ -205,6 +210,7 @@ impl Helper {
             | Helper::ObjSubscr
             | Helper::BinaryOp
             | Helper::UnpackSequence
+            | Helper::StoreMap
             | Helper::NativeCallFunctionNKw => 3,
         }
     }
@@ -232,6 +238,8 @@ impl Helper {
             Helper::NativeRaise => "native_raise",
             Helper::BuildTuple => "build_tuple",
             Helper::BuildList => "build_list",
+            Helper::BuildMap => "build_map",
+            Helper::StoreMap => "store_map",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::NativeGetiter => "native_getiter",
             Helper::NativeIternext => "native_iternext",

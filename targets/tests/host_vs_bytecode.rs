@@ -339,7 +339,9 @@ def g(a, b=2, *, c=3):
 @micropython.native
 def keywords(x):
     print('x', x, end='!\\n', sep=':')
-    return g(x, c=7), g(b=1, a=x), 'abc'.upper(), 'a-b'.split('-')
+    d = {'k': x, 2: [x]}
+    d[3] = {}
+    return g(x, c=7), g(b=1, a=x), 'abc'.upper(), 'a-b'.split('-'), d
 
 @micropython.native
 def lookup(d, k):

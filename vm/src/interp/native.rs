@@ -86,6 +86,8 @@ pub fn helper_address(index: u32) -> Option<usize> {
         18 => binary_op,
         19 => build_tuple,
         20 => build_list,
+        21 => build_map,
+        25 => store_map,
         27 => call_function_n_kw,
         30 => native_getiter,
         31 => native_iternext,
@@ -204,6 +206,21 @@ extern "C" fn build_tuple(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u3
 
 extern "C" fn build_list(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| vm.new_list_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn build_map(ctx: *mut NativeCtx, size_hint: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_dict(size_hint).map(Obj::raw))
+}
+
+extern "C" fn store_map(ctx: *mut NativeCtx, dict: u32, key: u32, value: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.dict_store(
+            Obj::from_raw(dict),
+            Obj::from_raw(key),
+            Obj::from_raw(value),
+        )?;
+        Ok(dict)
+    })
 }
 
 extern "C" fn unpack_sequence(ctx: *mut NativeCtx, seq: u32, n: u32, dest: u32) -> u32 {
