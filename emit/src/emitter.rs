@@ -18,8 +18,12 @@
 //! `try`/`except` uses the exception edges: inside a `try` body, helpers raise to a landing
 //! block that takes the exception (`CatchException`) into the handler's stack.
 //!
+//! Module scopes (`-X emit=`) work too: their name lookups and stores are global ones, and
+//! `def` makes functions from the child raw codes.
+//!
 //! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), sets, slices, closures,
-//! nested functions, default or keyword arguments, generators. They report a
+//! default, keyword-only or star parameters of native functions (calls may pass keywords to
+//! Python functions), class bodies, lambdas, comprehensions, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
 use crate::mir::*;
@@ -615,12 +619,12 @@ impl Emitter for FuncEmitter<'_> {
             return;
         }
         self.func.name = scope.simple_name.to_string();
-        let ScopeNode::Function(def) = scope.node else {
-            return self.unsupported(match scope.kind {
-                ScopeKind::Module => "module-level code",
-                ScopeKind::Class => "a class body",
-                _ => "a lambda or comprehension",
-            });
+        let def = match scope.node {
+            ScopeNode::Function(def) => def,
+            // Module code: no arguments, an object result.
+            ScopeNode::Module(_) => return,
+            ScopeNode::Class(_) => return self.unsupported("a class body"),
+            _ => return self.unsupported("a lambda or comprehension"),
         };
         self.line = def.line;
         if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
@@ -732,9 +736,8 @@ impl Emitter for FuncEmitter<'_> {
                 return;
             }
         }
-        if kind == GlobalKind::Name {
-            return self.unsupported("name lookups");
-        }
+        // Native code runs function and module scopes only, so a name lookup (module level)
+        // is a global lookup: the module's locals are its globals.
         let q = self.tables.use_qstr(name) as u32;
         let q = self.constant(Ty::Uint, q);
         let v = self.call(Helper::LoadGlobal, vec![q], Ty::Obj);
@@ -749,10 +752,8 @@ impl Emitter for FuncEmitter<'_> {
         self.set_local(name, local_num, v);
     }
 
-    fn store_global(&mut self, name: &Name, kind: GlobalKind) {
-        if kind == GlobalKind::Name {
-            return self.unsupported("name stores");
-        }
+    fn store_global(&mut self, name: &Name, _kind: GlobalKind) {
+        // As in `load_global`, a name store is a global store.
         let value = self.pop_obj();
         let q = self.tables.use_qstr(name) as u32;
         let q = self.constant(Ty::Uint, q);
@@ -1191,8 +1192,27 @@ impl Emitter for FuncEmitter<'_> {
         self.unsupported("unpacking");
     }
 
-    fn make_function(&mut self, _child: ScopeId, _n_pos: u32, _n_kw: u32) {
-        self.unsupported("nested functions");
+    fn make_function(&mut self, child: ScopeId, n_pos_defaults: u32, n_kw_defaults: u32) {
+        let (defaults, kw_defaults) = if n_pos_defaults == 0 && n_kw_defaults == 0 {
+            let none = self.constant(Ty::Obj, Obj::NONE.raw());
+            (none, none)
+        } else {
+            // Absent keyword defaults are an empty slot (`load_null`).
+            let kw = match self.pop_item() {
+                Item::Null | Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+                Item::Value(v) => self.box_value(v),
+                Item::Cast(_) => return self.unsupported("a cast as keyword defaults"),
+            };
+            (self.pop_obj(), kw)
+        };
+        let index = self.constant(Ty::Uint, self.children.len() as u32);
+        self.children.push(child);
+        let fun = self.call(
+            Helper::MakeFunction,
+            vec![index, defaults, kw_defaults],
+            Ty::Obj,
+        );
+        self.push(fun);
     }
 
     fn make_closure(&mut self, _child: ScopeId, _n: u32, _n_pos: u32, _n_kw: u32) {

@@ -167,6 +167,9 @@ pub enum Helper {
     BuildMap = 21,
     /// `(dict, key, value) -> dict`.
     StoreMap = 25,
+    /// `(child index, defaults, keyword defaults) -> function`: a function for the running
+    /// function's child raw code (`None` for absent defaults).
+    MakeFunction = 26,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
     /// `(obj) -> iterator`.
@@ -211,6 +214,7 @@ impl Helper {
             | Helper::BinaryOp
             | Helper::UnpackSequence
             | Helper::StoreMap
+            | Helper::MakeFunction
             | Helper::NativeCallFunctionNKw => 3,
         }
     }
@@ -239,6 +243,7 @@ impl Helper {
             Helper::BuildTuple => "build_tuple",
             Helper::BuildList => "build_list",
             Helper::BuildMap => "build_map",
+            Helper::MakeFunction => "make_function_from_proto_fun",
             Helper::StoreMap => "store_map",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::NativeGetiter => "native_getiter",

@@ -5,17 +5,27 @@
 //! bytecode side wraps explicitly (`wrap32` below) rather than trusting a hard-coded answer.
 
 use vm::compile::native::NativeBackend;
-use vm::compile::{compile_source_with, CompileOptions};
+use vm::compile::{compile_source_with, CompileOptions, EmitKind};
 use vm::interp::{Vm, VmConfig};
 use vm::rawcode::{CodeKind, RawCode};
 
 /// What a run printed, then the exception that ended it, if any.
 fn run(source: &str, backend: Option<&dyn NativeBackend>) -> String {
-    run_with(source, backend, VmConfig::default())
+    run_with(source, backend, VmConfig::default(), EmitKind::Bytecode)
 }
 
-fn run_with(source: &str, backend: Option<&dyn NativeBackend>, config: VmConfig) -> String {
-    let module = match compile_source_with(source, "t.py", &CompileOptions::default(), backend) {
+/// [`run`] with a VM configuration and a default emitter (`-X emit=`).
+fn run_with(
+    source: &str,
+    backend: Option<&dyn NativeBackend>,
+    config: VmConfig,
+    emit: EmitKind,
+) -> String {
+    let opts = CompileOptions {
+        emit,
+        ..CompileOptions::default()
+    };
+    let module = match compile_source_with(source, "t.py", &opts, backend) {
         Ok(module) => module,
         Err(err) => return format!("compile error: {}: {}", err.kind.name(), err.message),
     };
@@ -433,8 +443,36 @@ fn native_code_roots_its_objects_under_gc_stress() {
         gc_stress: true,
         ..VmConfig::default()
     };
-    let native = run_with(NATIVE_PROGRAM, Some(&backend), config);
+    let native = run_with(NATIVE_PROGRAM, Some(&backend), config, EmitKind::Bytecode);
     assert_eq!(native, run(&without_decorators(NATIVE_PROGRAM), None));
+}
+
+/// `-X emit=native` and `-X emit=viper`: every scope, the module's included, as machine code
+/// (the program keeps to what viper types accept: `int(...)` casts the object arguments).
+#[test]
+fn whole_modules_compile_to_native_and_viper_code() {
+    let source = "
+def tri(n, k):
+    t = 0
+    for i in range(int(n)):
+        t += i * int(k)
+    return t
+
+table = {}
+for n in range(5):
+    table[n] = tri(n, 1), tri(n, 2)
+total = 0
+for key in table:
+    a, b = table[key]
+    total += a + b
+print(table, total, [tri(3, 1), tri(4, 1)])
+";
+    let backend = targets::host_backend().expect("host backend");
+    let bytecode = run(source, None);
+    for emit in [EmitKind::Native, EmitKind::Viper] {
+        let native = run_with(source, Some(&backend), VmConfig::default(), emit);
+        assert_eq!(native, bytecode, "{emit:?}");
+    }
 }
 
 #[test]

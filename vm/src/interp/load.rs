@@ -28,8 +28,13 @@ impl Vm {
             n_pos: 0,
             n_kw: 0,
         };
-        let frame = self.setup_frame(self.slot(fun_slot), args)?;
-        let result = self.run_frame(frame);
+        // Under `-X emit=native|viper` the top level itself is machine code.
+        let result = if self.type_of(self.slot(fun_slot)) == ty::FUN_NATIVE {
+            self.call_native(self.slot(fun_slot), args)
+        } else {
+            let frame = self.setup_frame(self.slot(fun_slot), args)?;
+            self.run_frame(frame)
+        };
         self.stack_release(mark);
         result
     }

@@ -88,6 +88,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         20 => build_list,
         21 => build_map,
         25 => store_map,
+        26 => make_function,
         27 => call_function_n_kw,
         30 => native_getiter,
         31 => native_iternext,
@@ -220,6 +221,21 @@ extern "C" fn store_map(ctx: *mut NativeCtx, dict: u32, key: u32, value: u32) ->
             Obj::from_raw(value),
         )?;
         Ok(dict)
+    })
+}
+
+extern "C" fn make_function(ctx: *mut NativeCtx, index: u32, defaults: u32, kw: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let f = FunBcObj(fun);
+        let rc = Obj::from_raw(vm.arena().load_u32(f.child_table(vm.arena()) + 4 * index));
+        let context = Obj::from_raw(f.context(vm.arena()));
+        let kw = if kw == Obj::NONE.raw() {
+            Obj::NULL
+        } else {
+            Obj::from_raw(kw)
+        };
+        vm.new_function(rc, context, Obj::from_raw(defaults), kw)
+            .map(Obj::raw)
     })
 }
 
