@@ -27,9 +27,10 @@
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
 
 use crate::mir::*;
+use crate::viper::{annotation_type, binary_op_method_name};
 use crate::Target;
 use std::collections::HashMap;
-use vm::ast::{Expr, ExprKind, Name};
+use vm::ast::{Expr, Name};
 use vm::bytecode::{BinaryOpNum, UnaryOpNum};
 use vm::compile::emit::*;
 use vm::compile::native::{ModuleTablesMut, NativeEmitter};
@@ -129,7 +130,7 @@ impl<'t> FuncEmitter<'t> {
             return Err(err);
         }
         let mut func = self.func.clone();
-        prune_unreachable(&mut func);
+        func.prune_unreachable();
         crate::verify::verify(&func).map_err(|e| {
             CompileError::new(
                 ErrorKind::NotImplementedError,
@@ -536,81 +537,6 @@ impl<'t> FuncEmitter<'t> {
         });
         dst
     }
-}
-
-/// MicroPython's `mp_binary_op_method_name` for the operators viper refuses on integers.
-fn binary_op_method_name(op: BinaryOpNum) -> &'static str {
-    match op {
-        // MicroPython's table has no names for these.
-        BinaryOpNum::In | BinaryOpNum::Is => "",
-        BinaryOpNum::MatMultiply => "__matmul__",
-        BinaryOpNum::TrueDivide => "__truediv__",
-        BinaryOpNum::Power => "__pow__",
-        _ => "?",
-    }
-}
-
-/// The viper type an annotation names: `None` for no annotation (an object).
-fn annotation_type(annotation: Option<&Expr>) -> Result<Ty, CompileError> {
-    let Some(expr) = annotation else {
-        return Ok(Ty::Obj);
-    };
-    match &expr.kind {
-        ExprKind::Name(name) => Ty::from_name(name).ok_or_else(|| {
-            CompileError::new(
-                ErrorKind::ViperTypeError,
-                format!("unknown type '{name}'"),
-                expr.line,
-            )
-        }),
-        _ => Err(CompileError::syntax(
-            "annotation must be an identifier",
-            expr.line,
-        )),
-    }
-}
-
-/// Renumbers the blocks reachable from the entry and drops the rest (dead code after a
-/// `return`, `break` or `continue`).
-fn prune_unreachable(func: &mut Func) {
-    let mut order: Vec<usize> = vec![0];
-    let mut index: HashMap<usize, u32> = HashMap::from([(0, 0)]);
-    let mut i = 0;
-    while i < order.len() {
-        let block = &func.blocks[order[i]];
-        let mut succ: Vec<BlockId> = block.term.iter().flat_map(|t| t.successors()).collect();
-        for inst in &block.insts {
-            if let Inst::Call { on_raise, .. } = inst {
-                succ.push(*on_raise);
-            }
-        }
-        for s in succ {
-            let s = s.0 as usize;
-            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(s) {
-                e.insert(order.len() as u32);
-                order.push(s);
-            }
-        }
-        i += 1;
-    }
-    let map = |b: &mut BlockId| *b = BlockId(index[&(b.0 as usize)]);
-    let mut blocks: Vec<Block> = order.iter().map(|&b| func.blocks[b].clone()).collect();
-    for block in &mut blocks {
-        for inst in &mut block.insts {
-            if let Inst::Call { on_raise, .. } = inst {
-                map(on_raise);
-            }
-        }
-        match &mut block.term {
-            Some(Term::Jump(b)) => map(b),
-            Some(Term::Branch { then, else_, .. }) => {
-                map(then);
-                map(else_);
-            }
-            _ => {}
-        }
-    }
-    func.blocks = blocks;
 }
 
 impl Emitter for FuncEmitter<'_> {

@@ -20,6 +20,7 @@
 pub mod emitter;
 pub mod mir;
 pub mod verify;
+pub mod viper;
 
 pub use emitter::FuncEmitter;
 

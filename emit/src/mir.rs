@@ -13,6 +13,7 @@
 //! - Memory operations address the arena: an address is a 32-bit arena offset, and a backend
 //!   adds its arena base, so a wild pointer cannot leave the arena.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A viper type (`MP_NATIVE_TYPE_*`, whose numbers the discriminants are).
@@ -382,6 +383,49 @@ pub struct Func {
 impl Func {
     pub fn ty(&self, v: VReg) -> Ty {
         self.vregs[v.0 as usize]
+    }
+
+    /// Renumbers the blocks reachable from the entry and drops the rest (dead code after a
+    /// `return`, `break` or `continue`).
+    pub fn prune_unreachable(&mut self) {
+        let mut order: Vec<usize> = vec![0];
+        let mut index: HashMap<usize, u32> = HashMap::from([(0, 0)]);
+        let mut i = 0;
+        while i < order.len() {
+            let block = &self.blocks[order[i]];
+            let mut succ: Vec<BlockId> = block.term.iter().flat_map(|t| t.successors()).collect();
+            for inst in &block.insts {
+                if let Inst::Call { on_raise, .. } = inst {
+                    succ.push(*on_raise);
+                }
+            }
+            for s in succ {
+                let s = s.0 as usize;
+                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(s) {
+                    e.insert(order.len() as u32);
+                    order.push(s);
+                }
+            }
+            i += 1;
+        }
+        let map = |b: &mut BlockId| *b = BlockId(index[&(b.0 as usize)]);
+        let mut blocks: Vec<Block> = order.iter().map(|&b| self.blocks[b].clone()).collect();
+        for block in &mut blocks {
+            for inst in &mut block.insts {
+                if let Inst::Call { on_raise, .. } = inst {
+                    map(on_raise);
+                }
+            }
+            match &mut block.term {
+                Some(Term::Jump(b)) => map(b),
+                Some(Term::Branch { then, else_, .. }) => {
+                    map(then);
+                    map(else_);
+                }
+                _ => {}
+            }
+        }
+        self.blocks = blocks;
     }
 }
 
