@@ -1,3 +1,48 @@
-//! The native and viper emitters (target-independent): the machine-level form of a function,
-//! viper typing, frame and exception layout, relocations and native `.mpy` sections.
-//! Work begins with the host native issue; until then this crate is empty by design.
+//! The native and viper emitters, independent of any architecture.
+//!
+//! The compiler drives a [`FuncEmitter`] with the same operation stream it gives the bytecode
+//! emitter (`vm::compile::emit::Emitter`, MicroPython's `py/emit.h`). The emitter applies
+//! viper's typing rules and messages (`py/emitnative.c`) and lowers the function to the machine
+//! form of [`mir`]: typed virtual registers, basic blocks, runtime helpers named by fun-table
+//! index, explicit exception edges, and GC roots in frame slots. A [`Target`] (in `targets/`)
+//! selects instructions and allocates registers from that form; [`verify`] states and checks
+//! what a target may assume.
+//!
+//! Runtime contract shared with the VM (`vm::interp::native`): helpers take the native context
+//! and 32-bit words and return a word; an object-returning helper returns 0 (`MP_OBJ_NULL`)
+//! when it raised, a scalar-returning one sets the context's exception flag. Frame slots are
+//! words of krait's Python stack, scanned by the GC, so object words survive helper calls
+//! without stack maps.
+//!
+//! The [`Target`] trait lives here rather than in `targets/` because the emitter calls it and
+//! `targets/` depends on this crate.
+
+pub mod emitter;
+pub mod mir;
+pub mod verify;
+pub mod viper;
+
+pub use emitter::FuncEmitter;
+
+use vm::compile::native::{ModuleTablesMut, NativeBackend, NativeEmitter};
+use vm::compile::scope::EmitOption;
+use vm::rawcode::HostCode;
+
+/// An architecture: turns a verified [`mir::Func`] into machine code.
+pub trait Target {
+    /// Machine code for `func`, or why it cannot be made.
+    fn compile(&self, func: &mir::Func) -> Result<HostCode, String>;
+}
+
+/// The compiler's native backend for a target: emitters that lower to MIR, then `target`.
+pub struct NativeCompiler<T: Target>(pub T);
+
+impl<T: Target> NativeBackend for NativeCompiler<T> {
+    fn new_emitter<'t>(
+        &'t self,
+        option: EmitOption,
+        tables: &'t mut dyn ModuleTablesMut,
+    ) -> Box<dyn NativeEmitter + 't> {
+        Box::new(FuncEmitter::new(option, tables, &self.0))
+    }
+}

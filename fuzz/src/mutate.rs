@@ -261,6 +261,7 @@ fn mutate_tree(rng: &mut Rng, root: &mut RawCode) {
                 } else {
                     vec![0x00, 0xff]
                 },
+                host: None,
             });
         }
     }

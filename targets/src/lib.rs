@@ -1,2 +1,15 @@
-//! One module per architecture (Thumb2, RV32, Xtensa, host via Cranelift) behind one trait.
-//! Work begins with the host native issue; until then this crate is empty by design.
+//! Architectures: each turns the machine form of `emit::mir` into machine code, behind the
+//! one trait [`emit::Target`] (it lives in `emit`, which calls it).
+//!
+//! - [`host`]: the machine krait runs on, through Cranelift, into executable memory of this
+//!   process; what `krait` uses to run `@micropython.native` and `@micropython.viper` code.
+//! - Later, beside it: `thumb2/`, `rv32/`, `xtensa/`, each with its own instruction
+//!   selection, register allocation and encoder, producing the relocatable code of native
+//!   `.mpy` files.
+
+pub mod host;
+
+/// The native backend `krait` hands the compiler: the host target behind the emitters.
+pub fn host_backend() -> Result<emit::NativeCompiler<host::HostTarget>, String> {
+    host::HostTarget::new().map(emit::NativeCompiler)
+}

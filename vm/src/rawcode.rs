@@ -102,6 +102,22 @@ pub struct NativeSection {
     /// Relocation records, kept as the raw bytes of the file until the emitters give them meaning:
     /// every record and the closing `0xff`, or empty when there are none.
     pub relocations: Vec<u8>,
+    /// Code a host backend compiled into this process (never read from or written to a file).
+    pub host: Option<HostCode>,
+}
+
+/// Machine code a host backend placed in this process's executable memory, and what a caller
+/// needs to enter it. The memory lives as long as the backend that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostCode {
+    /// Address of the entry point (see `interp::native` for the calling convention).
+    pub entry: usize,
+    /// Viper: the native type (`MP_NATIVE_TYPE_*`) of each positional argument, and of the
+    /// result; `MP_NATIVE_TYPE_OBJ` throughout for `@native` code.
+    pub arg_types: Vec<u8>,
+    pub return_type: u8,
+    /// Words of GC-scanned frame the code needs on the Python stack.
+    pub frame_slots: u32,
 }
 
 /// `MP_NATIVE_ARCH_*`: the architecture of native code in a `.mpy`.

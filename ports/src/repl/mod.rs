@@ -12,7 +12,7 @@ use complete::VmCompleter;
 use continuation::needs_more_input;
 use editor::{Editor, Ending, History};
 use std::io::{Read, Write};
-use vm::compile::{compile_source, CompileOptions};
+use vm::compile::CompileOptions;
 use vm::interp::Vm;
 use vm::parser::InputMode;
 use vm::runtime::obj::Obj;
@@ -259,7 +259,7 @@ impl Session<'_> {
             mode,
             ..*self.options
         };
-        let result = match compile_source(source, "<stdin>", &options) {
+        let result = match self.vm.compile(source, "<stdin>", &options) {
             Ok(compiled) => self.vm.exec_in_main(&compiled),
             Err(err) => {
                 let file = self.vm.intern("<stdin>").unwrap_or(0);

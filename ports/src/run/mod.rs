@@ -7,7 +7,6 @@ pub mod args;
 
 use args::{Command, Options, Program};
 use std::io::{IsTerminal, Read, Write};
-use vm::compile::compile_source;
 use vm::interp::{PyResult, Vm};
 use vm::modules::sys::{MACHINE, VERSION_BANNER};
 use vm::rawcode::CompiledModule;
@@ -44,6 +43,11 @@ fn run(program_name: &str, options: &Options) -> u8 {
         }
     };
     vm.stream_stdio();
+    match targets::host_backend() {
+        Ok(backend) => vm.set_native_backend(Box::new(backend)),
+        // Without machine code for this host, native functions report "invalid arch".
+        Err(err) => eprintln!("{program_name}: no native code on this host: {err}"),
+    }
     crate::terminal::catch_sigint();
     vm.set_interrupt_flag(&crate::terminal::INTERRUPT);
     vm.set_compile_options(options.compile);
@@ -182,7 +186,7 @@ fn run_source(vm: &mut Vm, options: &Options, bytes: &[u8], file: &str) -> PyRes
 }
 
 fn compile(vm: &mut Vm, options: &Options, source: &str, file: &str) -> PyResult<CompiledModule> {
-    match compile_source(source, file, &options.compile) {
+    match vm.compile(source, file, &options.compile) {
         Ok(compiled) => Ok(compiled),
         Err(err) => {
             let file_q = vm.intern(file)?;

@@ -6,7 +6,7 @@
 //! module context it was loaded into (its globals unset) and its raw code; running it gives it
 //! a fresh context with the globals of that run, as `code_execute` does.
 use super::functions::arity;
-use crate::compile::{compile_source, CompileOptions};
+use crate::compile::CompileOptions;
 use crate::error::ErrorKind;
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
@@ -35,7 +35,7 @@ fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResul
         mode,
         ..CompileOptions::default()
     };
-    let module = match compile_source(&text, file, &options) {
+    let module = match vm.compile(&text, file, &options) {
         Ok(module) => module,
         Err(err) => {
             let kind = match err.kind {

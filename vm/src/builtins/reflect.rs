@@ -162,7 +162,12 @@ pub fn callable(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let obj = vm.arg(&args, 0);
     let t = vm.type_of(obj);
     let yes = match t {
-        ty::FUNCTION | ty::CLOSURE | ty::BOUND_METHOD | ty::BUILTIN_FUNCTION | ty::TYPE => true,
+        ty::FUNCTION
+        | ty::FUN_NATIVE
+        | ty::CLOSURE
+        | ty::BOUND_METHOD
+        | ty::BUILTIN_FUNCTION
+        | ty::TYPE => true,
         _ if vm.is_user_type(t) => vm.class_lookup(t, qstrs::CALL)?.is_some(),
         _ => false,
     };

@@ -97,7 +97,7 @@ fn const_is_true(c: &ConstObj) -> bool {
     }
 }
 
-impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
+impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
     /// `Some(truth)` when `e` is a constant node (`mp_parse_node_is_const_false/true`).
     pub(super) fn const_truth(&self, e: &Expr) -> Option<bool> {
         if !is_const_node(e) {

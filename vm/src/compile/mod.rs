@@ -8,6 +8,7 @@
 mod bytecode_emitter;
 pub mod emit;
 mod expr;
+pub mod native;
 pub mod scope;
 mod stmt;
 mod tables;
@@ -17,9 +18,10 @@ mod tests;
 
 use crate::ast::{self, Name};
 use crate::error::{CompileError, ErrorKind};
-use crate::rawcode::{CodeKind, CompiledModule, NativeArch, RawCode};
+use crate::rawcode::{CodeKind, CompiledModule, NativeArch, NativeSection, RawCode};
 use bytecode_emitter::{assemble, BytecodeEmitter, PreludeInfo, Recording};
 use emit::{BreakTarget, Emitter, Label, Pass};
+use native::NativeBackend;
 use scope::{EmitOption, Scope, ScopeId, ScopeKind, ScopeNode};
 use tables::ModuleTables;
 
@@ -73,16 +75,30 @@ pub fn compile_module(
     source_file: &str,
     opts: &CompileOptions,
 ) -> CResult<CompiledModule> {
-    if opts.emit != EmitKind::Bytecode {
-        return Err(native_not_available());
-    }
+    compile_module_with(module, source_file, opts, None)
+}
+
+/// Compiles a parsed module, sending `@native` and `@viper` scopes (and every scope under
+/// `-X emit=native|viper`) through `backend`; without one they are refused.
+pub fn compile_module_with(
+    module: &ast::Module,
+    source_file: &str,
+    opts: &CompileOptions,
+    backend: Option<&dyn NativeBackend>,
+) -> CResult<CompiledModule> {
+    let module_option = match (opts.emit, backend) {
+        (EmitKind::Bytecode, _) => EmitOption::Bytecode,
+        (_, None) => return Err(native_not_available()),
+        (EmitKind::Native, Some(_)) => EmitOption::NativePython,
+        (EmitKind::Viper, Some(_)) => EmitOption::Viper,
+    };
     let mut tables = ModuleTables::new(source_file);
     let mut scopes = vec![Scope::new(
         ScopeKind::Module,
         None,
         ScopeNode::Module(&module.body),
         Name::from("<module>"),
-        EmitOption::Bytecode,
+        module_option,
     )];
 
     // Scope pass over every scope, in creation order (nested scopes are appended as found).
@@ -91,6 +107,7 @@ pub fn compile_module(
         let mut emitter = BytecodeEmitter::new(&mut tables, opts.records_lines());
         let scope_name = scopes[sid].simple_name.clone();
         let mut comp = Compiler::new(&mut scopes, sid, Pass::Scope, &mut emitter, opts);
+        comp.native_available = backend.is_some();
         comp.compile_scope().map_err(|e| e.in_scope(&scope_name))?;
         for i in 0..scopes[sid].ids.len() {
             if scopes[sid].ids[i].kind == scope::IdKind::GlobalImplicit {
@@ -103,24 +120,22 @@ pub fn compile_module(
         scope::compute_locals(&mut scopes, sid);
     }
 
-    let mut fun_data: Vec<Option<(Vec<u8>, Vec<ScopeId>)>> = vec![None; scopes.len()];
+    let mut codes: Vec<Option<ScopeCode>> = vec![None; scopes.len()];
     for sid in 0..scopes.len() {
-        if scopes[sid].emit_option != EmitOption::Bytecode {
-            return Err(native_not_available());
-        }
-        let mut emitter = BytecodeEmitter::new(&mut tables, opts.records_lines());
         let scope_name = scopes[sid].simple_name.clone();
-        let n_labels = {
-            let mut comp = Compiler::new(&mut scopes, sid, Pass::Emit, &mut emitter, opts);
-            comp.compile_scope().map_err(|e| e.in_scope(&scope_name))?;
-            comp.next_label as usize
+        let code = match (scopes[sid].emit_option, backend) {
+            (EmitOption::Bytecode, _) => {
+                compile_bytecode_scope(&mut scopes, sid, &mut tables, opts, backend.is_some())
+            }
+            (option @ (EmitOption::NativePython | EmitOption::Viper), Some(backend)) => {
+                compile_native_scope(&mut scopes, sid, &mut tables, opts, backend, option)
+            }
+            _ => Err(native_not_available()),
         };
-        let rec: Recording = emitter.finish(n_labels);
-        let prelude = PreludeInfo::new(&scopes[sid], rec.stack_size, &mut tables);
-        fun_data[sid] = Some((assemble(&rec, &prelude), rec.children.clone()));
+        codes[sid] = Some(code.map_err(|e| e.in_scope(&scope_name))?);
     }
 
-    let root = build_raw_code(&mut fun_data, 0);
+    let root = build_raw_code(&mut codes, 0);
     Ok(CompiledModule {
         qstrs: tables.qstrs,
         objs: tables.objs,
@@ -131,11 +146,88 @@ pub fn compile_module(
     })
 }
 
+/// What the emit pass made of one scope, before the raw-code tree is assembled.
+#[derive(Clone)]
+struct ScopeCode {
+    kind: CodeKind,
+    fun_data: Vec<u8>,
+    native: Option<NativeSection>,
+    children: Vec<ScopeId>,
+}
+
+fn compile_bytecode_scope(
+    scopes: &mut Vec<Scope>,
+    sid: ScopeId,
+    tables: &mut ModuleTables,
+    opts: &CompileOptions,
+    native_available: bool,
+) -> CResult<ScopeCode> {
+    let mut emitter = BytecodeEmitter::new(tables, opts.records_lines());
+    let n_labels = {
+        let mut comp = Compiler::new(scopes, sid, Pass::Emit, &mut emitter, opts);
+        comp.native_available = native_available;
+        comp.compile_scope()?;
+        comp.next_label as usize
+    };
+    let rec: Recording = emitter.finish(n_labels);
+    let prelude = PreludeInfo::new(&scopes[sid], rec.stack_size, tables);
+    Ok(ScopeCode {
+        kind: CodeKind::Bytecode,
+        fun_data: assemble(&rec, &prelude),
+        native: None,
+        children: rec.children,
+    })
+}
+
+/// A native or viper scope: machine code from the backend, and as `fun_data` the bytecode
+/// prelude alone (signature, name, argument names), which MicroPython's native code carries
+/// too and the VM reads for the function's name and argument binding.
+fn compile_native_scope(
+    scopes: &mut Vec<Scope>,
+    sid: ScopeId,
+    tables: &mut ModuleTables,
+    opts: &CompileOptions,
+    backend: &dyn NativeBackend,
+    option: EmitOption,
+) -> CResult<ScopeCode> {
+    let (host, children) = {
+        let mut emitter = backend.new_emitter(option, tables);
+        let mut comp = Compiler::new(scopes, sid, Pass::Emit, &mut *emitter, opts);
+        comp.native_available = true;
+        comp.compile_scope()?;
+        emitter.finish()?
+    };
+    let prelude = PreludeInfo::new(&scopes[sid], 0, tables);
+    let kind = match option {
+        EmitOption::Viper => CodeKind::NativeViper,
+        _ => CodeKind::NativePy,
+    };
+    Ok(ScopeCode {
+        kind,
+        fun_data: assemble(&Recording::default(), &prelude),
+        native: Some(NativeSection {
+            host: Some(host),
+            ..NativeSection::default()
+        }),
+        children,
+    })
+}
+
 /// Tokenizes, parses and compiles `source` (mpy-cross's whole front end).
 pub fn compile_source(
     source: &str,
     source_file: &str,
     opts: &CompileOptions,
+) -> CResult<CompiledModule> {
+    compile_source_with(source, source_file, opts, None)
+}
+
+/// [`compile_source`] with a native backend (see [`compile_module_with`]).
+pub fn compile_source_with(
+    source: &str,
+    source_file: &str,
+    opts: &CompileOptions,
+    backend: Option<&dyn NativeBackend>,
 ) -> CResult<CompiledModule> {
     let parse_opts = crate::parser::ParseOptions {
         opt_level: opts.opt_level,
@@ -143,18 +235,19 @@ pub fn compile_source(
         known_qstrs: vec![source_file.to_owned()],
     };
     let module = crate::parser::parse(source, opts.mode, &parse_opts)?;
-    compile_module(&module, source_file, opts)
+    compile_module_with(&module, source_file, opts, backend)
 }
 
-fn build_raw_code(fun_data: &mut [Option<(Vec<u8>, Vec<ScopeId>)>], sid: ScopeId) -> RawCode {
-    let (data, children) = fun_data[sid].take().unwrap_or_default();
+fn build_raw_code(codes: &mut [Option<ScopeCode>], sid: ScopeId) -> RawCode {
+    let code = codes[sid].take().expect("every scope is compiled once");
     RawCode {
-        kind: CodeKind::Bytecode,
-        fun_data: data,
-        native: None,
-        children: children
+        kind: code.kind,
+        fun_data: code.fun_data,
+        native: code.native,
+        children: code
+            .children
             .into_iter()
-            .map(|c| build_raw_code(fun_data, c))
+            .map(|c| build_raw_code(codes, c))
             .collect(),
     }
 }
@@ -168,7 +261,7 @@ fn native_not_available() -> CompileError {
 }
 
 /// Compiler state for one pass over one scope (`compiler_t`).
-pub(crate) struct Compiler<'c, 'a, E: Emitter> {
+pub(crate) struct Compiler<'c, 'a, E: Emitter + ?Sized> {
     scopes: &'c mut Vec<Scope<'a>>,
     cur: ScopeId,
     pass: Pass,
@@ -186,9 +279,11 @@ pub(crate) struct Compiler<'c, 'a, E: Emitter> {
     child_cursor: usize,
     /// Line of the innermost statement, for errors on nodes that carry no line of their own.
     stmt_line: u32,
+    /// Whether `@micropython.native` / `@micropython.viper` have a backend to compile them.
+    native_available: bool,
 }
 
-impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
+impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
     fn new(
         scopes: &'c mut Vec<Scope<'a>>,
         cur: ScopeId,
@@ -212,6 +307,7 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
             num_default_params: 0,
             child_cursor: 0,
             stmt_line: 0,
+            native_available: false,
         }
     }
 

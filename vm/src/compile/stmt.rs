@@ -37,7 +37,7 @@ pub(super) enum AssignKind {
     AugStore,
 }
 
-impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
+impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
     /// One pass over the current scope (`compile_scope`).
     pub(super) fn compile_scope(&mut self) -> CResult {
         let pass = self.pass;
@@ -1054,7 +1054,12 @@ impl<'c, 'a, E: Emitter> Compiler<'c, 'a, E> {
                 "asm_thumb" | "asm_xtensa" | "asm_rv32" => EmitOption::Asm,
                 _ => return Err(self.syntax_error("invalid micropython decorator", d.line)),
             };
-            if option != EmitOption::Bytecode {
+            let has_emitter = match option {
+                EmitOption::Bytecode => true,
+                EmitOption::NativePython | EmitOption::Viper => self.native_available,
+                EmitOption::Asm => false,
+            };
+            if !has_emitter {
                 // Without a target architecture mpy-cross has no native emitter to offer.
                 return Err(self.syntax_error("invalid arch", d.line));
             }

@@ -74,7 +74,7 @@ impl Vm {
             return (value, Obj::NULL);
         }
         match self.type_of(value) {
-            ty::FUNCTION | ty::CLOSURE => (value, self_obj),
+            ty::FUNCTION | ty::FUN_NATIVE | ty::CLOSURE => (value, self_obj),
             ty::BUILTIN_FUNCTION if crate::builtins::is_classmethod(value) => {
                 let class = if self_obj == Obj::NULL || self.is_type(self_obj) {
                     found.owner

@@ -95,6 +95,7 @@ impl Vm {
         }
         match self.type_of(fun) {
             ty::FUNCTION => self.call_bytecode(fun, args),
+            ty::FUN_NATIVE => self.call_native(fun, args).map(CallTarget::Done),
             ty::CLOSURE => {
                 let inner = Obj::from_raw(self.arena().load_u32(fun.raw() + closure::FUN));
                 let n_closed = self.arena().load_u32(fun.raw() + closure::N_CLOSED);

@@ -1209,7 +1209,7 @@ impl Vm {
     }
 
     /// `raise x`: an exception instance, or a class to instantiate.
-    fn make_raise_obj(&mut self, obj: Obj) -> PyResult<Obj> {
+    pub(crate) fn make_raise_obj(&mut self, obj: Obj) -> PyResult<Obj> {
         if self.is_type(obj) && self.is_subclass(obj.raw(), ty::BASE_EXCEPTION) {
             return self.call_objs(obj, &[]);
         }

@@ -9,7 +9,7 @@
 //! runs (so circular imports see it half-built) and removed again if that code raises.
 use super::call::Args;
 use super::{PyResult, Raise, Vm};
-use crate::compile::compile_source;
+
 use crate::error::{CompileError, ErrorKind};
 use crate::objects::exception::TracebackEntry;
 use crate::objects::{qstrs, ty};
@@ -291,7 +291,7 @@ impl Vm {
             }
         } else {
             let source = String::from_utf8_lossy(&bytes);
-            match compile_source(&source, file, &self.modules.compile_options) {
+            match self.compile(&source, file, &self.modules.compile_options) {
                 Ok(compiled) => compiled,
                 Err(err) => return Err(self.raise_compile_error(&err, file_q)),
             }

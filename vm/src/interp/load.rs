@@ -44,11 +44,16 @@ impl Vm {
             n_pos: 0,
             n_kw: 0,
         };
-        let frame = self.setup_frame(self.slot(fun_slot), args)?;
-        if self.slot(locals_slot) != Obj::NULL {
-            self.set_frame_locals(&frame, self.slot(locals_slot));
-        }
-        let result = self.run_frame(frame);
+        // Under `-X emit=native|viper` the top level itself is machine code.
+        let result = if self.type_of(self.slot(fun_slot)) == ty::FUN_NATIVE {
+            self.call_native(self.slot(fun_slot), args)
+        } else {
+            let frame = self.setup_frame(self.slot(fun_slot), args)?;
+            if self.slot(locals_slot) != Obj::NULL {
+                self.set_frame_locals(&frame, self.slot(locals_slot));
+            }
+            self.run_frame(frame)
+        };
         self.stack_release(mark);
         result
     }
@@ -123,9 +128,13 @@ impl Vm {
 
     /// A raw code object and, recursively, its children.
     pub(crate) fn load_raw_code(&mut self, rc: &RawCode) -> PyResult<Obj> {
-        if rc.kind != CodeKind::Bytecode {
-            return Err(self.value_error("incompatible .mpy arch"));
-        }
+        let native = match (rc.kind, rc.native.as_ref().and_then(|n| n.host.as_ref())) {
+            (CodeKind::Bytecode, _) => 0,
+            (CodeKind::NativePy | CodeKind::NativeViper, Some(host)) => {
+                self.register_host_code(host)
+            }
+            _ => return Err(self.value_error("incompatible .mpy arch")),
+        };
         let n_children = rc.children.len() as u32;
         let children = self.alloc(4 * n_children.max(1))?;
         let children_slot = self.root(Obj::from_raw(children))?;
@@ -147,6 +156,7 @@ impl Vm {
         arena.store_u32(obj + raw_code::FUN_DATA_LEN, len);
         arena.store_u32(obj + raw_code::CHILDREN, children);
         arena.store_u32(obj + raw_code::N_CHILDREN, n_children);
+        arena.store_u32(obj + raw_code::NATIVE, native);
         Ok(Obj::from_raw(obj))
     }
 }

@@ -23,6 +23,7 @@ pub mod exec;
 pub mod gen;
 pub mod import;
 pub mod load;
+pub mod native;
 pub mod ops;
 pub mod print;
 pub mod pystack;
@@ -128,6 +129,8 @@ pub struct Vm {
     pub(crate) modules: crate::modules::ModuleState,
     /// Everything `print` writes, flushed by the embedder.
     pub out: Vec<u8>,
+    /// Host machine code of the loaded native functions, by index - 1 (see `native`).
+    pub(crate) native_code: Vec<crate::rawcode::HostCode>,
 }
 
 impl Vm {
@@ -178,6 +181,7 @@ impl Vm {
             reentry: 0,
             modules,
             out: Vec::new(),
+            native_code: Vec::new(),
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))

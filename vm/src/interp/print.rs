@@ -113,7 +113,7 @@ impl Vm {
                 let name = self.qstr_str(type_name(self.arena(), addr)).to_string();
                 format!("<class '{name}'>")
             }
-            ty::FUNCTION => {
+            ty::FUNCTION | ty::FUN_NATIVE => {
                 let name = self.qstr_str(self.fun_name(obj)).to_string();
                 format!("<function {name} at 0x{addr:x}>")
             }

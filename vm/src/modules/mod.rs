@@ -36,6 +36,7 @@
 //! `sys` keeps `path`, `ps1` and `ps2` in VM state, rebindable as MicroPython's delegated
 //! attributes.
 use crate::builtins::BuiltinFn;
+use crate::compile::native::NativeBackend;
 use crate::compile::CompileOptions;
 use crate::interp::{PyResult, Slot, Vm};
 use crate::objects::{qstrs, ty};
@@ -145,6 +146,8 @@ pub struct ModuleState {
     pub(crate) current_frame: u32,
     /// How `.py` modules are compiled when imported: as the main program was.
     pub compile_options: CompileOptions,
+    /// What compiles `@native`/`@viper` code, if the embedder gave one (see [`Vm::compile`]).
+    native_backend: Option<Box<dyn NativeBackend>>,
     /// Whether output goes straight to the host (see [`stdio`]).
     streaming: bool,
 }
@@ -166,6 +169,7 @@ impl ModuleState {
             sched_locked: false,
             current_frame: 0,
             compile_options: CompileOptions::default(),
+            native_backend: None,
             streaming: false,
         }
     }
@@ -319,6 +323,30 @@ impl Vm {
     /// The options `.py` modules are compiled with when imported.
     pub fn set_compile_options(&mut self, options: CompileOptions) {
         self.modules.compile_options = options;
+    }
+
+    /// Gives the VM a native code backend: from then on every compile ([`Vm::compile`]: the
+    /// main program, imports, `exec`/`eval`, the REPL) turns `@micropython.native` and
+    /// `@micropython.viper` functions into machine code. `vm` cannot name the backends
+    /// (they live in `targets/`, which depends on `vm`), so the program running the VM
+    /// passes one in.
+    pub fn set_native_backend(&mut self, backend: Box<dyn NativeBackend>) {
+        self.modules.native_backend = Some(backend);
+    }
+
+    /// Compiles `source` with `opts` and this VM's native backend, if any.
+    pub fn compile(
+        &self,
+        source: &str,
+        file: &str,
+        opts: &CompileOptions,
+    ) -> Result<CompiledModule, crate::error::CompileError> {
+        crate::compile::compile_source_with(
+            source,
+            file,
+            opts,
+            self.modules.native_backend.as_deref(),
+        )
     }
 
     /// The builtin module named `name` among the extensible or the other ones

@@ -14,7 +14,9 @@ pub mod raw_code {
     pub const FUN_DATA_LEN: u32 = 8;
     pub const CHILDREN: u32 = 12;
     pub const N_CHILDREN: u32 = 16;
-    pub const SIZE: u32 = 20;
+    /// 1 + the index of the host machine code (`interp::native`), or 0 for bytecode.
+    pub const NATIVE: u32 = 20;
+    pub const SIZE: u32 = 24;
 }
 
 impl Vm {
@@ -27,6 +29,10 @@ impl Vm {
         defaults: Obj,
         kw_defaults: Obj,
     ) -> PyResult<Obj> {
+        let native = self.arena().load_u32(rc.raw() + raw_code::NATIVE);
+        if native != 0 {
+            return self.new_native_function(rc, context, native);
+        }
         let mark = self.stack_mark();
         let first = self.root_all(&[rc, context, defaults, kw_defaults])?;
         let n_defaults = if defaults.raw() >= 16 && self.type_of(defaults) == ty::TUPLE {

@@ -85,6 +85,8 @@ builtin_types! {
     CELL = "cell" < OBJECT;
     BOUND_METHOD = "bound_method" < OBJECT;
     BUILTIN_FUNCTION = "function" < OBJECT;
+    // A function whose code is host machine code (`@native`, `@viper`).
+    FUN_NATIVE = "function" < OBJECT;
     MODULE = "module" < OBJECT;
     RAW_CODE = "raw_code" < OBJECT;
     SUPER = "super" < OBJECT;

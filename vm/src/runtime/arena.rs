@@ -128,6 +128,12 @@ impl Arena {
         Err(ArenaError::Unsupported)
     }
 
+    /// Host address of offset 0, for machine code that adds 32-bit offsets to it. Stable for
+    /// the arena's life on [`Backing::Mapped`] only (the owned vector may move as it grows).
+    pub fn base_ptr(&mut self) -> *mut u8 {
+        self.base
+    }
+
     /// Which backend this arena uses.
     pub fn backing(&self) -> Backing {
         match self.storage {

@@ -1,0 +1,1304 @@
+//! The native emitter: the compiler's operation stream for one scope, lowered to [`Func`].
+//!
+//! As in MicroPython's `py/emitnative.c`, the value stack exists only at compile time: each
+//! entry is a vreg with a viper type (or a cast operator, or `None`), locals are vregs typed
+//! by their parameter annotation or their first assignment, and a label's stack is a fixed set
+//! of vregs that every jump to it copies into. Errors are recorded once (the first wins, as
+//! MicroPython's `error_slot`) and reported by [`FuncEmitter::finish_mir`].
+//!
+//! `@viper` covers: scalar arithmetic and comparisons with MicroPython's rules and messages,
+//! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
+//! `range` as the compiler's counted loop and over any iterable, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
+//! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
+//! objects, tuples, lists and dicts, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
+//! each operation goes through its helper. Object values are written to frame slots as they
+//! are made (locals and label stack entries to one slot each, rewritten on every assignment),
+//! which is all the GC needs to see them.
+//!
+//! `try`/`except` uses the exception edges: inside a `try` body, helpers raise to a landing
+//! block that takes the exception (`CatchException`) into the handler's stack.
+//!
+//! Module scopes (`-X emit=`) work too: their name lookups and stores are global ones, and
+//! `def` makes functions from the child raw codes.
+//!
+//! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), sets, slices, closures,
+//! default, keyword-only or star parameters of native functions (calls may pass keywords to
+//! Python functions), class bodies, lambdas, comprehensions, generators. They report a
+//! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
+
+use crate::mir::*;
+use crate::viper::{annotation_type, binary_op_method_name};
+use crate::Target;
+use std::collections::HashMap;
+use vm::ast::{Expr, Name};
+use vm::bytecode::{BinaryOpNum, UnaryOpNum};
+use vm::compile::emit::*;
+use vm::compile::native::{ModuleTablesMut, NativeEmitter};
+use vm::compile::scope::{
+    EmitOption, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM, SCOPE_FLAG_GENERATOR,
+};
+use vm::error::{CompileError, ErrorKind};
+use vm::rawcode::{ConstObj, HostCode};
+use vm::runtime::obj::Obj;
+
+/// Most arguments a viper function takes (MicroPython allows 4; the host passes more in
+/// registers just as easily).
+pub const MAX_VIPER_ARGS: usize = 6;
+
+/// `MP_OBJ_SENTINEL`: asks `obj_subscr` to load.
+const OBJ_SENTINEL: u32 = 8;
+
+/// One entry of the compile-time value stack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Item {
+    Value(VReg),
+    /// A viper cast operator (`int`, `ptr8`...), MicroPython's `VTYPE_BUILTIN_CAST`.
+    Cast(Ty),
+    /// The `None` constant, which viper returns as 0 from a scalar function (`VTYPE_PTR_NONE`).
+    None,
+    /// The empty slot `load_method` leaves for a plain function.
+    Null,
+}
+
+struct LabelInfo {
+    block: BlockId,
+    /// The vregs the stack holds on entry, fixed by the first jump or fall-through.
+    stack: Option<Vec<Item>>,
+}
+
+/// Lowers one scope; see the module documentation.
+pub struct FuncEmitter<'t> {
+    tables: &'t mut dyn ModuleTablesMut,
+    target: &'t dyn Target,
+    /// Viper typing; otherwise `@native`, where every value is an object.
+    viper: bool,
+    func: Func,
+    cur: BlockId,
+    /// Set after an unconditional transfer of control, until the next label.
+    dead: bool,
+    stack: Vec<Item>,
+    locals: Vec<Option<VReg>>,
+    /// The frame slot of each object vreg that is assigned in several places (locals, label
+    /// stacks): every assignment writes it, so the current value is always rooted.
+    root_slots: HashMap<VReg, u32>,
+    labels: HashMap<Label, LabelInfo>,
+    raise_block: BlockId,
+    /// Landing blocks of the enclosing `try` bodies, innermost last.
+    handlers: Vec<BlockId>,
+    children: Vec<ScopeId>,
+    line: u32,
+    error: Option<CompileError>,
+}
+
+impl<'t> FuncEmitter<'t> {
+    pub fn new(
+        option: EmitOption,
+        tables: &'t mut dyn ModuleTablesMut,
+        target: &'t dyn Target,
+    ) -> Self {
+        let mut e = FuncEmitter {
+            tables,
+            target,
+            viper: option == EmitOption::Viper,
+            func: Func {
+                name: String::new(),
+                params: Vec::new(),
+                ret: Ty::Obj,
+                vregs: Vec::new(),
+                blocks: vec![Block::default(), Block::default()],
+                frame_slots: 0,
+            },
+            cur: BlockId(0),
+            dead: false,
+            stack: Vec::new(),
+            locals: Vec::new(),
+            root_slots: HashMap::new(),
+            labels: HashMap::new(),
+            raise_block: BlockId(1),
+            handlers: Vec::new(),
+            children: Vec::new(),
+            line: 0,
+            error: None,
+        };
+        e.func.blocks[1].term = Some(Term::Raise);
+        e
+    }
+
+    /// The function in machine form, or the first error met.
+    pub fn finish_mir(&mut self) -> Result<(Func, Vec<ScopeId>), CompileError> {
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        let mut func = self.func.clone();
+        func.prune_unreachable();
+        crate::verify::verify(&func).map_err(|e| {
+            CompileError::new(
+                ErrorKind::NotImplementedError,
+                format!("native emitter produced malformed code: {}", e.0),
+                self.line,
+            )
+        })?;
+        Ok((func, std::mem::take(&mut self.children)))
+    }
+
+    // ---- errors
+
+    fn fail(&mut self, kind: ErrorKind, message: String) {
+        if self.error.is_none() && !self.dead {
+            self.error = Some(CompileError::new(kind, message, self.line));
+        }
+    }
+
+    fn viper_error(&mut self, message: String) {
+        self.fail(ErrorKind::ViperTypeError, message);
+    }
+
+    /// Unlike type errors, an unsupported operation fails even in dead code.
+    fn unsupported(&mut self, what: &str) {
+        if self.error.is_none() {
+            self.error = Some(CompileError::new(
+                ErrorKind::NotImplementedError,
+                format!("native code: {what} not supported yet"),
+                self.line,
+            ));
+        }
+    }
+
+    // ---- building blocks
+
+    fn vreg(&mut self, ty: Ty) -> VReg {
+        self.func.vregs.push(ty);
+        VReg(self.func.vregs.len() as u32 - 1)
+    }
+
+    fn new_block(&mut self) -> BlockId {
+        self.func.blocks.push(Block::default());
+        BlockId(self.func.blocks.len() as u32 - 1)
+    }
+
+    fn inst(&mut self, inst: Inst) {
+        self.func.blocks[self.cur.0 as usize].insts.push(inst);
+    }
+
+    /// Ends the current block with `term`; code that follows is unreachable until a label.
+    fn terminate(&mut self, term: Term) {
+        self.func.blocks[self.cur.0 as usize].term = Some(term);
+        self.cur = self.new_block();
+        self.dead = true;
+    }
+
+    /// Loads constant `obj` (`origin`: its AST node, if any). Viper integers are 32-bit
+    /// words: a big constant is truncated, as on the device.
+    fn const_obj(&mut self, obj: ConstObj, origin: Option<ConstOrigin>) {
+        if let (true, ConstObj::Int(value)) = (self.viper, &obj) {
+            let low = value.iter_u32_digits().next().unwrap_or(0);
+            let word = if value.sign() == num_bigint::Sign::Minus {
+                low.wrapping_neg()
+            } else {
+                low
+            };
+            let v = self.constant(Ty::Int, word);
+            return self.push(v);
+        }
+        let index = self.tables.use_const_obj(obj, origin) as u32;
+        let dst = self.vreg(Ty::Obj);
+        self.inst(Inst::LoadConst { dst, index });
+        self.push(dst);
+    }
+
+    fn constant(&mut self, ty: Ty, value: u32) -> VReg {
+        let dst = self.vreg(ty);
+        self.inst(Inst::Const { dst, value });
+        dst
+    }
+
+    fn new_slot(&mut self) -> u32 {
+        self.func.frame_slots += 1;
+        self.func.frame_slots - 1
+    }
+
+    /// Calls `helper`; an object result is rooted in a fresh frame slot.
+    fn call(&mut self, helper: Helper, args: Vec<VReg>, result: Ty) -> VReg {
+        let dst = self.vreg(result);
+        let on_raise = *self.handlers.last().unwrap_or(&self.raise_block);
+        self.inst(Inst::Call {
+            dst,
+            helper,
+            args,
+            on_raise,
+        });
+        if result == Ty::Obj {
+            let slot = self.new_slot();
+            self.inst(Inst::StoreSlot { slot, value: dst });
+        }
+        dst
+    }
+
+    // ---- the value stack
+
+    fn push(&mut self, v: VReg) {
+        self.stack.push(Item::Value(v));
+    }
+
+    fn pop_item(&mut self) -> Item {
+        match self.stack.pop() {
+            Some(item) => item,
+            None => {
+                self.unsupported("this stack shape");
+                Item::Null
+            }
+        }
+    }
+
+    /// Pops a value, materialising `None`; casts and empty slots are errors.
+    fn pop(&mut self) -> VReg {
+        match self.pop_item() {
+            Item::Value(v) => v,
+            Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+            Item::Cast(_) | Item::Null => {
+                self.unsupported("a cast used as a value");
+                self.vreg(Ty::Int)
+            }
+        }
+    }
+
+    /// Pops a value as an object, boxing a scalar (`MP_F_CONVERT_NATIVE_TO_OBJ`).
+    fn pop_obj(&mut self) -> VReg {
+        let v = self.pop();
+        self.box_value(v)
+    }
+
+    fn box_value(&mut self, v: VReg) -> VReg {
+        let ty = self.func.ty(v);
+        if ty == Ty::Obj {
+            return v;
+        }
+        if ty.is_ptr() {
+            // As MicroPython: a pointer becomes an object only as a return value.
+            self.fail(
+                ErrorKind::NotImplementedError,
+                "conversion to object".into(),
+            );
+        }
+        let t = self.constant(Ty::Uint, ty as u32);
+        self.call(Helper::ConvertNativeToObj, vec![v, t], Ty::Obj)
+    }
+
+    // ---- labels
+
+    fn label(&mut self, label: Label) -> &mut LabelInfo {
+        if !self.labels.contains_key(&label) {
+            let block = self.new_block();
+            self.labels.insert(label, LabelInfo { block, stack: None });
+        }
+        self.labels.get_mut(&label).expect("inserted above")
+    }
+
+    /// Copies the current stack into `label`'s entry vregs (fixing them on first use) and
+    /// returns the label's block.
+    fn flow_to(&mut self, label: Label) -> BlockId {
+        let current = self.stack.clone();
+        let (block, entry) = self.fix_label_stack(label);
+        if entry.len() != current.len() {
+            self.unsupported("a jump with a different stack depth");
+            return block;
+        }
+        // The copies are parallel: when a source is also a destination (the stack permuted
+        // across a back edge), go through fresh temporaries first.
+        let dsts: Vec<VReg> = entry
+            .iter()
+            .filter_map(|i| match i {
+                Item::Value(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        let mut current = current;
+        for (item, want) in current.iter_mut().zip(&entry) {
+            if let Item::Value(src) = item {
+                if dsts.contains(src) && *want != Item::Value(*src) {
+                    let tmp = self.vreg(self.func.ty(*src));
+                    self.inst(Inst::Copy {
+                        dst: tmp,
+                        src: *src,
+                    });
+                    *src = tmp;
+                }
+            }
+        }
+        for (want, have) in entry.iter().zip(&current) {
+            match (want, have) {
+                (Item::Value(dst), Item::Value(src)) if dst != src => {
+                    if self.func.ty(*dst) != self.func.ty(*src) {
+                        let (d, s) = (self.func.ty(*dst), self.func.ty(*src));
+                        self.viper_error(format!(
+                            "jump to a label with type '{}' but source is '{}'",
+                            d.name(),
+                            s.name()
+                        ));
+                        continue;
+                    }
+                    self.inst(Inst::Copy {
+                        dst: *dst,
+                        src: *src,
+                    });
+                    if let Some(&slot) = self.root_slots.get(dst) {
+                        self.inst(Inst::StoreSlot { slot, value: *dst });
+                    }
+                }
+                (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
+                    self.unsupported("a jump with a different stack shape");
+                }
+                _ => {}
+            }
+        }
+        block
+    }
+
+    /// The label's block and entry stack, fixing the stack as fresh vregs of the current
+    /// stack's types if nothing has fixed it yet.
+    fn fix_label_stack(&mut self, label: Label) -> (BlockId, Vec<Item>) {
+        let info = self.label(label);
+        let block = info.block;
+        if let Some(entry) = &info.stack {
+            return (block, entry.clone());
+        }
+        let current = self.stack.clone();
+        let mut fresh = Vec::new();
+        for item in &current {
+            fresh.push(match item {
+                Item::Value(v) => {
+                    let ty = self.func.ty(*v);
+                    let fresh = self.vreg(ty);
+                    if ty == Ty::Obj {
+                        let slot = self.new_slot();
+                        self.root_slots.insert(fresh, slot);
+                    }
+                    Item::Value(fresh)
+                }
+                other => *other,
+            });
+        }
+        self.labels.get_mut(&label).expect("exists").stack = Some(fresh.clone());
+        (block, fresh)
+    }
+
+    fn jump_to(&mut self, label: Label) {
+        let block = self.flow_to(label);
+        self.terminate(Term::Jump(block));
+    }
+
+    /// Branches on the truth of `v` (a scalar, or an object through `obj_is_true`).
+    fn truth(&mut self, v: VReg) -> VReg {
+        match self.func.ty(v) {
+            Ty::Obj => self.call(Helper::ObjIsTrue, vec![v], Ty::Bool),
+            Ty::Bool | Ty::Int | Ty::Uint => v,
+            other => {
+                self.viper_error(format!(
+                    "can't implicitly convert '{}' to 'bool'",
+                    other.name()
+                ));
+                v
+            }
+        }
+    }
+
+    fn branch(&mut self, cond: VReg, when: bool, label: Label) {
+        let target = self.flow_to(label);
+        let next = self.new_block();
+        let (then, else_) = if when { (target, next) } else { (next, target) };
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch { cond, then, else_ });
+        self.cur = next;
+    }
+
+    // ---- locals
+
+    fn set_local(&mut self, name: &Name, n: u16, value: VReg) {
+        let ty = self.func.ty(value);
+        let n = n as usize;
+        if self.locals.len() <= n {
+            self.locals.resize(n + 1, None);
+        }
+        let local = match self.locals[n] {
+            Some(local) => local,
+            None => {
+                let local = self.vreg(ty);
+                if ty == Ty::Obj {
+                    let slot = self.new_slot();
+                    self.root_slots.insert(local, slot);
+                }
+                self.locals[n] = Some(local);
+                local
+            }
+        };
+        let have = self.func.ty(local);
+        if have != ty {
+            self.viper_error(format!(
+                "local '{name}' has type '{}' but source is '{}'",
+                have.name(),
+                ty.name()
+            ));
+            return;
+        }
+        self.inst(Inst::Copy {
+            dst: local,
+            src: value,
+        });
+        if let Some(&slot) = self.root_slots.get(&local) {
+            self.inst(Inst::StoreSlot { slot, value: local });
+        }
+    }
+
+    // ---- operators
+
+    fn int_binary(&mut self, op: BinaryOpNum, a: VReg, b: VReg) -> Option<VReg> {
+        use BinaryOpNum as B;
+        let (ta, tb) = (self.func.ty(a), self.func.ty(b));
+        let plain = match op as u8 {
+            n if (B::InplaceOr as u8..=B::InplacePower as u8).contains(&n) => {
+                BinaryOpNum::ALL[(n - B::InplaceOr as u8 + B::Or as u8) as usize]
+            }
+            _ => op,
+        };
+        let arith = |e: &mut Self, op: BinOp| {
+            let dst = e.vreg(ta);
+            e.inst(Inst::Bin { dst, op, a, b });
+            Some(dst)
+        };
+        match plain {
+            B::Or => arith(self, BinOp::Or),
+            B::Xor => arith(self, BinOp::Xor),
+            B::And => arith(self, BinOp::And),
+            B::Add => arith(self, BinOp::Add),
+            B::Subtract => arith(self, BinOp::Sub),
+            B::Multiply => arith(self, BinOp::Mul),
+            B::Lshift => arith(self, BinOp::Shl),
+            B::Rshift if ta == Ty::Uint => arith(self, BinOp::Shr),
+            B::Rshift => arith(self, BinOp::Sar),
+            B::FloorDivide | B::Modulo => {
+                if ta != Ty::Int {
+                    self.viper_error("div/mod not implemented for uint".into());
+                    return None;
+                }
+                let helper = if plain == B::FloorDivide {
+                    Helper::SmallIntFloorDivide
+                } else {
+                    Helper::SmallIntModulo
+                };
+                let b = if tb == Ty::Int {
+                    b
+                } else {
+                    self.retype(b, Ty::Int)
+                };
+                Some(self.call(helper, vec![a, b], Ty::Int))
+            }
+            B::Less | B::More | B::Equal | B::LessEqual | B::MoreEqual | B::NotEqual => {
+                if ta != tb {
+                    self.viper_error("comparison of int and uint".into());
+                    return None;
+                }
+                let unsigned = ta == Ty::Uint;
+                let cond = match (plain, unsigned) {
+                    (B::Less, false) => Cond::Lt,
+                    (B::Less, true) => Cond::LtU,
+                    (B::More, false) => Cond::Gt,
+                    (B::More, true) => Cond::GtU,
+                    (B::LessEqual, false) => Cond::Le,
+                    (B::LessEqual, true) => Cond::LeU,
+                    (B::MoreEqual, false) => Cond::Ge,
+                    (B::MoreEqual, true) => Cond::GeU,
+                    (B::Equal, _) => Cond::Eq,
+                    _ => Cond::Ne,
+                };
+                let dst = self.vreg(Ty::Bool);
+                self.inst(Inst::Cmp { dst, cond, a, b });
+                Some(dst)
+            }
+            other => {
+                self.viper_error(format!(
+                    "binary op {} not implemented",
+                    binary_op_method_name(other)
+                ));
+                None
+            }
+        }
+    }
+
+    /// The same bits of scalar `v` under another scalar type (a viper cast).
+    fn retype(&mut self, v: VReg, ty: Ty) -> VReg {
+        let dst = self.vreg(ty);
+        self.inst(Inst::Copy { dst, src: v });
+        dst
+    }
+
+    /// The arena address of element `index` of pointer `base`.
+    fn element_addr(&mut self, base: VReg, index: VReg) -> VReg {
+        let width = self.func.ty(base).elem_width().expect("a pointer");
+        let scaled = match width.bytes() {
+            1 => index,
+            n => {
+                let shift = self.constant(Ty::Int, n.trailing_zeros());
+                let dst = self.vreg(Ty::Int);
+                self.inst(Inst::Bin {
+                    dst,
+                    op: BinOp::Shl,
+                    a: index,
+                    b: shift,
+                });
+                dst
+            }
+        };
+        let dst = self.vreg(Ty::Uint);
+        self.inst(Inst::Bin {
+            dst,
+            op: BinOp::Add,
+            a: base,
+            b: scaled,
+        });
+        dst
+    }
+}
+
+impl Emitter for FuncEmitter<'_> {
+    fn start_pass(&mut self, pass: Pass, scope: &Scope) {
+        if pass != Pass::Emit {
+            return;
+        }
+        self.func.name = scope.simple_name.to_string();
+        let def = match scope.node {
+            ScopeNode::Function(def) => def,
+            // Module code: no arguments, an object result.
+            ScopeNode::Module(_) => return,
+            ScopeNode::Class(_) => return self.unsupported("a class body"),
+            _ => return self.unsupported("a lambda or comprehension"),
+        };
+        self.line = def.line;
+        if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
+            return self.fail(ErrorKind::NotImplementedError, "native yield".into());
+        }
+        if scope.num_kwonly_args > 0 || scope.flags != 0 || scope.num_def_pos_args > 0 {
+            return self.unsupported("default, keyword-only or star arguments");
+        }
+        if scope.ids.iter().any(|id| {
+            matches!(
+                id.kind,
+                vm::compile::scope::IdKind::Cell | vm::compile::scope::IdKind::Free
+            )
+        }) {
+            return self.unsupported("closures");
+        }
+        if def.args.args.len() > MAX_VIPER_ARGS {
+            return self.unsupported("more than 6 arguments");
+        }
+        let viper = self.viper;
+        let typed = |annotation: Option<&Expr>| match annotation {
+            Some(_) if viper => annotation_type(annotation),
+            _ => Ok(Ty::Obj),
+        };
+        match typed(def.returns.as_ref()) {
+            Ok(ty) => self.func.ret = ty,
+            Err(err) => self.error = self.error.take().or(Some(err)),
+        }
+        let mut params: Vec<(u16, VReg)> = Vec::new();
+        for arg in &def.args.args {
+            let ty = match typed(arg.annotation.as_ref()) {
+                Ok(ty) => ty,
+                Err(err) => {
+                    self.error = self.error.take().or(Some(err));
+                    Ty::Obj
+                }
+            };
+            let id = scope
+                .ids
+                .iter()
+                .find(|id| id.name == arg.name && id.flags & ID_FLAG_IS_PARAM != 0);
+            let Some(id) = id else { continue };
+            let v = self.vreg(ty);
+            params.push((id.local_num, v));
+        }
+        params.sort_by_key(|(n, _)| *n);
+        self.func.params = params.iter().map(|(_, v)| *v).collect();
+        for (n, v) in params {
+            if self.locals.len() <= n as usize {
+                self.locals.resize(n as usize + 1, None);
+            }
+            self.locals[n as usize] = Some(v);
+            if self.func.ty(v) == Ty::Obj {
+                let slot = self.new_slot();
+                self.root_slots.insert(v, slot);
+                self.inst(Inst::StoreSlot { slot, value: v });
+            }
+        }
+    }
+
+    /// The bytecode emitter's stack count does not follow jumps, so the compiler corrects it
+    /// around labels; here a label already restores its own stack, and only the unreachable
+    /// code before a label needs the correction (to give an unjumped label its shape).
+    fn adjust_stack_size(&mut self, delta: i32) {
+        if !self.dead {
+            return;
+        }
+        for _ in 0..delta.max(0) {
+            self.stack.push(Item::Null);
+        }
+        for _ in 0..(-delta).max(0) {
+            self.stack.pop();
+        }
+    }
+
+    fn set_source_line(&mut self, line: u32) {
+        self.line = line;
+    }
+
+    fn load_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
+        if kind != LocalKind::Fast {
+            return self.unsupported("closed-over variables");
+        }
+        match self.locals.get(local_num as usize).copied().flatten() {
+            Some(local) => {
+                // A fresh copy, so a later store to the local cannot change the stack entry;
+                // an object copy gets its own root, as the local may be rebound meanwhile.
+                let ty = self.func.ty(local);
+                let dst = self.vreg(ty);
+                self.inst(Inst::Copy { dst, src: local });
+                if ty == Ty::Obj {
+                    let slot = self.new_slot();
+                    self.inst(Inst::StoreSlot { slot, value: dst });
+                }
+                self.push(dst);
+            }
+            None => {
+                self.viper_error(format!("local '{name}' used before type known"));
+                let dummy = self.constant(Ty::Int, 0);
+                self.push(dummy);
+            }
+        }
+    }
+
+    fn load_global(&mut self, name: &Name, kind: GlobalKind) {
+        if kind == GlobalKind::Global && self.viper {
+            if let Some(ty) = Ty::from_name(name).filter(|t| *t != Ty::Obj) {
+                self.stack.push(Item::Cast(ty));
+                return;
+            }
+        }
+        // Native code runs function and module scopes only, so a name lookup (module level)
+        // is a global lookup: the module's locals are its globals.
+        let q = self.tables.use_qstr(name) as u32;
+        let q = self.constant(Ty::Uint, q);
+        let v = self.call(Helper::LoadGlobal, vec![q], Ty::Obj);
+        self.push(v);
+    }
+
+    fn store_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
+        if kind != LocalKind::Fast {
+            return self.unsupported("closed-over variables");
+        }
+        let v = self.pop();
+        self.set_local(name, local_num, v);
+    }
+
+    fn store_global(&mut self, name: &Name, _kind: GlobalKind) {
+        // As in `load_global`, a name store is a global store.
+        let value = self.pop_obj();
+        let q = self.tables.use_qstr(name) as u32;
+        let q = self.constant(Ty::Uint, q);
+        self.call(Helper::StoreGlobal, vec![q, value], Ty::Obj);
+    }
+
+    fn delete_local(&mut self, _name: &Name, _local_num: u16, _kind: LocalKind) {
+        self.unsupported("del");
+    }
+
+    fn delete_global(&mut self, _name: &Name, _kind: GlobalKind) {
+        self.unsupported("del");
+    }
+
+    fn label_assign(&mut self, label: Label) {
+        if self.dead {
+            // No fall-through: the stack the code before left has the label's shape, but the
+            // label's own vregs (fixed now unless a jump already fixed them) hold its values.
+            self.fix_label_stack(label);
+        } else {
+            let block = self.flow_to(label);
+            self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(block));
+        }
+        let info = self.label(label);
+        let block = info.block;
+        if let Some(stack) = info.stack.clone() {
+            self.stack = stack;
+        }
+        self.cur = block;
+        self.dead = false;
+    }
+
+    fn import(&mut self, _name: &Name, _kind: ImportKind) {
+        self.unsupported("import");
+    }
+
+    fn load_const_tok(&mut self, tok: ConstToken) {
+        match tok {
+            ConstToken::None => self.stack.push(Item::None),
+            ConstToken::False | ConstToken::True if self.viper => {
+                let v = self.constant(Ty::Bool, u32::from(tok == ConstToken::True));
+                self.push(v);
+            }
+            ConstToken::False | ConstToken::True => {
+                let v = self.constant(Ty::Obj, Obj::bool(tok == ConstToken::True).raw());
+                self.push(v);
+            }
+            ConstToken::Ellipsis => self.unsupported("Ellipsis"),
+        }
+    }
+
+    fn load_const_small_int(&mut self, value: i64) {
+        let v = match (self.viper, Obj::small_int(value)) {
+            (true, _) => self.constant(Ty::Int, value as u32),
+            (false, Some(obj)) => self.constant(Ty::Obj, obj.raw()),
+            (false, None) => return self.const_obj(ConstObj::Int(value.into()), None),
+        };
+        self.push(v);
+    }
+
+    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs).
+    fn load_const_str(&mut self, value: &Name) {
+        let index = self.tables.use_qstr(value) as u32;
+        let dst = self.vreg(Ty::Obj);
+        self.inst(Inst::LoadQstr { dst, index });
+        self.push(dst);
+    }
+
+    fn load_const_obj(&mut self, obj: ConstObj, origin: ConstOrigin) {
+        self.const_obj(obj, Some(origin));
+    }
+
+    fn load_null(&mut self) {
+        self.stack.push(Item::Null);
+    }
+
+    fn load_method(&mut self, name: &Name, is_super: bool) {
+        if is_super {
+            return self.unsupported("super()");
+        }
+        // `obj.name` then a plain call: what `mp_load_method` finds is the same bound object.
+        self.attr(name, AccessKind::Load);
+        self.stack.push(Item::Null);
+    }
+
+    fn load_build_class(&mut self) {
+        self.unsupported("class definitions");
+    }
+
+    fn subscr(&mut self, kind: AccessKind) {
+        match kind {
+            AccessKind::Load => {
+                let index = self.pop();
+                let base = self.pop();
+                let (tb, ti) = (self.func.ty(base), self.func.ty(index));
+                if tb == Ty::Obj {
+                    let index = self.box_value(index);
+                    let sentinel = self.constant(Ty::Obj, OBJ_SENTINEL);
+                    let v = self.call(Helper::ObjSubscr, vec![base, index, sentinel], Ty::Obj);
+                    return self.push(v);
+                }
+                if !tb.is_ptr() {
+                    self.viper_error(format!("can't load from '{}'", tb.name()));
+                } else if !ti.is_integer() {
+                    self.viper_error(format!("can't load with '{}' index", ti.name()));
+                } else {
+                    let width = tb.elem_width().expect("a pointer");
+                    let addr = self.element_addr(base, index);
+                    let dst = self.vreg(Ty::Int);
+                    self.inst(Inst::Load { dst, width, addr });
+                    return self.push(dst);
+                }
+                let dummy = self.constant(Ty::Int, 0);
+                self.push(dummy);
+            }
+            AccessKind::Store => {
+                let index = self.pop();
+                let base = self.pop();
+                if self.stack.last() == Some(&Item::None) && self.func.ty(base).is_ptr() {
+                    self.viper_error("can't store 'None'".into());
+                }
+                let value = self.pop();
+                let (tb, ti, tv) = (self.func.ty(base), self.func.ty(index), self.func.ty(value));
+                if tb == Ty::Obj {
+                    let index = self.box_value(index);
+                    let value = self.box_value(value);
+                    self.call(Helper::ObjSubscr, vec![base, index, value], Ty::Obj);
+                    return;
+                }
+                if !tb.is_ptr() {
+                    self.viper_error(format!("can't store to '{}'", tb.name()));
+                } else if !ti.is_integer() {
+                    self.viper_error(format!("can't store with '{}' index", ti.name()));
+                } else if !(tv.is_integer() || tv == Ty::Bool || tv.is_ptr()) {
+                    self.viper_error(format!("can't store '{}'", tv.name()));
+                } else {
+                    let width = tb.elem_width().expect("a pointer");
+                    let addr = self.element_addr(base, index);
+                    self.inst(Inst::Store { width, addr, value });
+                }
+            }
+            AccessKind::Delete => self.unsupported("del"),
+        }
+    }
+
+    fn attr(&mut self, name: &Name, kind: AccessKind) {
+        match kind {
+            AccessKind::Load => {}
+            AccessKind::Delete => return self.unsupported("del"),
+            AccessKind::Store => {
+                let base = self.pop_obj();
+                let value = self.pop_obj();
+                let q = self.tables.use_qstr(name) as u32;
+                let q = self.constant(Ty::Uint, q);
+                self.call(Helper::StoreAttr, vec![base, q, value], Ty::Obj);
+                return;
+            }
+        }
+        let base = self.pop();
+        if self.func.ty(base) != Ty::Obj {
+            let t = self.func.ty(base);
+            self.viper_error(format!("can't load attribute of '{}'", t.name()));
+            let dummy = self.constant(Ty::Obj, Obj::NONE.raw());
+            return self.push(dummy);
+        }
+        let q = self.tables.use_qstr(name) as u32;
+        let q = self.constant(Ty::Uint, q);
+        let v = self.call(Helper::LoadAttr, vec![base, q], Ty::Obj);
+        self.push(v);
+    }
+
+    fn dup_top(&mut self) {
+        let top = self.pop_item();
+        self.stack.push(top);
+        self.stack.push(top);
+    }
+
+    fn dup_top_two(&mut self) {
+        let b = self.pop_item();
+        let a = self.pop_item();
+        self.stack.extend([a, b, a, b]);
+    }
+
+    fn pop_top(&mut self) {
+        self.pop_item();
+    }
+
+    fn rot_two(&mut self) {
+        let b = self.pop_item();
+        let a = self.pop_item();
+        self.stack.extend([b, a]);
+    }
+
+    fn rot_three(&mut self) {
+        let c = self.pop_item();
+        let b = self.pop_item();
+        let a = self.pop_item();
+        self.stack.extend([c, a, b]);
+    }
+
+    fn jump(&mut self, label: Label) {
+        if !self.dead {
+            self.jump_to(label);
+        }
+    }
+
+    fn pop_jump_if(&mut self, cond: bool, label: Label) {
+        let v = self.pop();
+        let t = self.truth(v);
+        self.branch(t, cond, label);
+    }
+
+    fn jump_if_or_pop(&mut self, cond: bool, label: Label) {
+        let top = self.pop();
+        self.push(top);
+        let t = self.truth(top);
+        self.branch(t, cond, label);
+        self.pop_item();
+    }
+
+    fn unwind_jump(&mut self, target: BreakTarget, except_depth: u16) {
+        if except_depth != 0 {
+            return self.unsupported("break or continue out of try, with or finally");
+        }
+        if target.from_for && !self.dead {
+            // Leaving a `for` over an iterable drops its iterator.
+            self.pop_item();
+        }
+        self.jump(target.label);
+    }
+
+    /// `try`: until the matching `pop_except_jump`, helper calls raise to a landing block
+    /// that catches the exception and enters the handler at `label` with it on the stack.
+    fn setup_block(&mut self, label: Label, kind: BlockKind) {
+        match kind {
+            BlockKind::Except => {}
+            BlockKind::With => return self.unsupported("with"),
+            BlockKind::Finally => return self.unsupported("finally (and `except ... as name`)"),
+        }
+        let landing = self.new_block();
+        let (body, body_dead) = (self.cur, self.dead);
+        self.cur = landing;
+        self.dead = false;
+        let exc = self.vreg(Ty::Obj);
+        self.inst(Inst::CatchException { dst: exc });
+        self.push(exc);
+        self.jump_to(label);
+        self.stack.pop();
+        self.cur = body;
+        self.dead = body_dead;
+        self.handlers.push(landing);
+    }
+
+    fn with_cleanup(&mut self, _label: Label) {
+        self.unsupported("with");
+    }
+
+    fn async_with_setup_finally(&mut self, _a: Label, _b: Label, _c: Label) {
+        self.unsupported("async with");
+    }
+
+    /// The end of a `try`'s handlers: no clause matched, so raise the exception again.
+    fn end_finally(&mut self) {
+        let exc = self.pop();
+        if !self.dead {
+            self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+            self.terminate(Term::Raise);
+        }
+    }
+
+    /// The iterator is one object on the compile-time stack: a heap iterator, where bytecode
+    /// may keep a 4-word iterator buffer on its stack.
+    fn get_iter(&mut self, _use_stack: bool) {
+        let obj = self.pop_obj();
+        let iter = self.call(Helper::NativeGetiter, vec![obj], Ty::Obj);
+        self.push(iter);
+    }
+
+    /// Next item, or on to `label` (iterator still on the stack, for `for_iter_end` to drop).
+    fn for_iter(&mut self, label: Label) {
+        let iter = self.pop();
+        self.push(iter);
+        let item = self.call(Helper::NativeIternext, vec![iter], Ty::Obj);
+        let stop = self.constant(Ty::Obj, Obj::STOP_ITERATION.raw());
+        let done = self.vreg(Ty::Bool);
+        self.inst(Inst::Cmp {
+            dst: done,
+            cond: Cond::Eq,
+            a: item,
+            b: stop,
+        });
+        self.branch(done, true, label);
+        self.push(item);
+    }
+
+    fn for_iter_end(&mut self) {
+        self.pop_item();
+    }
+
+    fn pop_except_jump(&mut self, label: Label, within_exc_handler: bool) {
+        if !within_exc_handler {
+            // The end of the `try` body.
+            self.handlers.pop();
+        }
+        self.jump(label);
+    }
+
+    fn unary_op(&mut self, op: UnaryOpNum) {
+        let v = self.pop();
+        let ty = self.func.ty(v);
+        if ty.is_integer() {
+            let (bin, k) = match op {
+                UnaryOpNum::Positive => return self.push(v),
+                UnaryOpNum::Negative => (BinOp::Sub, 0),
+                UnaryOpNum::Invert => (BinOp::Xor, u32::MAX),
+                UnaryOpNum::Not => {
+                    self.viper_error("'not' not implemented".into());
+                    return self.push(v);
+                }
+            };
+            let k = self.constant(ty, k);
+            let dst = self.vreg(ty);
+            let (a, b) = if bin == BinOp::Sub { (k, v) } else { (v, k) };
+            self.inst(Inst::Bin { dst, op: bin, a, b });
+            return self.push(dst);
+        }
+        if ty == Ty::Obj {
+            let op = self.constant(Ty::Uint, op as u32);
+            let r = self.call(Helper::UnaryOp, vec![op, v], Ty::Obj);
+            return self.push(r);
+        }
+        self.viper_error(format!("can't do unary op of '{}'", ty.name()));
+        self.push(v);
+    }
+
+    fn binary_op(&mut self, op: BinaryOp) {
+        let (op, negate) = match op {
+            BinaryOp::Op(op) => (op, false),
+            BinaryOp::NotIn => (BinaryOpNum::In, true),
+            BinaryOp::IsNot => (BinaryOpNum::Is, true),
+        };
+        let b = self.pop();
+        let a = self.pop();
+        let (ta, tb) = (self.func.ty(a), self.func.ty(b));
+        if ta.is_integer() && tb.is_integer() {
+            let r = self.int_binary(op, a, b);
+            let r = r.unwrap_or_else(|| self.constant(ta, 0));
+            return self.push(r);
+        }
+        if ta == Ty::Obj && tb == Ty::Obj {
+            let k = self.constant(Ty::Uint, op as u32);
+            let mut r = self.call(Helper::BinaryOp, vec![k, a, b], Ty::Obj);
+            if negate {
+                let not = self.constant(Ty::Uint, UnaryOpNum::Not as u32);
+                r = self.call(Helper::UnaryOp, vec![not, r], Ty::Obj);
+            }
+            return self.push(r);
+        }
+        self.viper_error(format!(
+            "can't do binary op between '{}' and '{}'",
+            ta.name(),
+            tb.name()
+        ));
+        let dummy = self.constant(ta, 0);
+        self.push(dummy);
+    }
+
+    fn build(&mut self, n_args: u32, kind: BuildKind) {
+        let helper = match kind {
+            BuildKind::Tuple => Helper::BuildTuple,
+            BuildKind::List => Helper::BuildList,
+            BuildKind::Map => {
+                // `n_args` is only a size hint; `store_map` adds the entries.
+                let hint = self.constant(Ty::Uint, n_args);
+                let dict = self.call(Helper::BuildMap, vec![hint], Ty::Obj);
+                return self.push(dict);
+            }
+            _ => return self.unsupported("building sets or slices"),
+        };
+        let items = self.pop_objs(n_args as usize);
+        let addr = self.spill(&items);
+        let count = self.constant(Ty::Uint, n_args);
+        let r = self.call(helper, vec![count, addr], Ty::Obj);
+        self.push(r);
+    }
+
+    fn store_map(&mut self) {
+        let key = self.pop_obj();
+        let value = self.pop_obj();
+        let dict = self.pop();
+        self.call(Helper::StoreMap, vec![dict, key, value], Ty::Obj);
+        self.push(dict);
+    }
+
+    fn store_comp(&mut self, _kind: ScopeKind, _index: u32) {
+        self.unsupported("comprehensions");
+    }
+
+    fn unpack_sequence(&mut self, n_args: u32) {
+        let seq = self.pop_obj();
+        let n = n_args as usize;
+        let base = self.slots(n);
+        let addr = self.vreg(Ty::Uint);
+        self.inst(Inst::SlotAddr {
+            dst: addr,
+            slot: base,
+        });
+        let count = self.constant(Ty::Uint, n_args);
+        self.call(Helper::UnpackSequence, vec![seq, count, addr], Ty::Obj);
+        // The helper leaves the items reversed, the first one in the last slot: the top.
+        for i in 0..n as u32 {
+            let item = self.vreg(Ty::Obj);
+            self.inst(Inst::LoadSlot {
+                dst: item,
+                slot: base + i,
+            });
+            self.push(item);
+        }
+    }
+
+    fn unpack_ex(&mut self, _n_left: u32, _n_right: u32) {
+        self.unsupported("unpacking");
+    }
+
+    fn make_function(&mut self, child: ScopeId, n_pos_defaults: u32, n_kw_defaults: u32) {
+        let (defaults, kw_defaults) = if n_pos_defaults == 0 && n_kw_defaults == 0 {
+            let none = self.constant(Ty::Obj, Obj::NONE.raw());
+            (none, none)
+        } else {
+            // Absent keyword defaults are an empty slot (`load_null`).
+            let kw = match self.pop_item() {
+                Item::Null | Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+                Item::Value(v) => self.box_value(v),
+                Item::Cast(_) => return self.unsupported("a cast as keyword defaults"),
+            };
+            (self.pop_obj(), kw)
+        };
+        let index = self.constant(Ty::Uint, self.children.len() as u32);
+        self.children.push(child);
+        let fun = self.call(
+            Helper::MakeFunction,
+            vec![index, defaults, kw_defaults],
+            Ty::Obj,
+        );
+        self.push(fun);
+    }
+
+    fn make_closure(&mut self, _child: ScopeId, _n: u32, _n_pos: u32, _n_kw: u32) {
+        self.unsupported("nested functions");
+    }
+
+    fn call_function(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
+        if star_flags != 0 {
+            return self.unsupported("star arguments");
+        }
+        let n = n_positional as usize + 2 * n_keyword as usize;
+        let fun_at = self.stack.len().checked_sub(n + 1);
+        let fun = fun_at.map(|i| self.stack[i]);
+        if let Some(Item::Cast(ty)) = fun {
+            if n_positional != 1 || n_keyword != 0 {
+                return self.unsupported("a cast with other than one argument");
+            }
+            let v = self.pop_item();
+            self.pop_item();
+            let v = match v {
+                Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+                Item::Value(v) => v,
+                _ => return self.fail(ErrorKind::NotImplementedError, "casting".into()),
+            };
+            let r = if self.func.ty(v) == Ty::Obj {
+                let t = self.constant(Ty::Uint, ty as u32);
+                self.call(Helper::ConvertObjToNative, vec![v, t], ty)
+            } else {
+                self.retype(v, ty)
+            };
+            return self.push(r);
+        }
+        self.call_with_args(n_positional, n_keyword, false);
+    }
+
+    fn call_method(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
+        if star_flags != 0 {
+            return self.unsupported("star arguments");
+        }
+        self.call_with_args(n_positional, n_keyword, true);
+    }
+
+    fn return_value(&mut self) {
+        let ret = self.func.ret;
+        let v = match self.pop_item() {
+            Item::None if ret != Ty::Obj => self.constant(ret, 0),
+            Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+            Item::Value(v) => v,
+            _ => return self.unsupported("returning a cast"),
+        };
+        let ty = self.func.ty(v);
+        let v = if ty == ret {
+            v
+        } else if ret == Ty::Obj {
+            self.box_value(v)
+        } else {
+            self.viper_error(format!(
+                "return expected '{}' but got '{}'",
+                ret.name(),
+                ty.name()
+            ));
+            self.constant(ret, 0)
+        };
+        self.terminate(Term::Return(v));
+    }
+
+    fn raise_varargs(&mut self, n_args: u32) {
+        if n_args != 1 {
+            // Re-raise and `raise ... from ...` need the exception stack (MicroPython's text).
+            return self.fail(ErrorKind::NotImplementedError, "native raise".into());
+        }
+        let exc = self.pop();
+        if self.func.ty(exc) != Ty::Obj {
+            return self.viper_error("must raise an object".into());
+        }
+        self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+        self.terminate(Term::Raise);
+    }
+
+    fn yield_(&mut self, _kind: YieldKind) {
+        self.fail(ErrorKind::NotImplementedError, "native yield".into());
+    }
+
+    // The handler's stack is its label's, so there is nothing to adjust.
+    fn start_except_handler(&mut self) {}
+
+    fn end_except_handler(&mut self) {}
+}
+
+impl NativeEmitter for FuncEmitter<'_> {
+    fn finish(&mut self) -> Result<(HostCode, Vec<ScopeId>), CompileError> {
+        let (func, children) = self.finish_mir()?;
+        let code = self
+            .target
+            .compile(&func)
+            .map_err(|msg| CompileError::new(ErrorKind::NotImplementedError, msg, self.line))?;
+        Ok((code, children))
+    }
+}
+
+impl FuncEmitter<'_> {
+    /// Calls the object under `n` arguments (and, for a method call, under the slot that
+    /// `load_method` left): the arguments go to consecutive frame slots as objects, as
+    /// `mp_call_function_n_kw` reads them.
+    fn call_with_args(&mut self, n_positional: u32, n_keyword: u32, method: bool) {
+        let args = self.pop_objs((n_positional + 2 * n_keyword) as usize);
+        if method && self.pop_item() != Item::Null {
+            return self.unsupported("this method call shape");
+        }
+        let fun = self.pop();
+        if self.func.ty(fun) != Ty::Obj {
+            let t = self.func.ty(fun);
+            self.viper_error(format!("can't call '{}'", t.name()));
+            let dummy = self.constant(Ty::Obj, Obj::NONE.raw());
+            return self.push(dummy);
+        }
+        let addr = self.spill(&args);
+        let count = self.constant(Ty::Uint, n_positional | n_keyword << 8);
+        let r = self.call(
+            Helper::NativeCallFunctionNKw,
+            vec![fun, count, addr],
+            Ty::Obj,
+        );
+        self.push(r);
+    }
+
+    /// Pops `n` values as objects, in stack order (deepest first).
+    fn pop_objs(&mut self, n: usize) -> Vec<VReg> {
+        let mut items: Vec<VReg> = (0..n).map(|_| self.pop_obj()).collect();
+        items.reverse();
+        items
+    }
+
+    /// Consecutive fresh frame slots, `n` of them (at least one, so the address is valid).
+    fn slots(&mut self, n: usize) -> u32 {
+        let base = self.func.frame_slots;
+        self.func.frame_slots += n.max(1) as u32;
+        base
+    }
+
+    /// Stores `items` in consecutive frame slots, where helpers read an argument array:
+    /// gives the arena address of the first.
+    fn spill(&mut self, items: &[VReg]) -> VReg {
+        let base = self.slots(items.len());
+        for (i, item) in items.iter().enumerate() {
+            self.inst(Inst::StoreSlot {
+                slot: base + i as u32,
+                value: *item,
+            });
+        }
+        let addr = self.vreg(Ty::Uint);
+        self.inst(Inst::SlotAddr {
+            dst: addr,
+            slot: base,
+        });
+        addr
+    }
+}

@@ -1,0 +1,593 @@
+//! The host backend against its oracle, the bytecode VM: each program runs twice, once with
+//! its `@micropython.viper` / `@micropython.native` functions compiled to host machine code,
+//! once with the decorators removed so the same functions run as bytecode, and both runs must
+//! print the same. Where viper's 32-bit wrapping differs from Python's unbounded ints, the
+//! bytecode side wraps explicitly (`wrap32` below) rather than trusting a hard-coded answer.
+
+use vm::compile::native::NativeBackend;
+use vm::compile::{compile_source_with, CompileOptions, EmitKind};
+use vm::interp::{Vm, VmConfig};
+use vm::rawcode::{CodeKind, RawCode};
+
+/// What a run printed, then the exception that ended it, if any.
+fn run(source: &str, backend: Option<&dyn NativeBackend>) -> String {
+    run_with(source, backend, VmConfig::default(), EmitKind::Bytecode)
+}
+
+/// [`run`] with a VM configuration and a default emitter (`-X emit=`).
+fn run_with(
+    source: &str,
+    backend: Option<&dyn NativeBackend>,
+    config: VmConfig,
+    emit: EmitKind,
+) -> String {
+    let opts = CompileOptions {
+        emit,
+        ..CompileOptions::default()
+    };
+    let module = match compile_source_with(source, "t.py", &opts, backend) {
+        Ok(module) => module,
+        Err(err) => return format!("compile error: {}: {}", err.kind.name(), err.message),
+    };
+    if backend.is_some() {
+        assert!(
+            has_native(&module.root),
+            "nothing was compiled natively in:\n{source}"
+        );
+    }
+    let mut vm = Vm::new(config).expect("vm");
+    let result = vm.run_module(&module);
+    let mut out = String::from_utf8_lossy(&vm.out).into_owned();
+    if result.is_err() {
+        let exc = vm.pending_exception();
+        let text = vm.format_exception(exc);
+        // The traceback's lines differ (native frames have none); keep the exception line.
+        out.push_str(text.lines().last().unwrap_or_default());
+    }
+    out
+}
+
+fn has_native(rc: &RawCode) -> bool {
+    rc.kind != CodeKind::Bytecode || rc.children.iter().any(has_native)
+}
+
+/// Python source of a helper the bytecode side uses to wrap like a 32-bit int.
+const WRAP32: &str =
+    "def wrap32(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n";
+
+/// `source` with its `@micropython.viper` and `@micropython.native` lines removed.
+fn without_decorators(source: &str) -> String {
+    source
+        .lines()
+        .filter(|line| !matches!(line.trim(), "@micropython.viper" | "@micropython.native"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+fn assert_same_as_bytecode(source: &str) {
+    let backend = targets::host_backend().expect("host backend");
+    let native = run(source, Some(&backend));
+    let bytecode = run(&without_decorators(source), None);
+    assert_eq!(native, bytecode, "program:\n{source}");
+    assert!(!native.is_empty(), "the program printed nothing");
+}
+
+#[test]
+fn viper_integer_loops_and_branches() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def f(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+        if s > 1000:
+            s = s - 1000
+        elif s < 10:
+            s += 3
+        else:
+            s ^= 5
+    return s
+
+@micropython.viper
+def g(n: int) -> int:
+    i = 0
+    t = 0
+    while i < n:
+        i += 1
+        if i % 3 == 0:
+            continue
+        if i > 50:
+            break
+        t += i
+    return t
+
+@micropython.viper
+def h(a: int, b: int) -> int:
+    return a // b + (a % b) * 1000 + (a << 3) - (b >> 1) + (a & 0xff) + (a | b) + ~a - -b
+
+for n in (0, 1, 7, 100, -3):
+    print(f(n), g(n))
+for a in (-7, 7, 100, -100, 0):
+    for b in (2, -2, 3, -5, 1):
+        print(h(a, b))
+",
+    );
+}
+
+#[test]
+fn viper_comparisons_bools_and_range_steps() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def cmp(a: int, b: int) -> int:
+    r = 0
+    if a < b: r |= 1
+    if a <= b: r |= 2
+    if a > b: r |= 4
+    if a >= b: r |= 8
+    if a == b: r |= 16
+    if a != b: r |= 32
+    if a < b and b < 10: r |= 64
+    if a > b or b == 0: r |= 128
+    return r
+
+@micropython.viper
+def both(a: int, b: int) -> bool:
+    return a < b
+
+@micropython.viper
+def steps(n: int) -> int:
+    s = 0
+    for i in range(n, 0, -2):
+        s = s * 3 + i
+    for j in range(2, n, 3):
+        s -= j
+    return s
+
+for a in (-2, 0, 5):
+    for b in (-2, 0, 5, 20):
+        print(cmp(a, b), both(a, b))
+print(steps(9), steps(0), steps(20))
+",
+    );
+}
+
+#[test]
+fn viper_int_wraps_at_32_bits_and_uint_is_unsigned() {
+    let source = format!(
+        "{WRAP32}
+@micropython.viper
+def mul(x: int, y: int) -> int:
+    return x * y
+
+@micropython.viper
+def shifted(x: uint) -> uint:
+    return (x >> 28) + (x << 4)
+
+@micropython.viper
+def ucmp(x: uint, y: uint) -> bool:
+    return x < y
+
+for x, y in ((65536, 65536), (123456789, 1000), (-77777, 99999), (2147483647, 2)):
+    print(mul(x, y) == wrap32(x * y))
+print(shifted(0xf0000001) == ((0xf0000001 >> 28) + (0xf0000001 << 4)) & 0xffffffff)
+print(ucmp(1, 0xffffffff), ucmp(0xffffffff, 1))
+"
+    );
+    let backend = targets::host_backend().expect("host backend");
+    let out = run(&source, Some(&backend));
+    assert_eq!(out, "True\nTrue\nTrue\nTrue\nTrue\nTrue False\n");
+}
+
+/// Pointer loads against bytecode indexing; pointer stores (the VM has no mutable buffer
+/// yet, so they write into a `bytes` object) against values bytecode computes from the
+/// bytes read back.
+#[test]
+fn viper_pointers_read_and_write_arena_buffers() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def checksum(buf: ptr8, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s = (s + buf[i]) & 0xffff
+    return s
+
+print(checksum(b'hello world', 11), checksum(b'\\xff' * 300, 300))
+",
+    );
+    let backend = targets::host_backend().expect("host backend");
+    let out = run(
+        "
+@micropython.viper
+def fill(buf: ptr8, n: int, v: int):
+    for i in range(n):
+        buf[i] = v + i
+
+@micropython.viper
+def sum16(buf: ptr16, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += buf[i]
+    return s
+
+@micropython.viper
+def store32(buf, i: int, v: uint) -> uint:
+    p = ptr32(buf)
+    p[i] = v
+    return uint(p[i])
+
+@micropython.viper
+def addr_of(buf) -> int:
+    return int(ptr8(buf))
+
+def halfword(b, i):
+    return b[2 * i] | b[2 * i + 1] << 8
+
+b = b'-' * 12
+fill(b, 10, 250)
+print(list(b) == [(250 + i) & 0xff for i in range(10)] + [45, 45])
+print(sum16(b, 6) == sum(halfword(b, i) for i in range(6)))
+print(store32(b, 1, 0xdeadbeef) == 0xdeadbeef, halfword(b, 2) == 0xbeef, halfword(b, 3) == 0xdead)
+print(addr_of(b) != addr_of(b'other'))
+",
+        Some(&backend),
+    );
+    assert_eq!(out, "True\nTrue\nTrue True True\nTrue\n");
+}
+
+#[test]
+fn viper_casts_and_calls_of_python_objects() {
+    assert_same_as_bytecode(
+        "
+def twice(x):
+    return 2 * x
+
+class Box:
+    def __init__(self):
+        self.value = 21
+
+@micropython.viper
+def use(x, n: int) -> int:
+    y = int(twice(x)) + n
+    print(y, x)
+    b = Box()
+    return int(b.value) + y
+
+@micropython.viper
+def count_true(xs) -> int:
+    n = 0
+    for x in xs:
+        if x:
+            n += 1
+    return n
+
+print(use(5, 3))
+print(use(-40, 1))
+print(count_true([0, 1, [], 'a', None, 3]), count_true(''))
+",
+    );
+}
+
+#[test]
+fn exceptions_raised_by_helpers_propagate_out_of_viper_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.viper
+def div(a: int, b: int) -> int:
+    return a // b
+
+@micropython.viper
+def call(f) -> int:
+    return int(f())
+
+def boom():
+    raise ValueError('boom')
+
+try:
+    call(boom)
+except ValueError as e:
+    print('caught', e)
+print(div(7, 2))
+print(div(1, 0))
+",
+    );
+}
+
+const NATIVE_PROGRAM: &str = "
+class P:
+    def __init__(self, x):
+        self.x = x
+
+    @micropython.native
+    def scaled(self, k):
+        return self.x * k
+
+@micropython.native
+def count(n):
+    s = 0
+    for i in range(n):
+        if i % 3 == 0 or not i % 5:
+            s += i * 1000003
+    return s
+
+@micropython.native
+def setter(o, d, key):
+    o.x = 5
+    d[key] = o.x + 1
+    d['big'] = 12345678901234567890
+    d[3] = 'three'
+    return d
+
+@micropython.native
+def total(xs):
+    t = 0
+    for x in xs:
+        if x == 'stop':
+            break
+        t = t + x
+    return t
+
+@micropython.native
+def fib(n):
+    a, b = 0, 1
+    out = []
+    for i in range(n):
+        a, b = b, a + b
+        out.append(a)
+    return out, (a, b)
+
+@micropython.native
+def swap(t):
+    a, b = t
+    return [b, a]
+
+def g(a, b=2, *, c=3):
+    return a * 100 + b * 10 + c
+
+@micropython.native
+def keywords(x):
+    print('x', x, end='!\\n', sep=':')
+    d = {'k': x, 2: [x]}
+    d[3] = {}
+    return g(x, c=7), g(b=1, a=x), 'abc'.upper(), 'a-b'.split('-'), d
+
+@micropython.native
+def lookup(d, k):
+    return d[k]
+
+@micropython.native
+def label(x):
+    if x is None:
+        return 'none'
+    if x in (1, 2):
+        return 'small'
+    return str(x) + '!'
+
+print(count(10), count(1000), P(7).scaled(3), P('ab').scaled(2))
+print(setter(P(1), {}, 'a'))
+print(label(None), label(2), label(7.5))
+print(keywords(5))
+print(fib(12), swap((1, 'x')), swap('ab'))
+try:
+    swap((1, 2, 3))
+except ValueError as e:
+    print('ValueError', e)
+print(total([1, 2, 3]), total((5, 'stop', 7)), total(range(10)), total({4: 'a', 5: 'b'}))
+try:
+    lookup({}, 'k')
+except KeyError as e:
+    print('KeyError', e)
+lookup([], 0)
+";
+
+#[test]
+fn native_functions_run_every_op_through_the_runtime() {
+    assert_same_as_bytecode(NATIVE_PROGRAM);
+}
+
+#[test]
+fn try_except_in_native_and_viper_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.native
+def f(g, x):
+    try:
+        r = g(x)
+    except ValueError:
+        r = 'value'
+    except (KeyError, IndexError):
+        return 'lookup'
+    else:
+        r = [r]
+    return r
+
+def ok(x): return x + 1
+def bad(x): raise ValueError(x)
+def key(x): return {}[x]
+
+print(f(ok, 1), f(bad, 2), f(key, 3))
+try:
+    f(ok, 'a')
+except TypeError as e:
+    print('TypeError', e)
+
+@micropython.viper
+def v(a: int, g) -> int:
+    n = 0
+    for i in range(a):
+        try:
+            try:
+                g(i)
+            except KeyError:
+                n += 1000
+            n += 1
+        except:
+            n += 100
+    return n if n > 0 else -1
+
+def odd(i):
+    if i % 2: raise ValueError
+    if i == 4: raise KeyError
+print(v(7, odd), v(0, odd))
+",
+    );
+}
+
+/// Collecting at every allocation finds an object word native code failed to root.
+#[test]
+fn native_code_roots_its_objects_under_gc_stress() {
+    let backend = targets::host_backend().expect("host backend");
+    let config = VmConfig {
+        gc_stress: true,
+        ..VmConfig::default()
+    };
+    let native = run_with(NATIVE_PROGRAM, Some(&backend), config, EmitKind::Bytecode);
+    assert_eq!(native, run(&without_decorators(NATIVE_PROGRAM), None));
+}
+
+/// `-X emit=native` and `-X emit=viper`: every scope, the module's included, as machine code
+/// (the program keeps to what viper types accept: `int(...)` casts the object arguments).
+#[test]
+fn whole_modules_compile_to_native_and_viper_code() {
+    let source = "
+def tri(n, k):
+    t = 0
+    for i in range(int(n)):
+        t += i * int(k)
+    return t
+
+table = {}
+for n in range(5):
+    table[n] = tri(n, 1), tri(n, 2)
+total = 0
+for key in table:
+    a, b = table[key]
+    total += a + b
+print(table, total, [tri(3, 1), tri(4, 1)])
+";
+    let backend = targets::host_backend().expect("host backend");
+    let bytecode = run(source, None);
+    for emit in [EmitKind::Native, EmitKind::Viper] {
+        let native = run_with(source, Some(&backend), VmConfig::default(), emit);
+        assert_eq!(native, bytecode, "{emit:?}");
+    }
+}
+
+#[test]
+fn wrong_argument_count_is_a_type_error() {
+    let backend = targets::host_backend().expect("host backend");
+    let out = run(
+        "@micropython.viper\ndef f(a: int) -> int:\n    return a\nprint(f(1, 2))\n",
+        Some(&backend),
+    );
+    assert_eq!(
+        out,
+        "TypeError: function takes 1 positional arguments but 2 were given"
+    );
+}
+
+/// MicroPython's wording for viper's compile-time errors (its `viper_error.py.exp`).
+#[test]
+fn viper_type_errors_use_micropythons_messages() {
+    let backend = targets::host_backend().expect("host backend");
+    let cases = [
+        (
+            "def f(a:1): pass",
+            "SyntaxError: annotation must be an identifier",
+        ),
+        (
+            "def f() -> 1: pass",
+            "SyntaxError: annotation must be an identifier",
+        ),
+        (
+            "def f(x:unknown_type): pass",
+            "ViperTypeError: unknown type 'unknown_type'",
+        ),
+        (
+            "def f():\n    print(x)\n    x = 1",
+            "ViperTypeError: local 'x' used before type known",
+        ),
+        (
+            "def f(y):\n    x = 1\n    x = y",
+            "ViperTypeError: local 'x' has type 'int' but source is 'object'",
+        ),
+        (
+            "def f(y) -> int: return y",
+            "ViperTypeError: return expected 'int' but got 'object'",
+        ),
+        (
+            "def f(x:ptr): -x",
+            "ViperTypeError: can't do unary op of 'ptr'",
+        ),
+        (
+            "def f(y): 1 + y",
+            "ViperTypeError: can't do binary op between 'int' and 'object'",
+        ),
+        (
+            "def f(x:int, y:uint): x < y",
+            "ViperTypeError: comparison of int and uint",
+        ),
+        ("def f(): 1[0]", "ViperTypeError: can't load from 'int'"),
+        ("def f(): 1[0] = 1", "ViperTypeError: can't store to 'int'"),
+        (
+            "def f(x:int): x[0] = x",
+            "ViperTypeError: can't store to 'int'",
+        ),
+        (
+            "def f(x:int): not x",
+            "ViperTypeError: 'not' not implemented",
+        ),
+        (
+            "def f(x:uint, y:uint): res = x // y",
+            "ViperTypeError: div/mod not implemented for uint",
+        ),
+        (
+            "def f(x:uint, y:uint): res = x % y",
+            "ViperTypeError: div/mod not implemented for uint",
+        ),
+        (
+            "def f(x:int): res = x in x",
+            "ViperTypeError: binary op  not implemented",
+        ),
+        (
+            "def f():\n    x = ptr(0)\n    if x:\n        pass",
+            "ViperTypeError: can't implicitly convert 'ptr' to 'bool'",
+        ),
+        (
+            "def f(x:ptr32): x[0] = None",
+            "ViperTypeError: can't store 'None'",
+        ),
+        (
+            "def f(x:ptr32): x[x] = None",
+            "ViperTypeError: can't store 'None'",
+        ),
+        (
+            "def f(): print(ptr(1))",
+            "NotImplementedError: conversion to object",
+        ),
+        ("def f(): int(int)", "NotImplementedError: casting"),
+        ("def f(): raise 1", "ViperTypeError: must raise an object"),
+        (
+            "def f(): raise Exception from Exception",
+            "NotImplementedError: native raise",
+        ),
+        ("def f(): yield", "NotImplementedError: native yield"),
+        (
+            "def f():\n    try:\n        pass\n    except ValueError as e:\n        pass",
+            "NotImplementedError: native code: finally (and `except ... as name`) not supported yet",
+        ),
+    ];
+    for (code, expected) in cases {
+        let source = format!("@micropython.viper\n{code}\n");
+        let out = run(&source, Some(&backend));
+        assert_eq!(out, format!("compile error: {expected}"), "for {code:?}");
+    }
+}
+
+#[test]
+fn without_a_backend_native_code_is_refused() {
+    let out = run("@micropython.viper\ndef f():\n    pass\n", None);
+    assert_eq!(out, "compile error: SyntaxError: invalid arch");
+}

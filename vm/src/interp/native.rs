@@ -1,0 +1,475 @@
+//! Running host machine code: native function objects, the call into their code, and the
+//! runtime helpers that code calls (MicroPython's fun table, `py/nativeglue.c`).
+//!
+//! Calling convention of the code a host backend makes (see `targets/src/host`):
+//! `extern "C" fn(ctx: *mut NativeCtx, a0..a5: u32) -> u32`. The arguments arrive already
+//! converted to their viper types (`mp_native_from_obj`) and the result is a word of the
+//! function's return type, which the caller converts back (`mp_native_to_obj`): MicroPython
+//! does both conversions inside the machine code; doing them here keeps the code free of
+//! the argument-checking prologue until native-to-native calls need it. After the call,
+//! `ctx.raised != 0` means an exception is in flight in the VM.
+//!
+//! Helpers all share the signature [`HelperFn`] and implement their operation by calling the
+//! VM's own (`binary_op`, `load_attr`, `call`...), so native and bytecode code cannot drift
+//! apart. An object-returning helper returns 0 (`MP_OBJ_NULL`) when it raised; a scalar one
+//! sets `ctx.raised`.
+//!
+//! The machine code's memory lives as long as the backend that made it (for `krait`, the
+//! whole run); freeing it with the last function object is left for later.
+//!
+//! Viper pointers are arena offsets, so machine code cannot reach memory outside the arena;
+//! but an offset into the arena's uncommitted part faults the process, as a wild pointer
+//! faults an MCU. Turning that fault into a Python exception needs a signal handler (later).
+
+use super::call::Args;
+use super::{PyResult, Raise, Vm};
+use crate::objects::fun::raw_code;
+use crate::objects::ty;
+use crate::rawcode::HostCode;
+use crate::runtime::arena::Backing;
+use crate::runtime::layout::{fun_bc, string, FunBcObj, ModuleContextObj};
+use crate::runtime::obj::Obj;
+
+/// What native code reaches of the VM during one call. `repr(C)`: backends load its fields
+/// at the offsets below.
+#[repr(C)]
+pub struct NativeCtx {
+    /// Host address of arena offset 0 (the arena never moves on the mapped backing).
+    pub arena_base: *mut u8,
+    /// Arena address of this call's frame slots, on the GC-scanned Python stack.
+    pub frame: u32,
+    /// Non-zero once an exception is in flight.
+    pub raised: u32,
+    /// The exception in flight (also rooted in the VM), for a handler in the machine code.
+    pub exc: u32,
+    /// The function object running (its module context holds the qstr table).
+    pub fun: u32,
+    /// Arena address of the module's constant-object table.
+    pub obj_table: u32,
+    /// Arena address of the module's qstr table (`u16` each).
+    pub qstr_table: u32,
+    vm: *mut Vm,
+}
+
+pub const CTX_ARENA_BASE: i32 = std::mem::offset_of!(NativeCtx, arena_base) as i32;
+pub const CTX_FRAME: i32 = std::mem::offset_of!(NativeCtx, frame) as i32;
+pub const CTX_RAISED: i32 = std::mem::offset_of!(NativeCtx, raised) as i32;
+pub const CTX_EXC: i32 = std::mem::offset_of!(NativeCtx, exc) as i32;
+pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32;
+pub const CTX_QSTR_TABLE: i32 = std::mem::offset_of!(NativeCtx, qstr_table) as i32;
+
+/// Register arguments every entry point takes (unused ones are passed as 0).
+pub const N_REG_ARGS: usize = 6;
+
+/// Every helper's signature: the context and three words (unused ones ignored).
+pub type HelperFn = extern "C" fn(*mut NativeCtx, u32, u32, u32) -> u32;
+
+type EntryFn = extern "C" fn(*mut NativeCtx, u32, u32, u32, u32, u32, u32) -> u32;
+
+// `MP_NATIVE_TYPE_*`.
+const TYPE_OBJ: u32 = 0;
+const TYPE_BOOL: u32 = 1;
+const TYPE_INT: u32 = 2;
+
+/// The host address of the helper with fun-table index `index`, if krait has it.
+pub fn helper_address(index: u32) -> Option<usize> {
+    let f: HelperFn = match index {
+        3 => convert_obj_to_native,
+        4 => convert_native_to_obj,
+        7 => load_global,
+        9 => load_attr,
+        13 => store_global,
+        14 => store_attr,
+        15 => obj_subscr,
+        16 => obj_is_true,
+        17 => unary_op,
+        18 => binary_op,
+        19 => build_tuple,
+        20 => build_list,
+        21 => build_map,
+        25 => store_map,
+        26 => make_function,
+        27 => call_function_n_kw,
+        30 => native_getiter,
+        31 => native_iternext,
+        34 => native_raise,
+        39 => unpack_sequence,
+        46 => small_int_floor_divide,
+        47 => small_int_modulo,
+        _ => return None,
+    };
+    Some(f as usize)
+}
+
+/// Runs `op` on the VM behind `ctx`, turning an exception into the helper protocol.
+fn with_vm(ctx: *mut NativeCtx, op: impl FnOnce(&mut Vm, u32) -> PyResult<u32>) -> u32 {
+    // SAFETY: `ctx` is the context `Vm::call_native` built for this call and passed to the
+    // machine code, which hands it unchanged to helpers; it lives on that caller's host stack
+    // for the whole call. Its `vm` pointer was made from the caller's `&mut Vm`, which the
+    // caller does not touch until the machine code returns, so this is the only live
+    // reference to the VM while the helper runs.
+    let (vm, fun) = unsafe { (&mut *(*ctx).vm, (*ctx).fun) };
+    // VM operations root their temporaries on the Python stack until their caller returns;
+    // release them here, or a loop in native code would keep every temporary alive. The
+    // result needs no root: the machine code stores it in a frame slot before it allocates.
+    let mark = vm.stack_mark();
+    let result = op(vm, fun);
+    vm.stack_release(mark);
+    match result {
+        Ok(word) => word,
+        Err(Raise(())) => {
+            let exc = vm.pending_exception().raw();
+            // SAFETY: as above; the VM borrow has ended.
+            unsafe {
+                (*ctx).raised = 1;
+                (*ctx).exc = exc;
+            }
+            0
+        }
+    }
+}
+
+fn qstr_of(vm: &Vm, fun: u32, index: u32) -> u32 {
+    let context = ModuleContextObj(FunBcObj(fun).context(vm.arena()));
+    u32::from(context.qstr(vm.arena(), index))
+}
+
+extern "C" fn convert_obj_to_native(ctx: *mut NativeCtx, obj: u32, ty: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.native_from_obj(Obj::from_raw(obj), ty))
+}
+
+extern "C" fn convert_native_to_obj(ctx: *mut NativeCtx, value: u32, ty: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.native_to_obj(value, ty).map(Obj::raw))
+}
+
+extern "C" fn load_global(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let globals = globals_of(vm, fun);
+        vm.load_name(globals, globals, q).map(Obj::raw)
+    })
+}
+
+extern "C" fn load_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        vm.load_attr(Obj::from_raw(obj), q).map(Obj::raw)
+    })
+}
+
+fn globals_of(vm: &Vm, fun: u32) -> Obj {
+    let context = ModuleContextObj(FunBcObj(fun).context(vm.arena()));
+    Obj::from_raw(context.globals(vm.arena()))
+}
+
+extern "C" fn store_global(ctx: *mut NativeCtx, qstr_index: u32, value: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let globals = globals_of(vm, fun);
+        vm.dict_store_qstr(globals, q, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn store_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, value: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        vm.store_attr(Obj::from_raw(obj), q, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn obj_subscr(ctx: *mut NativeCtx, base: u32, index: u32, value: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (base, index) = (Obj::from_raw(base), Obj::from_raw(index));
+        if value == Obj::SENTINEL.raw() {
+            return vm.subscr(base, index).map(Obj::raw);
+        }
+        vm.store_subscr(base, index, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn native_getiter(ctx: *mut NativeCtx, obj: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.get_iter(Obj::from_raw(obj)).map(Obj::raw))
+}
+
+extern "C" fn native_iternext(ctx: *mut NativeCtx, iter: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let next = vm.iter_next(Obj::from_raw(iter))?;
+        Ok(next.unwrap_or(Obj::STOP_ITERATION).raw())
+    })
+}
+
+extern "C" fn build_tuple(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_tuple_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn build_list(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_list_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn build_map(ctx: *mut NativeCtx, size_hint: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_dict(size_hint).map(Obj::raw))
+}
+
+extern "C" fn store_map(ctx: *mut NativeCtx, dict: u32, key: u32, value: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.dict_store(
+            Obj::from_raw(dict),
+            Obj::from_raw(key),
+            Obj::from_raw(value),
+        )?;
+        Ok(dict)
+    })
+}
+
+extern "C" fn make_function(ctx: *mut NativeCtx, index: u32, defaults: u32, kw: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let f = FunBcObj(fun);
+        let rc = Obj::from_raw(vm.arena().load_u32(f.child_table(vm.arena()) + 4 * index));
+        let context = Obj::from_raw(f.context(vm.arena()));
+        let kw = if kw == Obj::NONE.raw() {
+            Obj::NULL
+        } else {
+            Obj::from_raw(kw)
+        };
+        vm.new_function(rc, context, Obj::from_raw(defaults), kw)
+            .map(Obj::raw)
+    })
+}
+
+extern "C" fn unpack_sequence(ctx: *mut NativeCtx, seq: u32, n: u32, dest: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.unpack_sequence(Obj::from_raw(seq), n, dest)?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn native_raise(ctx: *mut NativeCtx, obj: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let exc = vm.make_raise_obj(Obj::from_raw(obj))?;
+        Err(vm.raise(exc))
+    })
+}
+
+extern "C" fn obj_is_true(ctx: *mut NativeCtx, obj: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.is_true(Obj::from_raw(obj)).map(u32::from))
+}
+
+extern "C" fn unary_op(ctx: *mut NativeCtx, op: u32, obj: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let op = crate::bytecode::UnaryOpNum::from_number(op as u8);
+        vm.unary_op(op, Obj::from_raw(obj)).map(Obj::raw)
+    })
+}
+
+extern "C" fn binary_op(ctx: *mut NativeCtx, op: u32, lhs: u32, rhs: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let Some(&op) = crate::bytecode::BinaryOpNum::ALL.get(op as usize) else {
+            return Err(vm.value_error("bad binary op"));
+        };
+        vm.binary_op(op, Obj::from_raw(lhs), Obj::from_raw(rhs))
+            .map(Obj::raw)
+    })
+}
+
+extern "C" fn call_function_n_kw(ctx: *mut NativeCtx, fun: u32, n_args_kw: u32, args: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let args = Args {
+            base: args,
+            n_pos: n_args_kw & 0xff,
+            n_kw: (n_args_kw >> 8) & 0xff,
+        };
+        vm.call(Obj::from_raw(fun), args).map(Obj::raw)
+    })
+}
+
+/// Python's flooring division on 32-bit words. Dividing by zero raises `ZeroDivisionError`
+/// where MicroPython's C division would be undefined.
+extern "C" fn small_int_floor_divide(ctx: *mut NativeCtx, a: u32, b: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (q, _) = floor_div_mod_i32(vm, a as i32, b as i32)?;
+        Ok(q as u32)
+    })
+}
+
+extern "C" fn small_int_modulo(ctx: *mut NativeCtx, a: u32, b: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (_, r) = floor_div_mod_i32(vm, a as i32, b as i32)?;
+        Ok(r as u32)
+    })
+}
+
+fn floor_div_mod_i32(vm: &mut Vm, a: i32, b: i32) -> PyResult<(i32, i32)> {
+    if b == 0 {
+        return Err(vm.raise_msg(ty::ZERO_DIVISION_ERROR, "divide by zero"));
+    }
+    let (q, r) = (a.wrapping_div(b), a.wrapping_rem(b));
+    if r != 0 && (r < 0) != (b < 0) {
+        Ok((q.wrapping_sub(1), r.wrapping_add(b)))
+    } else {
+        Ok((q, r))
+    }
+}
+
+impl Vm {
+    /// `mp_native_from_obj`: `obj` as a word of viper type `ty`.
+    pub fn native_from_obj(&mut self, obj: Obj, ty: u32) -> PyResult<u32> {
+        match ty {
+            TYPE_OBJ => Ok(obj.raw()),
+            TYPE_BOOL => self.is_true(obj).map(u32::from),
+            2 | 3 => self.int_truncated(obj),
+            // A pointer: the buffer's address, else an integer taken as an address.
+            _ => match self.buffer_address(obj) {
+                Some(addr) => Ok(addr),
+                None => self.int_truncated(obj),
+            },
+        }
+    }
+
+    /// `mp_native_to_obj`: a word of viper type `ty` as an object.
+    pub fn native_to_obj(&mut self, value: u32, ty: u32) -> PyResult<Obj> {
+        match ty {
+            TYPE_OBJ => Ok(Obj::from_raw(value)),
+            TYPE_BOOL => Ok(Obj::bool(value != 0)),
+            TYPE_INT => self.new_int(i64::from(value as i32)),
+            _ => self.new_int(i64::from(value)),
+        }
+    }
+
+    /// `mp_obj_get_int_truncated`: the low 32 bits of an int.
+    fn int_truncated(&mut self, obj: Obj) -> PyResult<u32> {
+        if let Some(v) = obj.as_small_int() {
+            return Ok(v as u32);
+        }
+        if obj == Obj::FALSE || obj == Obj::TRUE {
+            return Ok(u32::from(obj == Obj::TRUE));
+        }
+        match self.as_bigint(obj) {
+            Some(big) => {
+                let low = big.iter_u32_digits().next().unwrap_or(0);
+                Ok(if big.sign() == num_bigint::Sign::Minus {
+                    low.wrapping_neg()
+                } else {
+                    low
+                })
+            }
+            None => {
+                let name = self.type_name_of(obj);
+                Err(self.type_error(&format!("can't convert {name} to int")))
+            }
+        }
+    }
+
+    /// The arena address of the bytes of a buffer object (`mp_get_buffer`): bytes,
+    /// bytearray, memoryview, array, or a `str` that lives in the heap.
+    fn buffer_address(&self, obj: Obj) -> Option<u32> {
+        if let Some(buffer) = self.get_buffer(obj) {
+            return Some(buffer.addr);
+        }
+        (obj.is_ptr() && obj.raw() >= 16 && self.is_str(obj))
+            .then(|| self.arena().load_u32(obj.raw() + string::DATA))
+    }
+
+    /// Registers host code loaded with a raw code; the index goes in the raw code object.
+    pub(crate) fn register_host_code(&mut self, code: &HostCode) -> u32 {
+        self.native_code.push(code.clone());
+        self.native_code.len() as u32
+    }
+
+    /// `MAKE_FUNCTION` for a raw code whose machine code is registered as `native`: the
+    /// `fun_bc` layout (its `bytecode` is the prelude, so the name reads as usual), then the
+    /// index of the code.
+    pub(crate) fn new_native_function(
+        &mut self,
+        rc: Obj,
+        context: Obj,
+        native: u32,
+    ) -> PyResult<Obj> {
+        let mark = self.stack_mark();
+        let first = self.root_all(&[rc, context])?;
+        let obj = self.alloc_obj(ty::FUN_NATIVE, fun_bc::EXTRA_ARGS + 4)?;
+        let rc = self.arena().load_u32(first);
+        let context = self.arena().load_u32(first + 4);
+        let f = FunBcObj(obj);
+        let arena = self.heap.arena_mut();
+        f.set_context(arena, context);
+        f.set_child_table(arena, arena.load_u32(rc + raw_code::CHILDREN));
+        f.set_bytecode(arena, arena.load_u32(rc + raw_code::FUN_DATA));
+        arena.store_u32(obj + fun_bc::EXTRA_ARGS, native);
+        self.stack_release(mark);
+        Ok(Obj::from_raw(obj))
+    }
+
+    /// Calls a native function object: checks and converts the arguments, runs the machine
+    /// code with a fresh frame on the Python stack, and converts the result.
+    pub fn call_native(&mut self, fun: Obj, args: Args) -> PyResult<Obj> {
+        let index = self.arena().load_u32(fun.raw() + fun_bc::EXTRA_ARGS);
+        let Some(code) = index
+            .checked_sub(1)
+            .and_then(|i| self.native_code.get(i as usize))
+            .cloned()
+        else {
+            return Err(self.value_error("bad native function"));
+        };
+        if self.arena().backing() != Backing::Mapped {
+            let msg = "native code needs the memory-mapped arena";
+            return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, msg));
+        }
+        let n_params = code.arg_types.len() as u32;
+        if args.n_kw != 0 {
+            return Err(self.type_error("function doesn't take keyword arguments"));
+        }
+        if args.n_pos != n_params {
+            return Err(self.type_error(&format!(
+                "function takes {n_params} positional arguments but {} were given",
+                args.n_pos
+            )));
+        }
+        let mut words = [0u32; N_REG_ARGS];
+        for (i, &t) in code.arg_types.iter().enumerate() {
+            words[i] = self.native_from_obj(self.arg(&args, i as u32), u32::from(t))?;
+        }
+        if self.reentry >= super::MAX_REENTRY {
+            return Err(self.raise_recursion_error());
+        }
+        let mark = self.stack_mark();
+        let Some(frame) = self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) else {
+            return Err(self.raise_recursion_error());
+        };
+        let context = ModuleContextObj(FunBcObj(fun.raw()).context(self.arena()));
+        let obj_table = context.obj_table(self.arena());
+        let qstr_table = context.qstr_table(self.arena());
+        self.reentry += 1;
+        let mut ctx = NativeCtx {
+            arena_base: self.heap.arena_mut().base_ptr(),
+            frame,
+            raised: 0,
+            exc: 0,
+            fun: fun.raw(),
+            obj_table,
+            qstr_table,
+            vm: self as *mut Vm,
+        };
+        let [a0, a1, a2, a3, a4, a5] = words;
+        // SAFETY: `code.entry` is the entry point a host backend compiled with the
+        // `EntryFn` signature and keeps executable while this VM runs (the backend outlives
+        // the VM in every embedder). The machine code touches memory only at `arena_base`
+        // plus 32-bit offsets, inside the arena's 4 GiB reservation (mapped backing, checked
+        // above), and the VM only through the helpers, which receive `ctx`; `self` is not
+        // used until the call returns.
+        let result = unsafe {
+            let entry = std::mem::transmute::<usize, EntryFn>(code.entry);
+            entry(&mut ctx, a0, a1, a2, a3, a4, a5)
+        };
+        let raised = ctx.raised != 0;
+        self.reentry -= 1;
+        self.stack_release(mark);
+        if raised {
+            // The helper that raised left the exception in flight, rooted.
+            return Err(Raise(()));
+        }
+        self.native_to_obj(result, u32::from(code.return_type))
+    }
+}
