@@ -37,6 +37,9 @@ use crate::runtime::obj::Obj;
 
 pub mod sys;
 
+mod args;
+pub mod math;
+
 /// A builtin module: its name, its functions and the rest of its attributes.
 pub struct ModuleDef {
     pub name: &'static str,
@@ -47,7 +50,7 @@ pub struct ModuleDef {
 }
 
 /// Every builtin module, in the order their function objects are numbered.
-pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE];
+pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &math::MODULE];
 
 /// `attrs` of a module that has only functions.
 pub fn no_attrs(_vm: &mut Vm, _module: &ModuleBuilder) -> PyResult<()> {
