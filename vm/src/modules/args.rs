@@ -48,3 +48,12 @@ pub fn arg_or_kw(vm: &mut Vm, args: &Args, index: u32, name: &str) -> PyResult<O
     let q = vm.intern(name)?;
     Ok(vm.kwarg_named(args, q))
 }
+
+/// The bytes of an object with the buffer protocol, for reading (`mp_get_buffer_raise` with
+/// `MP_BUFFER_READ`): `bytes` and `str`.
+pub fn read_buffer(vm: &mut Vm, obj: Obj) -> PyResult<Vec<u8>> {
+    if vm.is_bytes(obj) || vm.is_str(obj) {
+        return Ok(vm.str_bytes(obj));
+    }
+    Err(vm.type_error("object with buffer protocol required"))
+}

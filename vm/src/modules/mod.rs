@@ -39,6 +39,7 @@ pub mod sys;
 
 mod args;
 pub mod math;
+pub mod structs;
 
 /// A builtin module: its name, its functions and the rest of its attributes.
 pub struct ModuleDef {
@@ -50,7 +51,7 @@ pub struct ModuleDef {
 }
 
 /// Every builtin module, in the order their function objects are numbered.
-pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &math::MODULE];
+pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &math::MODULE, &structs::MODULE];
 
 /// `attrs` of a module that has only functions.
 pub fn no_attrs(_vm: &mut Vm, _module: &ModuleBuilder) -> PyResult<()> {
