@@ -38,8 +38,11 @@ use crate::runtime::obj::Obj;
 pub mod sys;
 
 mod args;
+pub mod errno;
+pub mod heapq;
 pub mod math;
 pub mod structs;
+pub mod time;
 
 /// A builtin module: its name, its functions and the rest of its attributes.
 pub struct ModuleDef {
@@ -51,7 +54,14 @@ pub struct ModuleDef {
 }
 
 /// Every builtin module, in the order their function objects are numbered.
-pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &math::MODULE, &structs::MODULE];
+pub const BUILTIN_MODULES: &[&ModuleDef] = &[
+    &sys::MODULE,
+    &math::MODULE,
+    &structs::MODULE,
+    &time::MODULE,
+    &errno::MODULE,
+    &heapq::MODULE,
+];
 
 /// `attrs` of a module that has only functions.
 pub fn no_attrs(_vm: &mut Vm, _module: &ModuleBuilder) -> PyResult<()> {
