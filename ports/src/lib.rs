@@ -1,3 +1,4 @@
-//! The programs people run: `krait-cross` now, `krait` and the emulated boards later.
+//! The programs people run: `krait-cross`, `krait`, and the emulated boards later.
 
 pub mod cross;
+pub mod run;

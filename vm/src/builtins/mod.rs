@@ -97,6 +97,11 @@ builtin_table! {
     SET_DISCARD = SET."discard" => methods::set_discard;
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
+    IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
+    TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
+    TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
+    TEXT_IO_FLUSH = TEXT_IO."flush" => crate::modules::stdio::flush;
 }
 
 /// Index of the first builtin module function: their objects follow the builtins' in one

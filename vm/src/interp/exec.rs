@@ -947,8 +947,23 @@ impl Vm {
                     let exc = self.make_raise_obj(obj)?;
                     return Err(self.raise(exc));
                 }
-                op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
-                    return Err(self.raise_msg(ty::IMPORT_ERROR, "no module named"));
+                op::IMPORT_NAME => {
+                    let q = self.fetch_qstr(f);
+                    let fromlist = self.pop(f);
+                    let level = self.top(f);
+                    let globals = self.frame_globals(f);
+                    let module = self.import_name(q, fromlist, level, globals)?;
+                    self.set_top(f, module);
+                }
+                op::IMPORT_FROM => {
+                    let q = self.fetch_qstr(f);
+                    let value = self.import_from(self.top(f), q)?;
+                    self.push(f, value);
+                }
+                op::IMPORT_STAR => {
+                    let module = self.pop(f);
+                    let locals = self.frame_locals(f);
+                    self.import_all(module, locals)?;
                 }
                 op::YIELD_VALUE => {
                     let value = self.top(f);

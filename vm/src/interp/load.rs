@@ -4,22 +4,26 @@ use super::{PyResult, Vm};
 use crate::objects::fun::raw_code;
 use crate::objects::{qstrs, ty, ELLIPSIS_OBJ};
 use crate::rawcode::{CodeKind, CompiledModule, ConstObj, RawCode};
-use crate::runtime::layout::{module_context, ModuleContextObj};
+use crate::runtime::layout::ModuleContextObj;
 use crate::runtime::obj::Obj;
 
 impl Vm {
     /// Loads `module` and runs its top level with a fresh `__main__` globals dict.
     pub fn run_module(&mut self, module: &CompiledModule) -> PyResult<Obj> {
         let mark = self.stack_mark();
-        let globals = self.new_dict(0)?;
-        let globals_slot = self.root(globals)?;
-        self.dict_store_qstr(
-            globals,
-            qstrs::NAME,
-            Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE),
-        )?;
-        let context = self.load_context(module, self.slot(globals_slot))?;
+        let name = Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE);
+        let context = self.new_module(name)?;
+        let result = self.exec_module(module, context);
+        self.stack_release(mark);
+        result
+    }
+
+    /// Loads `module` into `context` (a module object from [`Vm::new_module`], which has room
+    /// for the tables) and runs its top level in the context's globals.
+    pub fn exec_module(&mut self, module: &CompiledModule, context: Obj) -> PyResult<Obj> {
+        let mark = self.stack_mark();
         let context_slot = self.root(context)?;
+        self.load_context(module, context)?;
         let rc = self.load_raw_code(&module.root)?;
         let fun = self.new_function(rc, self.slot(context_slot), Obj::NONE, Obj::NULL)?;
         let fun_slot = self.root(fun)?;
@@ -34,8 +38,9 @@ impl Vm {
         result
     }
 
-    fn load_context(&mut self, module: &CompiledModule, globals: Obj) -> PyResult<Obj> {
-        let globals_slot = self.root(globals)?;
+    /// Fills the qstr and constant tables of module context `context`.
+    fn load_context(&mut self, module: &CompiledModule, context: Obj) -> PyResult<()> {
+        let context_slot = self.root(context)?;
         let n_qstr = module.qstrs.len() as u32;
         let qstr_table = self.alloc(2 * n_qstr.max(1))?;
         let table_slot = self.root(Obj::from_raw(qstr_table))?;
@@ -52,17 +57,11 @@ impl Vm {
             let table = self.slot(objs_slot).raw();
             self.arena_mut().store_u32(table + 4 * i as u32, obj.raw());
         }
-        let context = self.alloc_obj(ty::MODULE, module_context::SIZE)?;
-        let c = ModuleContextObj(context);
-        let (g, q, o) = (
-            self.slot(globals_slot).raw(),
-            self.slot(table_slot).raw(),
-            self.slot(objs_slot).raw(),
-        );
-        c.set_globals(self.arena_mut(), g);
+        let c = ModuleContextObj(self.slot(context_slot).raw());
+        let (q, o) = (self.slot(table_slot).raw(), self.slot(objs_slot).raw());
         c.set_qstr_table(self.arena_mut(), q);
         c.set_obj_table(self.arena_mut(), o);
-        Ok(Obj::from_raw(context))
+        Ok(())
     }
 
     fn const_obj(&mut self, constant: &ConstObj) -> PyResult<Obj> {

@@ -20,6 +20,7 @@
 pub mod call;
 pub mod exec;
 pub mod gen;
+pub mod import;
 pub mod load;
 pub mod ops;
 pub mod print;

@@ -107,6 +107,7 @@ impl Vm {
             }
             ty::BUILTIN_FUNCTION => "<function>".to_string(),
             ty::MODULE => self.module_repr(obj)?,
+            ty::TEXT_IO => self.stream_repr(obj),
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),
@@ -169,11 +170,12 @@ impl Vm {
         let mut out = String::from("Traceback (most recent call last):\n");
         for entry in self.traceback(exc).iter().rev() {
             let file = self.qstr_str(entry.file).to_string();
-            let block = self.qstr_str(entry.block).to_string();
-            out.push_str(&format!(
-                "  File \"{file}\", line {}, in {block}\n",
-                entry.line
-            ));
+            // Parser errors record no block (`MP_QSTRnull`).
+            let block = match entry.block {
+                0 => String::new(),
+                q => format!(", in {}", self.qstr_str(q)),
+            };
+            out.push_str(&format!("  File \"{file}\", line {}{block}\n", entry.line));
         }
         let name = self.type_name_of(exc);
         let detail = self.str_of(exc).unwrap_or_default();

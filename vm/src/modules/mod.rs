@@ -29,12 +29,15 @@
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
 use crate::builtins::BuiltinFn;
+use crate::compile::CompileOptions;
 use crate::interp::{PyResult, Slot, Vm};
 use crate::objects::{qstrs, ty};
+use crate::rawcode::CompiledModule;
 use crate::runtime::gc::{Heap, RootId};
-use crate::runtime::layout::module;
+use crate::runtime::layout::{module, module_context};
 use crate::runtime::obj::Obj;
 
+pub mod stdio;
 pub mod sys;
 
 mod args;
@@ -125,6 +128,10 @@ pub struct ModuleState {
     /// their first use.
     path: RootId,
     argv: RootId,
+    /// How `.py` modules are compiled when imported: as the main program was.
+    pub compile_options: CompileOptions,
+    /// Whether output goes straight to the host (see [`stdio`]).
+    streaming: bool,
 }
 
 impl ModuleState {
@@ -134,22 +141,47 @@ impl ModuleState {
             builtin: heap.add_root(Obj::NULL),
             path: heap.add_root(Obj::NULL),
             argv: heap.add_root(Obj::NULL),
+            compile_options: CompileOptions::default(),
+            streaming: false,
         }
     }
 }
 
 impl Vm {
-    /// A new module named `name` with an empty globals dict holding `__name__`.
+    /// A new module named `name` with an empty globals dict holding `__name__`
+    /// (`mp_obj_new_module`). It has the size of a module context, whose qstr and constant
+    /// tables stay empty until code is loaded into it ([`Vm::exec_module`]).
     pub fn new_module(&mut self, name: Obj) -> PyResult<Obj> {
         let name_slot = self.root(name)?;
         let globals = self.new_dict(1)?;
         let globals_slot = self.root(globals)?;
         self.dict_store_qstr(globals, qstrs::NAME, self.slot(name_slot))?;
-        let obj = self.alloc_obj(ty::MODULE, module::SIZE)?;
+        let obj = self.alloc_obj(ty::MODULE, module_context::SIZE)?;
         let globals = self.slot(globals_slot);
         self.arena_mut()
             .store_u32(obj + module::GLOBALS, globals.raw());
         Ok(Obj::from_raw(obj))
+    }
+
+    /// Runs `compiled` as the main program: a `__main__` module whose `__file__` is `file`.
+    pub fn run_main(&mut self, compiled: &CompiledModule, file: &str) -> PyResult<()> {
+        let mark = self.stack_mark();
+        let main = self.new_module(Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE))?;
+        let slot = self.root(main)?;
+        let file = self.new_str(file)?;
+        self.dict_store_qstr(self.module_globals(self.slot(slot)), qstrs::FILE, file)?;
+        let result = self.exec_module(compiled, self.slot(slot));
+        self.stack_release(mark);
+        result.map(|_| ())
+    }
+
+    /// Whether `obj` is a package: a module with `__path__`.
+    pub fn is_package(&mut self, obj: Obj) -> PyResult<bool> {
+        if self.type_of(obj) != ty::MODULE {
+            return Ok(false);
+        }
+        let globals = self.module_globals(obj);
+        Ok(self.dict_get_qstr(globals, qstrs::PATH)?.is_some())
     }
 
     /// A module's globals dict.
@@ -210,11 +242,29 @@ impl Vm {
         Ok(self.heap.root(root))
     }
 
-    /// The builtin module named `name`, built on first use; `None` if there is none.
-    pub fn builtin_module(&mut self, name: &str) -> PyResult<Option<Obj>> {
-        let Some(index) = BUILTIN_MODULES.iter().position(|def| def.name == name) else {
+    /// The options `.py` modules are compiled with when imported.
+    pub fn set_compile_options(&mut self, options: CompileOptions) {
+        self.modules.compile_options = options;
+    }
+
+    /// The builtin module named `name` among the extensible or the other ones
+    /// (`mp_module_get_builtin`), built on first use; `None` if there is none. `usys` is
+    /// `sys`, and `u<name>` an extensible `<name>` even when looking for the others.
+    pub fn builtin_module(&mut self, name: &str, extensible: bool) -> PyResult<Option<Obj>> {
+        let find = |name: &str, extensible: bool| {
+            BUILTIN_MODULES
+                .iter()
+                .position(|def| def.name == name && def.extensible == extensible)
+        };
+        let found = find(name, extensible).or_else(|| match name.strip_prefix('u') {
+            Some("sys") => find("sys", false),
+            Some(base) if !extensible => find(base, true),
+            _ => None,
+        });
+        let Some(index) = found else {
             return Ok(None);
         };
+        let name = BUILTIN_MODULES[index].name;
         let cache = self.state_dict(self.modules.builtin)?;
         let q = self.intern(name)?;
         if let Some(module) = self.dict_get_qstr(cache, q)? {

@@ -1,10 +1,19 @@
 //! `sys` (`py/modsys.c`), as the unix port's standard variant configures it.
-use super::{ModuleBuilder, ModuleDef};
+use super::{stdio, ModuleBuilder, ModuleDef};
 use crate::builtins::arity;
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
 use crate::objects::{ty, EMPTY_TUPLE_OBJ};
 use crate::runtime::obj::Obj;
+
+/// MicroPython's banner: name and version (`MICROPY_BANNER_NAME_AND_VERSION`).
+pub const VERSION_BANNER: &str = concat!(
+    "MicroPython v1.29.0 (krait ",
+    env!("CARGO_PKG_VERSION"),
+    ")"
+);
+/// `MICROPY_BANNER_MACHINE`, also `sys.implementation._machine`.
+pub const MACHINE: &str = "linux [krait] version";
 
 pub const MODULE: ModuleDef = ModuleDef {
     name: "sys",
@@ -20,6 +29,14 @@ fn attrs(vm: &mut Vm, module: &ModuleBuilder) -> PyResult<()> {
     module.set(vm, "argv", argv)?;
     let modules = vm.loaded_modules()?;
     module.set(vm, "modules", modules)?;
+    for (name, fd) in [
+        ("stdin", stdio::STDIN),
+        ("stdout", stdio::STDOUT),
+        ("stderr", stdio::STDERR),
+    ] {
+        let stream = vm.new_stream(fd)?;
+        module.set(vm, name, stream)?;
+    }
     module.set_str(vm, "platform", "linux")?;
     module.set_str(vm, "byteorder", "little")?;
     // krait's machine word is 32 bits (MicroPython's `mp_int_t` on a 32-bit port).

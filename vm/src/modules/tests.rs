@@ -12,8 +12,8 @@ fn module_functions_fit_in_the_static_region() {
 #[test]
 fn builtin_module_is_built_once_and_read_only() {
     let mut vm = Vm::new(VmConfig::default()).expect("vm starts");
-    let sys = vm.builtin_module("sys").ok().flatten().expect("sys");
-    let again = vm.builtin_module("sys").ok().flatten().expect("sys");
+    let sys = vm.builtin_module("sys", false).ok().flatten().expect("sys");
+    let again = vm.builtin_module("sys", false).ok().flatten().expect("sys");
     assert_eq!(sys, again);
     assert_eq!(vm.module_repr(sys).ok().as_deref(), Some("<module 'sys'>"));
     let platform = vm.intern("platform").expect("qstr");
@@ -25,5 +25,5 @@ fn builtin_module_is_built_once_and_read_only() {
     assert_eq!(vm.str_text(value), "linux");
     let stored = vm.module_store_attr(sys, platform, crate::runtime::obj::Obj::NONE);
     assert_eq!(stored.ok(), Some(false));
-    assert_eq!(vm.builtin_module("no_such_module"), Ok(None));
+    assert_eq!(vm.builtin_module("no_such_module", false), Ok(None));
 }

@@ -96,6 +96,7 @@ builtin_types! {
     DICT_VIEW_ITER = "iterator" < OBJECT;
     SET_ITER = "iterator" < OBJECT;
     DICT_VIEW = "dict_view" < OBJECT;
+    TEXT_IO = "TextIOWrapper" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;
@@ -119,6 +120,8 @@ builtin_types! {
     NOT_IMPLEMENTED_ERROR = "NotImplementedError" < RUNTIME_ERROR;
     TYPE_ERROR = "TypeError" < EXCEPTION;
     VALUE_ERROR = "ValueError" < EXCEPTION;
+    SYNTAX_ERROR = "SyntaxError" < EXCEPTION;
+    INDENTATION_ERROR = "IndentationError" < SYNTAX_ERROR;
 }
 
 /// Address of the `Ellipsis` singleton.

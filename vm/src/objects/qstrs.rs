@@ -196,6 +196,11 @@ pub const EXTRA: &[&str] = &[
     "filter",
     "dict_view",
     "discard",
+    "__path__",
+    "__all__",
+    "SyntaxError",
+    "IndentationError",
+    "TextIOWrapper",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -275,6 +280,10 @@ pub const KEY: u32 = q("key");
 pub const REVERSE: u32 = q("reverse");
 pub const EMPTY: u32 = q("");
 pub const FILE: u32 = q("__file__");
+pub const PATH: u32 = q("__path__");
+pub const ALL: u32 = q("__all__");
+pub const FILE_ARG: u32 = q("file");
+pub const WRITE: u32 = q("write");
 
 #[cfg(test)]
 mod tests {

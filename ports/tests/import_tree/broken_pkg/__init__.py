@@ -1,0 +1,2 @@
+print("broken_pkg starts")
+1 // 0

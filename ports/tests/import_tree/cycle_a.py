@@ -1,0 +1,3 @@
+finished = False
+import cycle_b
+finished = True

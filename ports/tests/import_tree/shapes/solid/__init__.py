@@ -1,0 +1,2 @@
+from . import units
+print("shapes.solid package, units", units.NAME)

@@ -1,0 +1,3 @@
+__all__ = ["exported"]
+exported = "in __all__"
+hidden = "not in __all__"

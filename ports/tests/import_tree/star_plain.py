@@ -1,0 +1,2 @@
+plain_public = "public"
+_plain_private = "private"

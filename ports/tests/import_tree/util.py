@@ -1,0 +1,10 @@
+calls = 0
+
+
+def double(x):
+    global calls
+    calls += 1
+    return 2 * x
+
+
+print("util loaded")

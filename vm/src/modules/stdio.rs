@@ -1,0 +1,123 @@
+//! Standard streams: `sys.stdin`, `sys.stdout`, `sys.stderr` (the unix port's
+//! `io.TextIOWrapper` objects on fds 0, 1 and 2), and where the VM's output goes.
+//!
+//! Output is streamed to the host's stdout and stderr as it is written (unbuffered, as the
+//! unix port writes), once the embedder asks for it with [`Vm::stream_stdio`]; until then
+//! both streams are captured, in order, in `vm.out` (what tests compare).
+use crate::builtins::arity;
+use crate::interp::call::Args;
+use crate::interp::{PyResult, Vm};
+use crate::objects::ty;
+use crate::runtime::obj::Obj;
+use std::io::{BufRead, Read, Write};
+
+/// Bytes of a stream object: its type and its fd (a small int).
+const SIZE: u32 = 8;
+const FD: u32 = 4;
+
+pub const STDIN: i64 = 0;
+pub const STDOUT: i64 = 1;
+pub const STDERR: i64 = 2;
+
+impl Vm {
+    /// Sends output straight to the host's stdout/stderr from now on.
+    pub fn stream_stdio(&mut self) {
+        self.modules.streaming = true;
+    }
+
+    /// Writes `bytes` to fd 1 (stdout) or 2 (stderr).
+    pub fn write_stdio(&mut self, fd: i64, bytes: &[u8]) {
+        if !self.modules.streaming {
+            self.out.extend_from_slice(bytes);
+        } else if fd == STDERR {
+            let _ = std::io::stderr().write_all(bytes);
+        } else {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(bytes).and_then(|_| stdout.flush());
+        }
+    }
+
+    /// A stream object on `fd`.
+    pub fn new_stream(&mut self, fd: i64) -> PyResult<Obj> {
+        let obj = self.alloc_obj(ty::TEXT_IO, SIZE)?;
+        let fd = Obj::small_int(fd).unwrap_or(Obj::NONE);
+        self.arena_mut().store_u32(obj + FD, fd.raw());
+        Ok(Obj::from_raw(obj))
+    }
+
+    /// The fd of a stream object.
+    pub fn stream_fd(&self, stream: Obj) -> i64 {
+        let fd = Obj::from_raw(self.arena().load_u32(stream.raw() + FD));
+        i64::from(fd.as_small_int().unwrap_or(-1))
+    }
+
+    /// `repr` of a stream: `<io.TextIOWrapper 1>`.
+    pub fn stream_repr(&self, stream: Obj) -> String {
+        format!("<io.TextIOWrapper {}>", self.stream_fd(stream))
+    }
+}
+
+/// `stream.write(s)`: writes a `str` or `bytes`, returning the number of bytes.
+pub fn write(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let (stream, data) = (vm.arg(&args, 0), vm.arg(&args, 1));
+    if !(vm.is_str(data) || vm.is_bytes(data)) {
+        return Err(vm.type_error("object with buffer protocol required"));
+    }
+    let fd = vm.stream_fd(stream);
+    if fd == STDIN {
+        return Err(bad_fd(vm));
+    }
+    let bytes = vm.str_bytes(data);
+    vm.write_stdio(fd, &bytes);
+    vm.new_int(bytes.len() as i64)
+}
+
+/// `stream.flush()`: output is never buffered, so nothing to do.
+pub fn flush(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    Ok(Obj::NONE)
+}
+
+/// `stream.read([n])`: up to `n` characters (all, if `n` is absent or negative).
+pub fn read(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 2)?;
+    readable(vm, vm.arg(&args, 0))?;
+    let limit = if args.n_pos > 1 {
+        vm.get_int(vm.arg(&args, 1))?
+    } else {
+        -1
+    };
+    let mut data = Vec::new();
+    let stdin = std::io::stdin();
+    let result = match u64::try_from(limit) {
+        Ok(n) => stdin.lock().take(n).read_to_end(&mut data),
+        Err(_) => stdin.lock().read_to_end(&mut data),
+    };
+    result.map_err(|err| vm.os_error(&err))?;
+    vm.new_str(&String::from_utf8_lossy(&data))
+}
+
+/// `stream.readline()`: one line, with its newline; `''` at the end of input.
+pub fn readline(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    readable(vm, vm.arg(&args, 0))?;
+    let mut data = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_until(b'\n', &mut data)
+        .map_err(|err| vm.os_error(&err))?;
+    vm.new_str(&String::from_utf8_lossy(&data))
+}
+
+fn readable(vm: &mut Vm, stream: Obj) -> PyResult<()> {
+    if vm.stream_fd(stream) != STDIN {
+        return Err(bad_fd(vm));
+    }
+    Ok(())
+}
+
+/// `OSError(EBADF)`: reading an output stream or writing stdin, as the host refuses it.
+fn bad_fd(vm: &mut Vm) -> crate::interp::Raise {
+    vm.os_error(&std::io::Error::from_raw_os_error(9))
+}
