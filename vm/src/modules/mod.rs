@@ -41,9 +41,11 @@ pub mod stdio;
 pub mod sys;
 
 mod args;
+pub mod binascii;
 pub mod errno;
 pub mod heapq;
 pub mod math;
+pub mod random;
 pub mod structs;
 pub mod time;
 
@@ -64,6 +66,8 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &time::MODULE,
     &errno::MODULE,
     &heapq::MODULE,
+    &binascii::MODULE,
+    &random::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.

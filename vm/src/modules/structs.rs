@@ -1,6 +1,8 @@
 //! `struct` (`py/modstruct.c` with `py/binary.c`'s value coding), as the unix port on x86-64
 //! has it: `@` (the default) is native size and alignment (`l`, `q` and `P` are 8 bytes),
-//! `<`, `>`, `!` and `=` are standard sizes without alignment (`l` is 4 bytes, `P` still 8).
+//! `<`, `>` and `!` are standard sizes without alignment (`l` is 4 bytes, `P` still 8), and
+//! `=` is accepted but, as in MicroPython, only with `x` and `s` (any value code under it is a
+//! bad typecode).
 //!
 //! As in MicroPython, `pack` fills what arguments it has (missing ones stay zero, extra ones
 //! are ignored), integers are truncated to the field rather than range-checked, and `unpack`
@@ -38,7 +40,7 @@ struct Field {
 
 /// A parsed format: its byte order and its fields.
 struct Format {
-    /// `@` native (aligned, little-endian here), `<` or `>`.
+    /// `@` native (aligned, little-endian here), `<`, `>` or `=`.
     order: u8,
     fields: Vec<Field>,
 }
@@ -46,6 +48,10 @@ struct Format {
 impl Format {
     /// Size and alignment of one value of type `code`, or `None` for an unknown code.
     fn size_align(&self, code: u8) -> Option<(usize, usize)> {
+        if self.order == b'=' {
+            // MicroPython accepts `=` but sizes no value code under it.
+            return None;
+        }
         let size = match code {
             b'b' | b'B' => 1,
             b'h' | b'H' | b'e' => 2,
@@ -85,8 +91,7 @@ fn parse_format(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
     let mut bytes = text.as_bytes();
     let order = match bytes.first() {
         Some(b'!') => b'>',
-        Some(&c @ (b'@' | b'<' | b'>')) => c,
-        Some(b'=') => b'<',
+        Some(&c @ (b'@' | b'<' | b'>' | b'=')) => c,
         _ => b'@',
     };
     if matches!(bytes.first(), Some(b'!' | b'@' | b'<' | b'>' | b'=')) {
