@@ -44,6 +44,7 @@ mod args;
 pub mod binascii;
 pub mod errno;
 pub mod heapq;
+pub mod json;
 pub mod math;
 pub mod random;
 pub mod structs;
@@ -68,6 +69,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &heapq::MODULE,
     &binascii::MODULE,
     &random::MODULE,
+    &json::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.
