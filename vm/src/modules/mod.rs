@@ -46,6 +46,7 @@ pub mod errno;
 pub mod heapq;
 pub mod json;
 pub mod math;
+pub mod os;
 pub mod random;
 pub mod structs;
 pub mod time;
@@ -70,6 +71,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &binascii::MODULE,
     &random::MODULE,
     &json::MODULE,
+    &os::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.
