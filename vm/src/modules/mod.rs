@@ -25,6 +25,9 @@
 //!      [`crate::builtins::arity`]. The functions become static builtin function objects;
 //!    - `attrs`: stores everything that is not a function (constants, objects, submodules)
 //!      through the [`ModuleBuilder`] it is given, or [`no_attrs`].
+//!
+//!    A function named `"Class.method"` is a method of the module's class `Class` instead (see
+//!    [`native`]: classes whose instances carry Rust-managed state, such as `deque`).
 //! 2. Add `pub mod <name>;` below and `&<name>::MODULE` to [`BUILTIN_MODULES`].
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
@@ -44,8 +47,10 @@ mod args;
 pub mod binascii;
 pub mod errno;
 pub mod heapq;
+pub mod io;
 pub mod json;
 pub mod math;
+pub mod native;
 pub mod os;
 pub mod random;
 pub mod structs;
@@ -72,6 +77,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &random::MODULE,
     &json::MODULE,
     &os::MODULE,
+    &io::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.
@@ -297,7 +303,11 @@ impl Vm {
                 .map(|def| def.functions.len() as u32)
                 .sum::<u32>();
         for (i, &(fun_name, _)) in def.functions.iter().enumerate() {
-            builder.set(self, fun_name, crate::builtins::fun_obj(first + i as u32))?;
+            let fun = crate::builtins::fun_obj(first + i as u32);
+            match fun_name.split_once('.') {
+                Some((class, method)) => native::add_method(self, &builder, class, method, fun)?,
+                None => builder.set(self, fun_name, fun)?,
+            }
         }
         (def.attrs)(self, &builder)?;
         let globals = self.slot(builder.globals);
