@@ -45,6 +45,7 @@ pub mod sys;
 
 mod args;
 pub mod binascii;
+pub mod collections;
 pub mod errno;
 pub mod heapq;
 pub mod io;
@@ -78,6 +79,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &json::MODULE,
     &os::MODULE,
     &io::MODULE,
+    &collections::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.
