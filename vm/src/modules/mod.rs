@@ -47,6 +47,7 @@ mod args;
 pub mod binascii;
 pub mod collections;
 pub mod errno;
+pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
@@ -80,6 +81,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &os::MODULE,
     &io::MODULE,
     &collections::MODULE,
+    &hashlib::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.
