@@ -44,6 +44,9 @@ fn run(program_name: &str, options: &Options) -> u8 {
     };
     vm.stream_stdio();
     vm.set_compile_options(options.compile);
+    if let Ok(exe) = std::env::current_exe() {
+        vm.set_sys_executable(&exe.to_string_lossy());
+    }
     let mut path = search_path();
     if let Program::File(file) = &options.program {
         // The script's directory replaces "" at the head of sys.path.
@@ -62,36 +65,63 @@ fn run(program_name: &str, options: &Options) -> u8 {
     if options.inspect {
         eprintln!("{program_name}: no REPL yet (-i)");
     }
-    let result = match &options.program {
-        Program::Command(source) => run_source(&mut vm, options, source.as_bytes(), "<stdin>"),
+    let status = match run_program(&mut vm, options, program_name) {
+        Ok(()) => 0,
+        Err(Stop::Raised) => uncaught(&mut vm),
+        Err(Stop::Status(status)) => return status,
+    };
+    // As the unix port, the `sys.atexit` function runs last, whatever the program did.
+    match vm.run_atexit() {
+        Ok(()) => status,
+        Err(_) => uncaught(&mut vm),
+    }
+}
+
+/// Why a program stopped early.
+enum Stop {
+    /// An exception propagated out of it (it is the VM's pending exception).
+    Raised,
+    /// It could not start; the reason is printed, this is the exit status.
+    Status(u8),
+}
+
+impl From<vm::interp::Raise> for Stop {
+    fn from(_: vm::interp::Raise) -> Stop {
+        Stop::Raised
+    }
+}
+
+fn run_program(vm: &mut Vm, options: &Options, program_name: &str) -> Result<(), Stop> {
+    match &options.program {
+        Program::Command(source) => run_source(vm, options, source.as_bytes(), "<stdin>")?,
         Program::File(file) => match std::fs::read(file) {
-            Ok(bytes) => run_source(&mut vm, options, &bytes, file),
-            Err(err) => return cannot_open(program_name, file, &err),
+            Ok(bytes) => run_source(vm, options, &bytes, file)?,
+            Err(err) => return Err(Stop::Status(cannot_open(program_name, file, &err))),
         },
-        Program::Module(name) => run_module(&mut vm, name),
+        Program::Module(name) => run_module(vm, name)?,
         Program::Stdin => {
             if std::io::stdin().is_terminal() {
                 eprintln!("{program_name}: no REPL yet; give a script, -c or -m");
-                return 1;
+                return Err(Stop::Status(1));
             }
             let mut source = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut source);
-            run_source(&mut vm, options, &source, "<stdin>")
+            run_source(vm, options, &source, "<stdin>")?
         }
-    };
-    match result {
-        Ok(()) => 0,
-        Err(_) => {
-            let exc = vm.pending_exception();
-            match vm.system_exit_status(exc) {
-                Some(status) => status,
-                None => {
-                    let text = vm.format_exception(exc);
-                    let _ = std::io::stdout().flush();
-                    let _ = std::io::stderr().write_all(text.as_bytes());
-                    1
-                }
-            }
+    }
+    Ok(())
+}
+
+/// The unix port's exit status for the exception in flight: `SystemExit`'s, else 1 after
+/// printing it on stderr.
+fn uncaught(vm: &mut Vm) -> u8 {
+    let exc = vm.pending_exception();
+    match vm.system_exit_status(exc) {
+        Some(status) => status,
+        None => {
+            let text = vm.format_exception(exc);
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            1
         }
     }
 }

@@ -35,12 +35,7 @@ pub fn print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     }
     out.push_str(&end);
     match vm.kwarg_named(&args, qstrs::FILE_ARG) {
-        Some(file) if file != Obj::NONE => {
-            let text = vm.new_str(&out)?;
-            let text = vm.root(text)?;
-            let (write, self_obj) = vm.load_method(file, qstrs::WRITE)?;
-            vm.call_method(write, self_obj, &[vm.slot(text)])?;
-        }
+        Some(file) if file != Obj::NONE => vm.stream_write(file, &out)?,
         _ => vm.write_stdio(crate::modules::stdio::STDOUT, out.as_bytes()),
     }
     Ok(Obj::NONE)

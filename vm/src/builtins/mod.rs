@@ -102,6 +102,10 @@ builtin_table! {
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
     TEXT_IO_FLUSH = TEXT_IO."flush" => crate::modules::stdio::flush;
+    FILE_IO_WRITE = FILE_IO."write" => crate::modules::stdio::write;
+    FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
+    FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
+    FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
 }
 
 /// Index of the first builtin module function: their objects follow the builtins' in one

@@ -216,6 +216,7 @@ impl Vm {
     /// is not already running; false if the frame has none.
     fn catch(&mut self, f: &mut Frame) -> bool {
         let exc = self.pending_exception();
+        self.set_cur_exception(exc);
         let opcode = self.arena().load_u8(f.instr);
         if opcode != op::END_FINALLY && opcode != op::RAISE_LAST {
             let entry = self.traceback_entry(f);
@@ -378,6 +379,8 @@ impl Vm {
         } else {
             f.exc_sp -= exc_stack::SIZE;
         }
+        // As MicroPython's POP_EXC_BLOCK: leaving any handler block clears sys.exc_info().
+        self.set_cur_exception(Obj::NULL);
     }
 
     // ---- operands ----
@@ -474,6 +477,9 @@ impl Vm {
                 return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
             }
             self.steps_left -= 1;
+            if self.modules.sched_pending {
+                self.run_scheduled();
+            }
             f.instr = f.ip;
             let opcode = self.fetch_u8(f);
             match opcode {

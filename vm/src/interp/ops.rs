@@ -75,6 +75,12 @@ impl Vm {
         if t == ty::MODULE {
             return self.module_attr(obj, q).map(|v| v.map(|v| (v, Obj::NULL)));
         }
+        if t == ty::ATTR_TUPLE {
+            return Ok(self.attrtuple_attr(obj, q).map(|v| (v, Obj::NULL)));
+        }
+        if t == ty::TEXT_IO && q == qstrs::BUFFER {
+            return Ok(Some((self.stream_buffer(obj), Obj::NULL)));
+        }
         if self.is_user_type(t) {
             if let Some(value) = self.dict_get_qstr(obj, q)? {
                 return Ok(Some((value, Obj::NULL)));
@@ -88,7 +94,9 @@ impl Vm {
                 let args = self.exception_args(Obj::from_raw(native));
                 return Ok(Some((args, Obj::NULL)));
             }
-            if q == qstrs::VALUE && self.is_subclass(t, ty::STOP_ITERATION) {
+            // `.value` (StopIteration) and `.errno` (OSError) alias `args[0]` on every
+            // exception, as in MicroPython.
+            if q == qstrs::VALUE || q == qstrs::ERRNO {
                 return Ok(Some((self.exception_value(obj), Obj::NULL)));
             }
         }
@@ -155,6 +163,12 @@ impl Vm {
                 let name = Obj::qstr(q).unwrap_or(Obj::NONE);
                 return self.call_objs(getattr, &[obj, name]);
             }
+        }
+        if t == ty::MODULE {
+            // Loads name the module, as CPython does (stores do not).
+            let module = self.module_name(obj);
+            let msg = format!("module '{module}' has no attribute '{}'", self.qstr_str(q));
+            return Err(self.raise_msg(ty::ATTRIBUTE_ERROR, &msg));
         }
         Err(self.no_attribute(obj, q))
     }

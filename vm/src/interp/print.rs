@@ -107,7 +107,8 @@ impl Vm {
             }
             ty::BUILTIN_FUNCTION => "<function>".to_string(),
             ty::MODULE => self.module_repr(obj)?,
-            ty::TEXT_IO => self.stream_repr(obj),
+            ty::TEXT_IO | ty::FILE_IO => self.stream_repr(obj),
+            ty::ATTR_TUPLE => self.attrtuple_repr(obj)?,
             ty::BOUND_METHOD => format!("<bound_method 0x{addr:x}>"),
             ty::ELLIPSIS => "Ellipsis".into(),
             ty::NOT_IMPLEMENTED => "NotImplemented".into(),
@@ -165,10 +166,15 @@ impl Vm {
         })
     }
 
-    /// The text MicroPython prints for an uncaught exception, traceback first.
+    /// The text MicroPython prints for an uncaught exception, traceback first (if it has one:
+    /// an exception never raised has none).
     pub fn format_exception(&mut self, exc: Obj) -> String {
-        let mut out = String::from("Traceback (most recent call last):\n");
-        for entry in self.traceback(exc).iter().rev() {
+        let traceback = self.traceback(exc);
+        let mut out = String::new();
+        if !traceback.is_empty() {
+            out.push_str("Traceback (most recent call last):\n");
+        }
+        for entry in traceback.iter().rev() {
             let file = self.qstr_str(entry.file).to_string();
             // Parser errors record no block (`MP_QSTRnull`).
             let block = match entry.block {

@@ -33,6 +33,11 @@ impl PyStack {
         self.top
     }
 
+    /// Bytes in use (`mp_pystack_usage`) and in all.
+    pub fn usage(&self) -> (u32, u32) {
+        (self.top - self.start, self.end - self.start)
+    }
+
     /// Reserves `n_bytes` (a multiple of 4), zeroed; `None` when the stack is full.
     pub fn alloc(&mut self, heap: &mut Heap, n_bytes: u32) -> Option<u32> {
         let addr = self.top;

@@ -40,6 +40,9 @@ use crate::runtime::gc::{Heap, RootId};
 use crate::runtime::layout::{module, module_context};
 use crate::runtime::obj::Obj;
 
+pub mod attrtuple;
+pub mod gc;
+pub mod micropython;
 pub mod stdio;
 pub mod sys;
 
@@ -70,6 +73,8 @@ pub struct ModuleDef {
 /// Every builtin module, in the order their function objects are numbered.
 pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &sys::MODULE,
+    &micropython::MODULE,
+    &gc::MODULE,
     &math::MODULE,
     &structs::MODULE,
     &time::MODULE,
@@ -142,10 +147,23 @@ pub struct ModuleState {
     loaded: RootId,
     /// Builtin modules built so far, by name.
     builtin: RootId,
-    /// `sys.path` (`mp_sys_path`) and `sys.argv` (`mp_sys_argv`): lists, or `NULL` before
-    /// their first use.
-    path: RootId,
+    /// `sys.argv` (`mp_sys_argv`): a list, or `NULL` before its first use.
     argv: RootId,
+    /// The `sys` attributes programs may rebind (`sys_mutable`: `path`, `ps1`, `ps2`, in
+    /// [`sys::MUTABLE`]'s order), `NULL` until first used.
+    pub(crate) sys_mutable: [RootId; 3],
+    /// The exception being handled, for `sys.exc_info()` (`cur_exception`).
+    pub(crate) cur_exception: RootId,
+    /// The function `sys.atexit` registered, or `NULL`.
+    pub(crate) exit_func: RootId,
+    /// `sys.executable`.
+    pub(crate) executable: String,
+    /// `micropython.schedule`'s queue: a list of (function, argument) pairs, flattened.
+    pub(crate) scheduled: RootId,
+    /// Whether a scheduled callback waits (checked per instruction).
+    pub(crate) sched_pending: bool,
+    /// Set while a scheduled callback runs: others wait until it returns.
+    pub(crate) sched_locked: bool,
     /// How `.py` modules are compiled when imported: as the main program was.
     pub compile_options: CompileOptions,
     /// Whether output goes straight to the host (see [`stdio`]).
@@ -157,8 +175,14 @@ impl ModuleState {
         ModuleState {
             loaded: heap.add_root(Obj::NULL),
             builtin: heap.add_root(Obj::NULL),
-            path: heap.add_root(Obj::NULL),
             argv: heap.add_root(Obj::NULL),
+            sys_mutable: [(); 3].map(|_| heap.add_root(Obj::NULL)),
+            cur_exception: heap.add_root(Obj::NULL),
+            exit_func: heap.add_root(Obj::NULL),
+            executable: String::new(),
+            scheduled: heap.add_root(Obj::NULL),
+            sched_pending: false,
+            sched_locked: false,
             compile_options: CompileOptions::default(),
             streaming: false,
         }
@@ -202,6 +226,15 @@ impl Vm {
         Ok(self.dict_get_qstr(globals, qstrs::PATH)?.is_some())
     }
 
+    /// A module's `__name__` if it is a qstr (as MicroPython's messages name it), else "".
+    pub fn module_name(&mut self, module_obj: Obj) -> String {
+        let globals = self.module_globals(module_obj);
+        match self.dict_get_qstr(globals, qstrs::NAME) {
+            Ok(Some(name)) if name.is_qstr() => self.str_text(name),
+            _ => String::new(),
+        }
+    }
+
     /// A module's globals dict.
     pub fn module_globals(&self, module_obj: Obj) -> Obj {
         Obj::from_raw(self.arena().load_u32(module_obj.raw() + module::GLOBALS))
@@ -214,7 +247,7 @@ impl Vm {
 
     /// `sys.path`.
     pub fn sys_path(&mut self) -> PyResult<Obj> {
-        self.state_list(self.modules.path)
+        self.sys_mutable(sys::PATH)
     }
 
     /// `sys.argv`.
@@ -252,7 +285,7 @@ impl Vm {
         Ok(self.heap.root(root))
     }
 
-    fn state_list(&mut self, root: RootId) -> PyResult<Obj> {
+    pub(crate) fn state_list(&mut self, root: RootId) -> PyResult<Obj> {
         if self.heap.root(root) == Obj::NULL {
             let list = self.new_list(&[])?;
             self.heap.set_root(root, list);
@@ -328,24 +361,39 @@ impl Vm {
         if q == qstrs::DICT {
             return Ok(Some(globals));
         }
-        if q == qstrs::GETATTR {
-            return Ok(None);
-        }
-        match self.dict_get_qstr(globals, qstrs::GETATTR)? {
-            Some(getattr) => {
+        if q != qstrs::GETATTR {
+            if let Some(getattr) = self.dict_get_qstr(globals, qstrs::GETATTR)? {
                 let name = Obj::qstr(q).unwrap_or(Obj::NONE);
-                self.call_objs(getattr, &[name]).map(Some)
+                return self.call_objs(getattr, &[name]).map(Some);
             }
-            None => Ok(None),
         }
+        if self.is_sys(globals)? {
+            return self.sys_mutable_attr(q, None);
+        }
+        Ok(None)
+    }
+
+    /// Whether `globals` are the `sys` module's, whose rebindable attributes live in VM state.
+    fn is_sys(&mut self, globals: Obj) -> PyResult<bool> {
+        if !Self::dict_map(globals).is_fixed(&self.heap) {
+            return Ok(false);
+        }
+        let name = self.dict_get_qstr(globals, qstrs::NAME)?;
+        Ok(name
+            .and_then(Obj::as_qstr)
+            .is_some_and(|q| self.qstr_str(q) == "sys"))
     }
 
     /// `STORE_ATTR`/`DELETE_ATTR` on a module (`value` `NULL` deletes); false if the module
-    /// is builtin (read-only). Deleting an absent name raises `KeyError`, as in MicroPython.
+    /// is builtin (read-only but for `sys`'s rebindable attributes). Deleting an absent name
+    /// raises `KeyError`, as in MicroPython.
     pub fn module_store_attr(&mut self, module_obj: Obj, q: u32, value: Obj) -> PyResult<bool> {
         let globals = self.module_globals(module_obj);
         if Self::dict_map(globals).is_fixed(&self.heap) {
-            return Ok(false);
+            let rebound = value != Obj::NULL
+                && self.is_sys(globals)?
+                && self.sys_mutable_attr(q, Some(value))?.is_some();
+            return Ok(rebound);
         }
         let key = Obj::qstr(q).unwrap_or(Obj::NONE);
         if value != Obj::NULL {

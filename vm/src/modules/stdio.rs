@@ -1,5 +1,6 @@
 //! Standard streams: `sys.stdin`, `sys.stdout`, `sys.stderr` (the unix port's
-//! `io.TextIOWrapper` objects on fds 0, 1 and 2), and where the VM's output goes.
+//! `io.TextIOWrapper` objects on fds 0, 1 and 2, each with a binary `io.FileIO` as its
+//! `buffer`), and where the VM's output goes.
 //!
 //! Output is streamed to the host's stdout and stderr as it is written (unbuffered, as the
 //! unix port writes), once the embedder asks for it with [`Vm::stream_stdio`]; until then
@@ -7,13 +8,15 @@
 use crate::builtins::arity;
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
-use crate::objects::ty;
+use crate::objects::{qstrs, ty};
 use crate::runtime::obj::Obj;
 use std::io::{BufRead, Read, Write};
 
-/// Bytes of a stream object: its type and its fd (a small int).
-const SIZE: u32 = 8;
+/// A stream object: its type, its fd (a small int) and, for a text stream, its binary
+/// `buffer` stream.
+const SIZE: u32 = 12;
 const FD: u32 = 4;
+const BUFFER: u32 = 8;
 
 pub const STDIN: i64 = 0;
 pub const STDOUT: i64 = 1;
@@ -37,12 +40,22 @@ impl Vm {
         }
     }
 
-    /// A stream object on `fd`.
+    /// A text stream on `fd`, with its binary buffer.
     pub fn new_stream(&mut self, fd: i64) -> PyResult<Obj> {
-        let obj = self.alloc_obj(ty::TEXT_IO, SIZE)?;
         let fd = Obj::small_int(fd).unwrap_or(Obj::NONE);
-        self.arena_mut().store_u32(obj + FD, fd.raw());
-        Ok(Obj::from_raw(obj))
+        let buffer = self.alloc_obj(ty::FILE_IO, SIZE)?;
+        self.arena_mut().store_u32(buffer + FD, fd.raw());
+        let buffer = self.root(Obj::from_raw(buffer))?;
+        let text = self.alloc_obj(ty::TEXT_IO, SIZE)?;
+        let buffer = self.slot(buffer);
+        self.arena_mut().store_u32(text + FD, fd.raw());
+        self.arena_mut().store_u32(text + BUFFER, buffer.raw());
+        Ok(Obj::from_raw(text))
+    }
+
+    /// `stream.buffer`: the binary stream under a text stream.
+    pub fn stream_buffer(&self, stream: Obj) -> Obj {
+        Obj::from_raw(self.arena().load_u32(stream.raw() + BUFFER))
     }
 
     /// The fd of a stream object.
@@ -51,9 +64,39 @@ impl Vm {
         i64::from(fd.as_small_int().unwrap_or(-1))
     }
 
-    /// `repr` of a stream: `<io.TextIOWrapper 1>`.
+    /// `repr` of a stream: `<io.TextIOWrapper 1>`, `<io.FileIO 1>`.
     pub fn stream_repr(&self, stream: Obj) -> String {
-        format!("<io.TextIOWrapper {}>", self.stream_fd(stream))
+        let name = self.type_name_of(stream);
+        format!("<io.{name} {}>", self.stream_fd(stream))
+    }
+
+    /// What a stream read: `str` from a text stream, `bytes` from a binary one.
+    fn stream_data(&mut self, stream: Obj, data: &[u8]) -> PyResult<Obj> {
+        if self.type_of(stream) == ty::FILE_IO {
+            self.new_bytes(data)
+        } else {
+            self.new_str(&String::from_utf8_lossy(data))
+        }
+    }
+}
+
+impl Vm {
+    /// Writes `text` to `stream` (`print(file=...)`, `sys.print_exception`): only objects
+    /// with the stream protocol (builtin streams) qualify, as in MicroPython.
+    pub fn stream_write(&mut self, stream: Obj, text: &str) -> PyResult<()> {
+        let t = self.type_of(stream);
+        let write = crate::objects::is_builtin_type(t)
+            .then(|| crate::builtins::type_attr(t, qstrs::WRITE))
+            .flatten();
+        let Some(write) = write else {
+            return Err(self.raise_msg(ty::OS_ERROR, "stream operation not supported"));
+        };
+        let mark = self.stack_mark();
+        let stream = self.root(stream)?;
+        let text = self.new_str(text)?;
+        self.call_objs(write, &[self.slot(stream), text])?;
+        self.stack_release(mark);
+        Ok(())
     }
 }
 
@@ -95,10 +138,10 @@ pub fn read(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         Err(_) => stdin.lock().read_to_end(&mut data),
     };
     result.map_err(|err| vm.os_error(&err))?;
-    vm.new_str(&String::from_utf8_lossy(&data))
+    vm.stream_data(vm.arg(&args, 0), &data)
 }
 
-/// `stream.readline()`: one line, with its newline; `''` at the end of input.
+/// `stream.readline()`: one line, with its newline; empty at the end of input.
 pub fn readline(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     readable(vm, vm.arg(&args, 0))?;
@@ -107,7 +150,7 @@ pub fn readline(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         .lock()
         .read_until(b'\n', &mut data)
         .map_err(|err| vm.os_error(&err))?;
-    vm.new_str(&String::from_utf8_lossy(&data))
+    vm.stream_data(vm.arg(&args, 0), &data)
 }
 
 fn readable(vm: &mut Vm, stream: Obj) -> PyResult<()> {

@@ -97,6 +97,8 @@ builtin_types! {
     SET_ITER = "iterator" < OBJECT;
     DICT_VIEW = "dict_view" < OBJECT;
     TEXT_IO = "TextIOWrapper" < OBJECT;
+    FILE_IO = "FileIO" < OBJECT;
+    ATTR_TUPLE = "tuple" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;

@@ -201,6 +201,8 @@ pub const EXTRA: &[&str] = &[
     "SyntaxError",
     "IndentationError",
     "TextIOWrapper",
+    "FileIO",
+    "buffer",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -284,6 +286,8 @@ pub const PATH: u32 = q("__path__");
 pub const ALL: u32 = q("__all__");
 pub const FILE_ARG: u32 = q("file");
 pub const WRITE: u32 = q("write");
+pub const BUFFER: u32 = q("buffer");
+pub const ERRNO: u32 = q("errno");
 
 #[cfg(test)]
 mod tests {

@@ -220,6 +220,16 @@ impl Heap {
         self.lock_depth != 0
     }
 
+    /// `micropython.heap_locked()`: how many `heap_lock`s are in force.
+    pub fn lock_depth(&self) -> u32 {
+        self.lock_depth
+    }
+
+    /// `gc.isenabled()`.
+    pub fn auto_collect(&self) -> bool {
+        self.auto_collect
+    }
+
     /// `gc.threshold(n)`: also collect before an allocation once `bytes` were allocated since
     /// the last collection; `None` (MicroPython's -1) turns it off.
     pub fn set_alloc_threshold(&mut self, bytes: Option<u32>) {
