@@ -58,6 +58,7 @@ pub mod math;
 pub mod native;
 pub mod os;
 pub mod random;
+pub mod re;
 pub mod structs;
 pub mod time;
 
@@ -87,6 +88,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &io::MODULE,
     &collections::MODULE,
     &hashlib::MODULE,
+    &re::MODULE,
 ];
 
 /// `attrs` of a module that has only functions.

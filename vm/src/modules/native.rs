@@ -24,20 +24,44 @@ pub fn add_method(
 ) -> PyResult<()> {
     let class_q = vm.intern(class)?;
     let globals = vm.slot(module.globals);
-    let class_obj = match vm.dict_get_qstr(globals, class_q)? {
+    let key = class_key(vm, globals, class)?;
+    let key_q = vm.intern(&key)?;
+    let class_obj = match vm.dict_get_qstr(globals, key_q)? {
         Some(class_obj) => class_obj,
         None => {
             let locals = vm.new_dict(0)?;
             let locals_slot = vm.root(locals)?;
             let bases = vm.new_tuple(&[])?;
             let class_obj = vm.new_class(class_q, bases, vm.slot(locals_slot))?;
-            module.set(vm, class, class_obj)?;
+            module.set(vm, &key, class_obj)?;
             class_obj
         }
     };
     let locals = crate::objects::type_locals_dict(vm.arena(), class_obj.raw());
     let method_q = vm.intern(method)?;
     vm.dict_store_qstr(Obj::from_raw(locals), method_q, fun)
+}
+
+/// The module attribute holding class `class`: its name, or `.name` when a function of the
+/// module has that name (the `re` module's `match` function and `match` class).
+fn class_key(vm: &mut Vm, globals: Obj, class: &str) -> PyResult<String> {
+    let q = vm.intern(class)?;
+    Ok(match vm.dict_get_qstr(globals, q)? {
+        Some(found) if !vm.is_type(found) => format!(".{class}"),
+        _ => class.to_string(),
+    })
+}
+
+/// Class `class` of builtin module `module`.
+pub fn class(vm: &mut Vm, module: &str, class: &str) -> PyResult<Obj> {
+    let module = vm.builtin_module(module, true)?.unwrap_or(Obj::NONE);
+    let globals = vm.module_globals(module);
+    let key = class_key(vm, globals, class)?;
+    let key = vm.intern(&key)?;
+    match vm.dict_get_qstr(globals, key)? {
+        Some(class_obj) if vm.is_type(class_obj) => Ok(class_obj),
+        _ => Err(vm.type_error("no such class")),
+    }
 }
 
 /// Gives `instance` its state: `kind` and the initial `fields`.
