@@ -106,6 +106,7 @@ builtin_table! {
     FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
     FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
     FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
+    OPEN = NO_PARENT."open" => crate::modules::io::open;
 }
 
 /// Index of the first builtin module function: their objects follow the builtins' in one

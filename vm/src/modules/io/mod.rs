@@ -1,5 +1,6 @@
 //! `io` (`py/modio.c`, `py/objstringio.c` and the stream methods of `py/stream.c`):
-//! `StringIO` and `BytesIO`, in-memory streams.
+//! `StringIO` and `BytesIO`, in-memory streams, and `open` (also the builtin) with its file
+//! objects (see [`file`]).
 //!
 //! Both hold bytes and a position: `StringIO` reads and returns `str` (its `read(n)` and
 //! `readline(n)` count characters), `BytesIO` `bytes`; `write` takes either (anything with the
@@ -8,6 +9,10 @@
 //! operation raises `ValueError: I/O operation on closed file`. They are classes of this module
 //! (see [`super::native`]); their state is `(contents, position)`, `contents` `None` once
 //! closed.
+mod file;
+
+pub use file::open;
+
 use super::args::read_buffer;
 use super::native::{self, State};
 use super::ModuleDef;
@@ -17,31 +22,66 @@ use crate::interp::{PyResult, Vm};
 use crate::objects::ty;
 use crate::runtime::obj::Obj;
 
-macro_rules! stream_methods {
-    ($($class:literal => $init:path),*) => {
-        &[$(
-            (concat!($class, ".__init__"), $init),
-            (concat!($class, ".__repr__"), repr),
-            (concat!($class, ".read"), read),
-            (concat!($class, ".readline"), readline),
-            (concat!($class, ".write"), write),
-            (concat!($class, ".seek"), seek),
-            (concat!($class, ".tell"), tell),
-            (concat!($class, ".flush"), flush),
-            (concat!($class, ".close"), close),
-            (concat!($class, ".getvalue"), getvalue),
-            (concat!($class, ".__enter__"), enter),
-            (concat!($class, ".__exit__"), exit),
-            (concat!($class, ".__iter__"), enter),
-            (concat!($class, ".__next__"), next),
-        )*]
-    };
-}
-
 pub const MODULE: ModuleDef = ModuleDef {
     name: "io",
     extensible: true,
-    functions: stream_methods!("StringIO" => init_text, "BytesIO" => init_bytes),
+    functions: &[
+        ("open", open),
+        ("StringIO.__init__", init_text),
+        ("StringIO.__repr__", repr),
+        ("StringIO.read", read),
+        ("StringIO.readline", readline),
+        ("StringIO.write", write),
+        ("StringIO.seek", seek),
+        ("StringIO.tell", tell),
+        ("StringIO.flush", flush),
+        ("StringIO.close", close),
+        ("StringIO.getvalue", getvalue),
+        ("StringIO.__enter__", enter),
+        ("StringIO.__exit__", exit),
+        ("StringIO.__iter__", enter),
+        ("StringIO.__next__", next),
+        ("BytesIO.__init__", init_bytes),
+        ("BytesIO.__repr__", repr),
+        ("BytesIO.read", read),
+        ("BytesIO.readline", readline),
+        ("BytesIO.write", write),
+        ("BytesIO.seek", seek),
+        ("BytesIO.tell", tell),
+        ("BytesIO.flush", flush),
+        ("BytesIO.close", close),
+        ("BytesIO.getvalue", getvalue),
+        ("BytesIO.__enter__", enter),
+        ("BytesIO.__exit__", exit),
+        ("BytesIO.__iter__", enter),
+        ("BytesIO.__next__", next),
+        ("TextIOWrapper.__repr__", file::repr),
+        ("TextIOWrapper.read", file::read),
+        ("TextIOWrapper.readline", file::readline),
+        ("TextIOWrapper.readlines", file::readlines),
+        ("TextIOWrapper.write", file::write),
+        ("TextIOWrapper.seek", file::seek),
+        ("TextIOWrapper.tell", file::tell),
+        ("TextIOWrapper.flush", file::flush),
+        ("TextIOWrapper.close", file::close),
+        ("TextIOWrapper.__enter__", file::enter),
+        ("TextIOWrapper.__exit__", file::close),
+        ("TextIOWrapper.__iter__", file::enter),
+        ("TextIOWrapper.__next__", file::next),
+        ("FileIO.__repr__", file::repr),
+        ("FileIO.read", file::read),
+        ("FileIO.readline", file::readline),
+        ("FileIO.readlines", file::readlines),
+        ("FileIO.write", file::write),
+        ("FileIO.seek", file::seek),
+        ("FileIO.tell", file::tell),
+        ("FileIO.flush", file::flush),
+        ("FileIO.close", file::close),
+        ("FileIO.__enter__", file::enter),
+        ("FileIO.__exit__", file::close),
+        ("FileIO.__iter__", file::enter),
+        ("FileIO.__next__", file::next),
+    ],
     attrs: super::no_attrs,
 };
 
