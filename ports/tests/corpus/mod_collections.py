@@ -39,3 +39,26 @@ class Tracked(deque):
 
 t = Tracked([], 2)
 print(t.push("a"), t.push("b"), t.push("c"), list(t), isinstance(t, deque))
+
+# OrderedDict keeps insertion order (MicroPython's plain dicts do not).
+from collections import OrderedDict
+import json
+
+od = OrderedDict([("zebra", 1), ("apple", 2), (10, 3)])
+od["mango"] = 4
+od["apple"] = 20
+print(list(od.keys()), list(od.values()), list(od.items()), len(od))
+del od["zebra"]
+print(list(od), od.get("mango"), od.get("nope", "default"), "apple" in od, "zebra" in od)
+print(od.pop("apple"), od.popitem(), list(od.items()), od.setdefault("kiwi", 7), list(od))
+print(json.dumps(OrderedDict([("b", 1), ("a", [2])])))
+same = OrderedDict([("x", 1), ("y", 2)])
+print(same == OrderedDict([("x", 1), ("y", 2)]), same == OrderedDict([("y", 2), ("x", 1)]))
+try:
+    OrderedDict().popitem()
+except KeyError:
+    print("KeyError")
+try:
+    od["missing"]
+except KeyError as error:
+    print("KeyError", error.args)

@@ -1,10 +1,16 @@
-//! `collections` (`py/modcollections.c`): `deque` (`py/objdeque.c`), as MicroPython has it.
+//! `collections` (`py/modcollections.c`): `deque` (`py/objdeque.c`) and `OrderedDict`, as
+//! MicroPython has them.
 //!
 //! `deque(iterable, maxlen[, flags])` takes its `maxlen` positionally and always has one;
 //! appending to a full deque drops an item from the other end, unless `flags` has bit 1 set,
 //! which makes it raise `IndexError: full` instead. Items can be read and replaced by index
 //! but not deleted; there is no `clear` (MicroPython compiles it out). The state is
 //! `(items, maxlen, flags)` with `items` a list in order, leftmost first.
+//!
+//! `OrderedDict` keeps insertion order: its state is `(keys, dict)`, the keys in order beside
+//! a plain dict of the values. Equality with another `OrderedDict` depends on order, as in
+//! MicroPython. (Unlike MicroPython's, it is not a `dict` subclass: `isinstance(d, dict)` is
+//! false.)
 use super::native::{self, State};
 use super::ModuleDef;
 use crate::builtins::arity;
@@ -29,6 +35,22 @@ pub const MODULE: ModuleDef = ModuleDef {
         ("deque.extend", deque_extend),
         ("deque.pop", deque_pop),
         ("deque.popleft", deque_popleft),
+        ("OrderedDict.__init__", od_init),
+        ("OrderedDict.__repr__", od_repr),
+        ("OrderedDict.__len__", od_len),
+        ("OrderedDict.__getitem__", od_getitem),
+        ("OrderedDict.__setitem__", od_setitem),
+        ("OrderedDict.__delitem__", od_delitem),
+        ("OrderedDict.__contains__", od_contains),
+        ("OrderedDict.__iter__", od_iter),
+        ("OrderedDict.__eq__", od_eq),
+        ("OrderedDict.keys", od_keys),
+        ("OrderedDict.values", od_values),
+        ("OrderedDict.items", od_items),
+        ("OrderedDict.get", od_get),
+        ("OrderedDict.pop", od_pop),
+        ("OrderedDict.popitem", od_popitem),
+        ("OrderedDict.setdefault", od_setdefault),
     ],
     attrs: super::no_attrs,
 };
@@ -214,4 +236,286 @@ fn deque_pop(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 fn deque_popleft(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     pop_at(vm, &args, true)
+}
+
+const KEYS: u32 = 0;
+const VALUES: u32 = 1;
+
+/// An `OrderedDict`'s keys (a list, in order) and values (a dict).
+fn ordered(vm: &mut Vm, obj: Obj) -> PyResult<(Obj, Obj)> {
+    let state = native::state(vm, obj, "OrderedDict")?;
+    Ok((state.get(vm, KEYS), state.get(vm, VALUES)))
+}
+
+/// `OrderedDict([pairs])`: from an iterable of pairs, or a dict's items.
+fn od_init(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 2)?;
+    let keys = vm.new_list(&[])?;
+    let keys_slot = vm.root(keys)?;
+    let values = vm.new_dict(0)?;
+    native::attach(
+        vm,
+        vm.arg(&args, 0),
+        "OrderedDict",
+        &[vm.slot(keys_slot), values],
+    )?;
+    if args.n_pos < 2 {
+        return Ok(Obj::NONE);
+    }
+    let source = vm.arg(&args, 1);
+    let mark = vm.stack_mark();
+    let pairs = if vm.type_of(source) == ty::DICT {
+        let items: Vec<Obj> = vm
+            .dict_entries(source)
+            .into_iter()
+            .flat_map(|(k, v)| [k, v])
+            .collect();
+        let first = vm.root_all(&items)?;
+        (0..items.len() as u32 / 2)
+            .map(|i| {
+                let at = first + 8 * i;
+                (vm.arena().load_u32(at), vm.arena().load_u32(at + 4))
+            })
+            .map(|(k, v)| (Obj::from_raw(k), Obj::from_raw(v)))
+            .collect::<Vec<_>>()
+    } else {
+        let iter = vm.get_iter(source)?;
+        let iter_slot = vm.root(iter)?;
+        let mut pairs = Vec::new();
+        while let Some(pair) = vm.iter_next(vm.slot(iter_slot))? {
+            vm.root(pair)?;
+            let mut items = Vec::new();
+            let pair_iter = vm.get_iter(pair)?;
+            let pair_iter_slot = vm.root(pair_iter)?;
+            while let Some(item) = vm.iter_next(vm.slot(pair_iter_slot))? {
+                vm.root(item)?;
+                items.push(item);
+            }
+            if items.len() != 2 {
+                return Err(vm.value_error("dict update sequence has wrong length"));
+            }
+            pairs.push((items[0], items[1]));
+        }
+        pairs
+    };
+    for (key, value) in pairs {
+        set_item(vm, vm.arg(&args, 0), key, value)?;
+    }
+    vm.stack_release(mark);
+    Ok(Obj::NONE)
+}
+
+fn set_item(vm: &mut Vm, this: Obj, key: Obj, value: Obj) -> PyResult<()> {
+    let (keys, values) = ordered(vm, this)?;
+    if vm.dict_get(values, key)?.is_none() {
+        vm.list_append(keys, key)?;
+    }
+    vm.dict_store(values, key, value)
+}
+
+fn key_error(vm: &mut Vm, key: Obj) -> crate::interp::Raise {
+    match vm
+        .new_tuple(&[key])
+        .and_then(|args| vm.new_exception(ty::KEY_ERROR, args))
+    {
+        Ok(exc) => vm.raise(exc),
+        Err(raise) => raise,
+    }
+}
+
+/// Removes `key` (present in the values) from the ordered keys.
+fn forget_key(vm: &mut Vm, keys: Obj, key: Obj) -> PyResult<()> {
+    let list = ListObj(keys.raw());
+    for i in 0..list.len(vm.arena()) {
+        let candidate = list.get(vm.arena(), i).unwrap_or(Obj::NONE);
+        if candidate == key || vm.equal(candidate, key)? {
+            remove(vm, list, i);
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn od_repr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let (keys, values) = ordered(vm, vm.arg(&args, 0))?;
+    let mut text = String::from("OrderedDict({");
+    for (i, key) in vm.seq_items(keys).into_iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        let value = vm.dict_get(values, key)?.unwrap_or(Obj::NONE);
+        text.push_str(&vm.repr(key)?);
+        text.push_str(": ");
+        text.push_str(&vm.repr(value)?);
+    }
+    text.push_str("})");
+    vm.new_str(&text)
+}
+
+fn od_len(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let (keys, _) = ordered(vm, vm.arg(&args, 0))?;
+    vm.new_int(i64::from(ListObj(keys.raw()).len(vm.arena())))
+}
+
+fn od_getitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let (_, values) = ordered(vm, vm.arg(&args, 0))?;
+    let key = vm.arg(&args, 1);
+    match vm.dict_get(values, key)? {
+        Some(value) => Ok(value),
+        None => Err(key_error(vm, key)),
+    }
+}
+
+fn od_setitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 3, 3)?;
+    set_item(vm, vm.arg(&args, 0), vm.arg(&args, 1), vm.arg(&args, 2))?;
+    Ok(Obj::NONE)
+}
+
+fn od_delitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let (keys, values) = ordered(vm, vm.arg(&args, 0))?;
+    let key = vm.arg(&args, 1);
+    if vm.dict_remove(values, key)?.is_none() {
+        return Err(key_error(vm, key));
+    }
+    forget_key(vm, keys, key)?;
+    Ok(Obj::NONE)
+}
+
+fn od_contains(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let (_, values) = ordered(vm, vm.arg(&args, 0))?;
+    Ok(Obj::bool(vm.dict_get(values, vm.arg(&args, 1))?.is_some()))
+}
+
+fn od_iter(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let (keys, _) = ordered(vm, vm.arg(&args, 0))?;
+    vm.get_iter(keys)
+}
+
+/// `==`: the same items in the same order (another `OrderedDict`), else not equal.
+fn od_eq(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let (keys, values) = ordered(vm, vm.arg(&args, 0))?;
+    let Ok((other_keys, other_values)) = ordered(vm, vm.arg(&args, 1)) else {
+        return Ok(Obj::FALSE);
+    };
+    let (mine, theirs) = (vm.seq_items(keys), vm.seq_items(other_keys));
+    if mine.len() != theirs.len() {
+        return Ok(Obj::FALSE);
+    }
+    for (a, b) in mine.into_iter().zip(theirs) {
+        let (va, vb) = (vm.dict_get(values, a)?, vm.dict_get(other_values, b)?);
+        let same_value = match (va, vb) {
+            (Some(va), Some(vb)) => vm.equal(va, vb)?,
+            _ => false,
+        };
+        if !vm.equal(a, b)? || !same_value {
+            return Ok(Obj::FALSE);
+        }
+    }
+    Ok(Obj::TRUE)
+}
+
+/// The keys, values or `(key, value)` pairs, in order, as a list.
+fn od_list(
+    vm: &mut Vm,
+    args: &Args,
+    pick: fn(&mut Vm, Obj, Obj) -> PyResult<Obj>,
+) -> PyResult<Obj> {
+    arity(vm, args, 1, 1)?;
+    let (keys, values) = ordered(vm, vm.arg(args, 0))?;
+    let list = vm.new_list(&[])?;
+    let list_slot = vm.root(list)?;
+    for key in vm.seq_items(keys) {
+        let value = vm.dict_get(values, key)?.unwrap_or(Obj::NONE);
+        let item = pick(vm, key, value)?;
+        vm.list_append(vm.slot(list_slot), item)?;
+    }
+    Ok(vm.slot(list_slot))
+}
+
+fn od_keys(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    od_list(vm, &args, |_, key, _| Ok(key))
+}
+
+fn od_values(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    od_list(vm, &args, |_, _, value| Ok(value))
+}
+
+fn od_items(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    od_list(vm, &args, |vm, key, value| vm.new_tuple(&[key, value]))
+}
+
+fn od_get(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 3)?;
+    let (_, values) = ordered(vm, vm.arg(&args, 0))?;
+    let default = if args.n_pos > 2 {
+        vm.arg(&args, 2)
+    } else {
+        Obj::NONE
+    };
+    Ok(vm.dict_get(values, vm.arg(&args, 1))?.unwrap_or(default))
+}
+
+fn od_pop(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 3)?;
+    let (keys, values) = ordered(vm, vm.arg(&args, 0))?;
+    let key = vm.arg(&args, 1);
+    match vm.dict_remove(values, key)? {
+        Some(value) => {
+            let value_slot = vm.root(value)?;
+            forget_key(vm, keys, key)?;
+            Ok(vm.slot(value_slot))
+        }
+        None if args.n_pos > 2 => Ok(vm.arg(&args, 2)),
+        None => Err(key_error(vm, key)),
+    }
+}
+
+/// `popitem()`: the last `(key, value)` pair.
+fn od_popitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let (keys, values) = ordered(vm, vm.arg(&args, 0))?;
+    let list = ListObj(keys.raw());
+    let Some(last) = list.len(vm.arena()).checked_sub(1) else {
+        return Err(vm.raise_msg(ty::KEY_ERROR, "popitem(): dictionary is empty"));
+    };
+    let key = remove(vm, list, last);
+    let key_slot = vm.root(key)?;
+    let value = vm.dict_remove(values, key)?.unwrap_or(Obj::NONE);
+    vm.new_tuple(&[vm.slot(key_slot), value])
+}
+
+fn od_setdefault(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 3)?;
+    let (_, values) = ordered(vm, vm.arg(&args, 0))?;
+    if let Some(value) = vm.dict_get(values, vm.arg(&args, 1))? {
+        return Ok(value);
+    }
+    let default = if args.n_pos > 2 {
+        vm.arg(&args, 2)
+    } else {
+        Obj::NONE
+    };
+    set_item(vm, vm.arg(&args, 0), vm.arg(&args, 1), default)?;
+    Ok(default)
+}
+
+/// The `(key, value)` pairs of an `OrderedDict`, in order, if `obj` is one (for `json`).
+pub fn ordered_items(vm: &mut Vm, obj: Obj) -> PyResult<Option<Vec<(Obj, Obj)>>> {
+    let Ok((keys, values)) = ordered(vm, obj) else {
+        return Ok(None);
+    };
+    let mut items = Vec::new();
+    for key in vm.seq_items(keys) {
+        let value = vm.dict_get(values, key)?.unwrap_or(Obj::NONE);
+        items.push((key, value));
+    }
+    Ok(Some(items))
 }

@@ -3,7 +3,8 @@
 //!
 //! Printing: `None`, `True`, `False` become `null`, `true`, `false`; `str` and `bytes` are
 //! quoted with `\"`, `\\`, `\n`, `\r`, `\t` and `\uXXXX` escapes (other bytes as they are);
-//! tuples and lists are arrays; dict keys that are not strings are printed inside quotes;
+//! tuples and lists are arrays; dicts (and `OrderedDict`s, in their order) are objects, with
+//! keys that are not strings printed inside quotes;
 //! anything else prints its `repr` (so floats print `inf` and `nan` as MicroPython does).
 //! `separators=(item, key)` replaces `", "` and `": "`.
 //!
@@ -116,10 +117,13 @@ fn write_json(
                 out.push(']');
                 vm.stack_release(mark);
             }
-            ty::DICT => {
+            t if t == ty::DICT || is_ordered_dict(vm, obj) => {
                 let mark = vm.stack_mark();
-                let entries: Vec<Obj> = vm
-                    .dict_entries(obj)
+                let pairs = match super::collections::ordered_items(vm, obj)? {
+                    Some(pairs) => pairs,
+                    None => vm.dict_entries(obj),
+                };
+                let entries: Vec<Obj> = pairs
                     .into_iter()
                     .flat_map(|(key, value)| [key, value])
                     .collect();
@@ -149,6 +153,11 @@ fn write_json(
         }
     }
     Ok(())
+}
+
+/// Whether `obj` is a `collections.OrderedDict`, which prints as a dict in its order.
+fn is_ordered_dict(vm: &mut Vm, obj: Obj) -> bool {
+    super::native::state(vm, obj, "OrderedDict").is_ok()
 }
 
 fn write_string(bytes: &[u8], out: &mut String) {
