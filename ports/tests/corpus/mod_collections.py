@@ -62,3 +62,24 @@ try:
     od["missing"]
 except KeyError as error:
     print("KeyError", error.args)
+
+# namedtuple: fields by name and index, keywords, tuple operations, errors.
+from collections import namedtuple
+
+Point = namedtuple("Point", ["x", "y"])
+p = Point(3, y=4)
+print(p, p.x, p.y, p[0], p[-1], p[:1], len(p), list(p))
+x, y = p
+print(x + y, p == (3, 4), p == Point(3, 4), p == Point(4, 3), p + (5,), p * 2)
+Color = namedtuple("Color", "red green blue")
+print(Color(blue=3, red=1, green=2), type(Color(1, 2, 3)).__name__)
+for attempt in (lambda: Point(1), lambda: Point(1, 2, 3), lambda: Point(1, x=2), lambda: Point(1, z=2), lambda: namedtuple("T", 1)):
+    try:
+        attempt()
+        print("no error")
+    except TypeError:
+        print("TypeError")
+try:
+    p.z
+except AttributeError:
+    print("AttributeError")

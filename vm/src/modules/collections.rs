@@ -1,5 +1,5 @@
-//! `collections` (`py/modcollections.c`): `deque` (`py/objdeque.c`) and `OrderedDict`, as
-//! MicroPython has them.
+//! `collections` (`py/modcollections.c`): `deque` (`py/objdeque.c`), `OrderedDict` and
+//! `namedtuple` (`py/objnamedtuple.c`), as MicroPython has them.
 //!
 //! `deque(iterable, maxlen[, flags])` takes its `maxlen` positionally and always has one;
 //! appending to a full deque drops an item from the other end, unless `flags` has bit 1 set,
@@ -11,6 +11,11 @@
 //! a plain dict of the values. Equality with another `OrderedDict` depends on order, as in
 //! MicroPython. (Unlike MicroPython's, it is not a `dict` subclass: `isinstance(d, dict)` is
 //! false.)
+//!
+//! `namedtuple(name, fields)` makes a class deriving from the module's `namedtuple` base class,
+//! with the field names in its `_fields`; an instance's state is `(values,)`, a tuple that
+//! indexing, `len`, iteration, `+`, `*` and `==` use. (Again not a `tuple` subclass, so
+//! `isinstance(p, tuple)` is false and `%` formatting does not take one.)
 use super::native::{self, State};
 use super::ModuleDef;
 use crate::builtins::arity;
@@ -24,6 +29,16 @@ pub const MODULE: ModuleDef = ModuleDef {
     name: "collections",
     extensible: true,
     functions: &[
+        ("namedtuple", namedtuple),
+        ("namedtuple.__init__", nt_init),
+        ("namedtuple.__repr__", nt_repr),
+        ("namedtuple.__getattr__", nt_getattr),
+        ("namedtuple.__getitem__", nt_getitem),
+        ("namedtuple.__len__", nt_len),
+        ("namedtuple.__iter__", nt_iter),
+        ("namedtuple.__eq__", nt_eq),
+        ("namedtuple.__add__", nt_add),
+        ("namedtuple.__mul__", nt_mul),
         ("deque.__init__", deque_init),
         ("deque.__len__", deque_len),
         ("deque.__bool__", deque_bool),
@@ -518,4 +533,186 @@ pub fn ordered_items(vm: &mut Vm, obj: Obj) -> PyResult<Option<Vec<(Obj, Obj)>>>
         items.push((key, value));
     }
     Ok(Some(items))
+}
+
+/// `namedtuple(name, fields)`: `fields` a list or tuple of names, or one string of names
+/// separated by spaces.
+fn namedtuple(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let name = vm.expect_str(vm.arg(&args, 0))?;
+    let fields = vm.arg(&args, 1);
+    let names: Vec<String> = if vm.is_str(fields) {
+        vm.str_text(fields)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    } else if matches!(vm.type_of(fields), ty::TUPLE | ty::LIST) {
+        let items = vm.seq_items(fields);
+        let mut names = Vec::with_capacity(items.len());
+        for item in items {
+            names.push(vm.expect_str(item)?);
+        }
+        names
+    } else {
+        let type_name = vm.type_name_of(fields);
+        return Err(vm.type_error(&format!("object '{type_name}' isn't a tuple or list")));
+    };
+    let mark = vm.stack_mark();
+    let mut field_objs = Vec::with_capacity(names.len());
+    for field in &names {
+        let q = vm.intern(field)?;
+        field_objs.push(Obj::qstr(q).unwrap_or(Obj::NONE));
+    }
+    let field_tuple = vm.new_tuple(&field_objs)?;
+    let field_slot = vm.root(field_tuple)?;
+    let locals = vm.new_dict(1)?;
+    let locals_slot = vm.root(locals)?;
+    let fields_q = vm.intern("_fields")?;
+    vm.dict_store_qstr(locals, fields_q, vm.slot(field_slot))?;
+    let base = native::class(vm, "collections", "namedtuple")?;
+    let bases = vm.new_tuple(&[base])?;
+    let name_q = vm.intern(&name)?;
+    let class = vm.new_class(name_q, bases, vm.slot(locals_slot));
+    vm.stack_release(mark);
+    class
+}
+
+/// The field names (qstrs) of a namedtuple instance's class.
+fn fields_of(vm: &mut Vm, obj: Obj) -> PyResult<Vec<Obj>> {
+    let fields_q = vm.intern("_fields")?;
+    let t = vm.type_of(obj);
+    match vm.class_lookup(t, fields_q)? {
+        Some(fields) if vm.type_of(fields) == ty::TUPLE => Ok(vm.seq_items(fields)),
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn class_name(vm: &Vm, obj: Obj) -> String {
+    let t = vm.type_of(obj);
+    vm.qstr_str(crate::objects::type_name(vm.arena(), t))
+        .to_string()
+}
+
+/// `Name(*values, **by_field)`: exactly one value per field.
+fn nt_init(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    let this = vm.arg(&args, 0);
+    let fields = fields_of(vm, this)?;
+    let given = args.n_pos - 1 + args.n_kw;
+    if given as usize != fields.len() {
+        let name = class_name(vm, this);
+        return Err(vm.type_error(&format!(
+            "{name}() takes {} positional arguments but {given} were given",
+            fields.len()
+        )));
+    }
+    let mut values: Vec<Option<Obj>> = (1..args.n_pos).map(|i| Some(vm.arg(&args, i))).collect();
+    values.resize(fields.len(), None);
+    for i in 0..args.n_kw {
+        let (key, value) = vm.kwarg(&args, i);
+        let name = vm.str_text(key);
+        let Some(at) = fields.iter().position(|&f| f == key) else {
+            return Err(vm.type_error(&format!("unexpected keyword argument '{name}'")));
+        };
+        if values[at].is_some() {
+            return Err(vm.type_error(&format!(
+                "function got multiple values for argument '{name}'"
+            )));
+        }
+        values[at] = Some(value);
+    }
+    let values: Vec<Obj> = values.into_iter().map(|v| v.unwrap_or(Obj::NONE)).collect();
+    let tuple = vm.new_tuple(&values)?;
+    native::attach(vm, this, "namedtuple", &[tuple])?;
+    Ok(Obj::NONE)
+}
+
+fn values_of(vm: &mut Vm, obj: Obj) -> PyResult<Obj> {
+    let state = native::state(vm, obj, "namedtuple")?;
+    Ok(state.get(vm, 0))
+}
+
+fn nt_repr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let this = vm.arg(&args, 0);
+    let values = values_of(vm, this)?;
+    let values = vm.seq_items(values);
+    let fields = fields_of(vm, this)?;
+    let mut text = class_name(vm, this) + "(";
+    for (i, (field, value)) in fields.iter().zip(values).enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&vm.str_text(*field));
+        text.push('=');
+        text.push_str(&vm.repr(value)?);
+    }
+    text.push(')');
+    vm.new_str(&text)
+}
+
+/// Field access by name (`__getattr__`, so it comes after the class's own attributes).
+fn nt_getattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let this = vm.arg(&args, 0);
+    let name = vm.arg(&args, 1);
+    let fields = fields_of(vm, this)?;
+    let values = values_of(vm, this)?;
+    match fields.iter().position(|&f| f == name) {
+        Some(at) => Ok(vm.seq_items(values)[at]),
+        None => {
+            let type_name = class_name(vm, this);
+            let name = vm.str_text(name);
+            Err(vm.raise_msg(
+                ty::ATTRIBUTE_ERROR,
+                &format!("'{type_name}' object has no attribute '{name}'"),
+            ))
+        }
+    }
+}
+
+fn nt_getitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    vm.subscr(values, vm.arg(&args, 1))
+}
+
+fn nt_len(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    vm.new_int(vm.seq_items(values).len() as i64)
+}
+
+fn nt_iter(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    vm.get_iter(values)
+}
+
+/// A namedtuple operand as its values tuple; anything else as itself.
+fn as_tuple(vm: &mut Vm, obj: Obj) -> Obj {
+    values_of(vm, obj).unwrap_or(obj)
+}
+
+fn nt_eq(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    let other = as_tuple(vm, vm.arg(&args, 1));
+    vm.equal(values, other).map(Obj::bool)
+}
+
+fn nt_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    let other = as_tuple(vm, vm.arg(&args, 1));
+    vm.binary_op(crate::bytecode::BinaryOpNum::Add, values, other)
+}
+
+fn nt_mul(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 2, 2)?;
+    let values = values_of(vm, vm.arg(&args, 0))?;
+    vm.binary_op(
+        crate::bytecode::BinaryOpNum::Multiply,
+        values,
+        vm.arg(&args, 1),
+    )
 }
