@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-/// Corpus programs about krait's builtin modules, run by `krait` itself here.
-const MODULE_PROGRAMS: &[&str] = &["sys_micropython_gc.py"];
+/// Corpus programs about krait's builtin modules and namespaces, run by `krait` itself here.
+const MODULE_PROGRAMS: &[&str] = &["sys_micropython_gc.py", "namespaces_exec_eval.py"];
 
 fn krait() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_krait"))
@@ -70,9 +70,11 @@ fn module_programs_print_what_micropython_prints() {
             !program_dir.join("m.py.err").exists(),
             "{name} raised in MicroPython"
         );
-        let out = run_in(&program_dir, &krait(), &["m.py"]);
-        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
-        assert_eq!(text(&out.stdout), text(&expected), "{name}");
+        for options in [&["m.py"][..], &["-X", "gcstress", "m.py"]] {
+            let out = run_in(&program_dir, &krait(), options);
+            assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+            assert_eq!(text(&out.stdout), text(&expected), "{name} {options:?}");
+        }
     }
 }
 
@@ -131,6 +133,12 @@ fn stdin_module_and_micropypath() {
     write(&dir, "lib/extra.py", "VALUE = 'from MICROPYPATH'\n");
     let piped = run_with_stdin(&dir, &krait(), &[], "print(6 * 7)\n");
     assert_eq!(text(&piped.stdout), "42\n");
+    let reader =
+        "print(input('name? '), input())\ntry:\n    input()\nexcept EOFError:\n    print('EOF')\n";
+    let args = ["-c", reader];
+    let python = run_with_stdin(&dir, Path::new("python3"), &args, "ann\nbob");
+    let krait_out = run_with_stdin(&dir, &krait(), &args, "ann\nbob");
+    assert_eq!(text(&python.stdout), text(&krait_out.stdout));
     // The unix port's sys.argv for -m starts at the module name (CPython's at its path).
     let out = run_in(&dir, &krait(), &["-m", "pkg.tool", "arg"]);
     assert_eq!(text(&out.stdout), "tool __main__ ['pkg.tool', 'arg']\n");

@@ -98,6 +98,11 @@ builtin_table! {
     GEN_CLOSE = GENERATOR."close" => methods::gen_close;
     GEN_THROW = GENERATOR."throw" => methods::gen_throw;
     IMPORT = NO_PARENT."__import__" => crate::interp::import::builtin_import;
+    GLOBALS = NO_PARENT."globals" => crate::modules::builtin_globals;
+    LOCALS = NO_PARENT."locals" => crate::modules::builtin_locals;
+    EXEC = NO_PARENT."exec" => crate::interp::eval::builtin_exec;
+    EVAL = NO_PARENT."eval" => crate::interp::eval::builtin_eval;
+    INPUT = NO_PARENT."input" => crate::modules::stdio::input;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;
@@ -106,6 +111,8 @@ builtin_table! {
     FILE_IO_READ = FILE_IO."read" => crate::modules::stdio::read;
     FILE_IO_READLINE = FILE_IO."readline" => crate::modules::stdio::readline;
     FILE_IO_FLUSH = FILE_IO."flush" => crate::modules::stdio::flush;
+    TEXT_IO_FILENO = TEXT_IO."fileno" => crate::modules::stdio::fileno;
+    FILE_IO_FILENO = FILE_IO."fileno" => crate::modules::stdio::fileno;
     OPEN = NO_PARENT."open" => crate::modules::io::open;
 }
 
@@ -131,6 +138,11 @@ pub fn fun_obj(index: u32) -> Obj {
 /// `__build_class__`, pushed by `LOAD_BUILD_CLASS`.
 pub fn build_class_fun() -> Obj {
     fun_obj(BUILD_CLASS)
+}
+
+/// `__import__`, to tell whether a program replaced it.
+pub fn import_fun() -> Obj {
+    fun_obj(IMPORT)
 }
 
 /// `object.__init__`, what `super().__init__()` finds at the root.

@@ -463,8 +463,16 @@ impl Vm {
         arena.store_u32(f.exc_sp + exc_stack::PREV_EXC, 0);
     }
 
-    /// Runs instructions of `f` until it calls bytecode, returns, or raises.
+    /// Runs instructions of `f` until it calls bytecode, returns, or raises; meanwhile
+    /// `globals()` and `locals()` see `f`.
     pub fn dispatch(&mut self, f: &mut Frame) -> PyResult<Flow> {
+        let outer = std::mem::replace(&mut self.modules.current_frame, f.cs);
+        let flow = self.run_instructions(f);
+        self.modules.current_frame = outer;
+        flow
+    }
+
+    fn run_instructions(&mut self, f: &mut Frame) -> PyResult<Flow> {
         loop {
             // Temporaries rooted by helpers live only until the instruction that made them
             // ends: dropping them here bounds the Python stack however helpers use it.
@@ -551,8 +559,10 @@ impl Vm {
                     self.push(f, bound_self);
                 }
                 op::LOAD_BUILD_CLASS => {
-                    let build = crate::builtins::build_class_fun();
-                    self.push(f, build);
+                    // A program may replace it through the `builtins` module.
+                    let builtins = self.builtins();
+                    let build = self.dict_get_qstr(builtins, crate::objects::qstrs::BUILD_CLASS)?;
+                    self.push(f, build.unwrap_or_else(crate::builtins::build_class_fun));
                 }
                 op::LOAD_SUBSCR => {
                     let index = self.pop(f);

@@ -57,7 +57,8 @@ fn find_at(path: String) -> Option<Found> {
 
 impl Vm {
     /// `IMPORT_NAME` (`mp_import_name`): imports `name` as `import`/`from ... import` do, with
-    /// the importing code's `globals` for relative imports.
+    /// the importing code's `globals` for relative imports; or calls the `__import__` a
+    /// program stored in `builtins`.
     pub fn import_name(
         &mut self,
         name: u32,
@@ -65,6 +66,13 @@ impl Vm {
         level: Obj,
         globals: Obj,
     ) -> PyResult<Obj> {
+        let builtins = self.builtins();
+        if let Some(import) = self.dict_get_qstr(builtins, qstrs::IMPORT)? {
+            if import != crate::builtins::import_fun() {
+                let name = Obj::qstr(name).unwrap_or(Obj::NONE);
+                return self.call_objs(import, &[name, globals, Obj::NONE, fromlist, level]);
+            }
+        }
         let name = self.qstr_str(name).to_string();
         let level = i64::from(level.as_small_int().unwrap_or(0));
         self.import_module(&name, globals, fromlist, level)
@@ -317,15 +325,20 @@ impl Vm {
             // MicroPython's ViperTypeError is a TypeError.
             ErrorKind::ViperTypeError => ty::TYPE_ERROR,
         };
+        let block = match &err.scope {
+            Some(scope) => match self.intern(scope) {
+                Ok(q) => q,
+                Err(raise) => return raise,
+            },
+            None => 0,
+        };
         let exc = match self.new_exception_msg(exc_type, &err.message) {
             Ok(exc) => exc,
             Err(raise) => return raise,
         };
+        // Raising roots the exception before the traceback entry allocates.
+        let raise = self.raise(exc);
         if err.line != 0 {
-            let block = match &err.scope {
-                Some(scope) => self.intern(scope).unwrap_or(0),
-                None => 0,
-            };
             let entry = TracebackEntry {
                 file,
                 line: err.line,
@@ -333,7 +346,7 @@ impl Vm {
             };
             self.add_traceback(exc, entry);
         }
-        self.raise(exc)
+        raise
     }
 
     /// `IMPORT_FROM` (`mp_import_from`): attribute `name` of `module`, else its submodule
@@ -363,7 +376,18 @@ impl Vm {
         let mark = self.stack_mark();
         let module_slot = self.root(module)?;
         let locals_slot = self.root(locals)?;
-        if let Some((all, _)) = self.find_method(module, qstrs::ALL)? {
+        // A module `__getattr__` refusing `__all__` with AttributeError means there is none.
+        let all = match self.find_method(module, qstrs::ALL) {
+            Err(raise) => {
+                let exc = self.pending_exception();
+                if !self.is_subclass(self.type_of(exc), ty::ATTRIBUTE_ERROR) {
+                    return Err(raise);
+                }
+                None
+            }
+            Ok(found) => found,
+        };
+        if let Some((all, _)) = all {
             let all_slot = self.root(all)?;
             let n = self.len_of(all)?;
             for i in 0..n {
@@ -398,7 +422,11 @@ pub fn builtin_import(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             default
         }
     };
-    let globals = arg_or(vm, 1, Obj::NONE);
+    // Relative imports are relative to the caller's module unless `globals` says otherwise.
+    let globals = match arg_or(vm, 1, Obj::NONE) {
+        Obj::NONE => crate::modules::builtin_globals(vm, Args { n_pos: 0, ..args })?,
+        globals => globals,
+    };
     let fromlist = arg_or(vm, 3, Obj::NONE);
     let level = match arg_or(vm, 4, Obj::NULL) {
         Obj::NULL => 0,

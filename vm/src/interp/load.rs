@@ -21,7 +21,19 @@ impl Vm {
     /// Loads `module` into `context` (a module object from [`Vm::new_module`], which has room
     /// for the tables) and runs its top level in the context's globals.
     pub fn exec_module(&mut self, module: &CompiledModule, context: Obj) -> PyResult<Obj> {
+        self.exec_module_with_locals(module, context, Obj::NULL)
+    }
+
+    /// [`Vm::exec_module`] with `locals` (a dict, or `NULL` for the globals) as the top
+    /// level's name dict, as `exec(code, globals, locals)` runs.
+    pub fn exec_module_with_locals(
+        &mut self,
+        module: &CompiledModule,
+        context: Obj,
+        locals: Obj,
+    ) -> PyResult<Obj> {
         let mark = self.stack_mark();
+        let locals_slot = self.root(locals)?;
         let context_slot = self.root(context)?;
         self.load_context(module, context)?;
         let rc = self.load_raw_code(&module.root)?;
@@ -33,6 +45,9 @@ impl Vm {
             n_kw: 0,
         };
         let frame = self.setup_frame(self.slot(fun_slot), args)?;
+        if self.slot(locals_slot) != Obj::NULL {
+            self.set_frame_locals(&frame, self.slot(locals_slot));
+        }
         let result = self.run_frame(frame);
         self.stack_release(mark);
         result

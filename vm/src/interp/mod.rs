@@ -18,6 +18,7 @@
 //!   re-reading the slot afterwards. Temporaries are released wholesale when their frame or
 //!   call returns, so an early `?` cannot leak them past that point.
 pub mod call;
+pub mod eval;
 pub mod exec;
 pub mod gen;
 pub mod import;

@@ -31,13 +31,21 @@
 //! 2. Add `pub mod <name>;` below and `&<name>::MODULE` to [`BUILTIN_MODULES`].
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
+//! Helpers modules use: [`attrtuple`] (`vm.new_attrtuple`, for `os.uname()`-like results),
+//! [`stdio`] (`vm.write_stdio`, `vm.stream_write` for `file=` arguments), `vm.os_error`.
+//!
+//! Two builtin modules are not `ModuleDef`s: `__main__` is the main program's module, and
+//! `builtins` has the builtins dict itself as globals (storing into it overrides a builtin).
+//! `sys` keeps `path`, `ps1` and `ps2` in VM state, rebindable as MicroPython's delegated
+//! attributes.
 use crate::builtins::BuiltinFn;
 use crate::compile::CompileOptions;
+use crate::interp::call::Args;
 use crate::interp::{PyResult, Slot, Vm};
 use crate::objects::{qstrs, ty};
 use crate::rawcode::CompiledModule;
 use crate::runtime::gc::{Heap, RootId};
-use crate::runtime::layout::{module, module_context};
+use crate::runtime::layout::{module, module_context, CodeStateObj, FunBcObj, ModuleContextObj};
 use crate::runtime::obj::Obj;
 
 pub mod attrtuple;
@@ -149,6 +157,9 @@ pub struct ModuleState {
     loaded: RootId,
     /// Builtin modules built so far, by name.
     builtin: RootId,
+    /// The `__main__` and `builtins` modules, `NULL` until first used.
+    main: RootId,
+    builtins_module: RootId,
     /// `sys.argv` (`mp_sys_argv`): a list, or `NULL` before its first use.
     argv: RootId,
     /// The `sys` attributes programs may rebind (`sys_mutable`: `path`, `ps1`, `ps2`, in
@@ -166,6 +177,9 @@ pub struct ModuleState {
     pub(crate) sched_pending: bool,
     /// Set while a scheduled callback runs: others wait until it returns.
     pub(crate) sched_locked: bool,
+    /// The code state of the frame whose instructions run (0: none), for `globals()` and
+    /// `locals()` (MicroPython's `mp_globals_get`/`mp_locals_get`).
+    pub(crate) current_frame: u32,
     /// How `.py` modules are compiled when imported: as the main program was.
     pub compile_options: CompileOptions,
     /// Whether output goes straight to the host (see [`stdio`]).
@@ -177,6 +191,8 @@ impl ModuleState {
         ModuleState {
             loaded: heap.add_root(Obj::NULL),
             builtin: heap.add_root(Obj::NULL),
+            main: heap.add_root(Obj::NULL),
+            builtins_module: heap.add_root(Obj::NULL),
             argv: heap.add_root(Obj::NULL),
             sys_mutable: [(); 3].map(|_| heap.add_root(Obj::NULL)),
             cur_exception: heap.add_root(Obj::NULL),
@@ -185,6 +201,7 @@ impl ModuleState {
             scheduled: heap.add_root(Obj::NULL),
             sched_pending: false,
             sched_locked: false,
+            current_frame: 0,
             compile_options: CompileOptions::default(),
             streaming: false,
         }
@@ -207,16 +224,43 @@ impl Vm {
         Ok(Obj::from_raw(obj))
     }
 
-    /// Runs `compiled` as the main program: a `__main__` module whose `__file__` is `file`.
+    /// Runs `compiled` as the main program, in the `__main__` module, with `file` as its
+    /// `__file__`.
     pub fn run_main(&mut self, compiled: &CompiledModule, file: &str) -> PyResult<()> {
         let mark = self.stack_mark();
-        let main = self.new_module(Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE))?;
+        let main = self.main_module()?;
         let slot = self.root(main)?;
         let file = self.new_str(file)?;
         self.dict_store_qstr(self.module_globals(self.slot(slot)), qstrs::FILE, file)?;
         let result = self.exec_module(compiled, self.slot(slot));
         self.stack_release(mark);
         result.map(|_| ())
+    }
+
+    /// The `__main__` module (`import __main__`), made on first use.
+    pub fn main_module(&mut self) -> PyResult<Obj> {
+        if self.heap.root(self.modules.main) == Obj::NULL {
+            let main = self.new_module(Obj::qstr(qstrs::MAIN).unwrap_or(Obj::NONE))?;
+            self.heap.set_root(self.modules.main, main);
+        }
+        Ok(self.heap.root(self.modules.main))
+    }
+
+    /// The `builtins` module: its globals are the builtins dict itself, so a program that
+    /// stores into it overrides builtins (`MICROPY_CAN_OVERRIDE_BUILTINS`).
+    fn builtins_module(&mut self) -> PyResult<Obj> {
+        if self.heap.root(self.modules.builtins_module) == Obj::NULL {
+            let name = Obj::qstr(self.intern("builtins")?).unwrap_or(Obj::NONE);
+            let builtins = self.builtins();
+            self.dict_store_qstr(builtins, qstrs::NAME, name)?;
+            let module = self.alloc_obj(ty::MODULE, module::SIZE)?;
+            let builtins = self.builtins();
+            self.arena_mut()
+                .store_u32(module + module::GLOBALS, builtins.raw());
+            self.heap
+                .set_root(self.modules.builtins_module, Obj::from_raw(module));
+        }
+        Ok(self.heap.root(self.modules.builtins_module))
     }
 
     /// Whether `obj` is a package: a module with `__path__`.
@@ -309,6 +353,13 @@ impl Vm {
                 .iter()
                 .position(|def| def.name == name && def.extensible == extensible)
         };
+        if !extensible {
+            match name {
+                "__main__" => return Ok(Some(self.main_module()?)),
+                "builtins" => return self.builtins_module().map(Some),
+                _ => {}
+            }
+        }
         let found = find(name, extensible).or_else(|| match name.strip_prefix('u') {
             Some("sys") => find("sys", false),
             Some(base) if !extensible => find(base, true),
@@ -422,6 +473,30 @@ impl Vm {
             None => format!("<module '{name}'>"),
         })
     }
+}
+
+/// `globals()`: the running code's module globals.
+pub fn builtin_globals(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    crate::builtins::arity(vm, &args, 0, 0)?;
+    let cs = CodeStateObj(vm.modules.current_frame);
+    if cs.0 == 0 {
+        return vm.main_module().map(|main| vm.module_globals(main));
+    }
+    let fun = FunBcObj(cs.fun_bc(vm.arena()));
+    Ok(Obj::from_raw(
+        ModuleContextObj(fun.context(vm.arena())).globals(vm.arena()),
+    ))
+}
+
+/// `locals()`: the running code's name dict: a class body's, else (at module level and, as
+/// in MicroPython, in functions) the module globals.
+pub fn builtin_locals(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    crate::builtins::arity(vm, &args, 0, 0)?;
+    let cs = CodeStateObj(vm.modules.current_frame);
+    if cs.0 == 0 {
+        return builtin_globals(vm, args);
+    }
+    Ok(Obj::from_raw(cs.old_globals(vm.arena())))
 }
 
 #[cfg(test)]

@@ -116,6 +116,34 @@ pub fn write(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     vm.new_int(bytes.len() as i64)
 }
 
+/// The `input([prompt])` builtin: writes the prompt, reads a line from stdin without its
+/// newline; `EOFError` at the end of input.
+pub fn input(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 0, 1)?;
+    if args.n_pos == 1 {
+        let prompt = vm.str_of(vm.arg(&args, 0))?;
+        vm.write_stdio(STDOUT, prompt.as_bytes());
+    }
+    let mut line = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_until(b'\n', &mut line)
+        .map_err(|err| vm.os_error(&err))?;
+    if line.is_empty() {
+        return Err(vm.raise_type(ty::EOF_ERROR));
+    }
+    if line.ends_with(b"\n") {
+        line.pop();
+    }
+    vm.new_str(&String::from_utf8_lossy(&line))
+}
+
+/// `stream.fileno()`.
+pub fn fileno(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    vm.new_int(vm.stream_fd(vm.arg(&args, 0)))
+}
+
 /// `stream.flush()`: output is never buffered, so nothing to do.
 pub fn flush(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;

@@ -203,6 +203,8 @@ pub const EXTRA: &[&str] = &[
     "TextIOWrapper",
     "FileIO",
     "buffer",
+    "fileno",
+    "input",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -288,6 +290,8 @@ pub const FILE_ARG: u32 = q("file");
 pub const WRITE: u32 = q("write");
 pub const BUFFER: u32 = q("buffer");
 pub const ERRNO: u32 = q("errno");
+pub const IMPORT: u32 = q("__import__");
+pub const BUILD_CLASS: u32 = q("__build_class__");
 
 #[cfg(test)]
 mod tests {
