@@ -39,3 +39,8 @@ class Upper(io.StringIO):
 
 u = Upper("quiet")
 print(u.read(2), u.shout())
+
+captured = io.StringIO()
+print("printed", 1, 2.5, file=captured)
+print("second", end="!", file=captured)
+print(repr(captured.getvalue()))

@@ -1,6 +1,6 @@
 //! `io` (`py/modio.c`, `py/objstringio.c` and the stream methods of `py/stream.c`):
-//! `StringIO` and `BytesIO`, in-memory streams, and `open` (also the builtin) with its file
-//! objects (see [`file`]).
+//! `StringIO` and `BytesIO`, in-memory streams, `IOBase` for streams written in Python, and
+//! `open` (also the builtin) with its file objects (see [`file`]).
 //!
 //! Both hold bytes and a position: `StringIO` reads and returns `str` (its `read(n)` and
 //! `readline(n)` count characters), `BytesIO` `bytes`; `write` takes either (anything with the
@@ -27,6 +27,7 @@ pub const MODULE: ModuleDef = ModuleDef {
     extensible: true,
     functions: &[
         ("open", open),
+        ("IOBase.__init__", iobase_init),
         ("StringIO.__init__", init_text),
         ("StringIO.__repr__", repr),
         ("StringIO.read", read),
@@ -128,6 +129,39 @@ fn new_content(vm: &mut Vm, text: bool, bytes: &[u8]) -> PyResult<Obj> {
     } else {
         vm.new_bytes(bytes)
     }
+}
+
+/// Writes `text` through `stream`'s `write` if it is a stream of this module (a `StringIO`,
+/// `BytesIO`, file, or an instance of an `IOBase` subclass), for `print(file=...)`; false for
+/// anything else.
+pub fn write_to_stream(vm: &mut Vm, stream: Obj, text: &str) -> PyResult<bool> {
+    if !vm.is_instance_of_user_type(stream) {
+        return Ok(false);
+    }
+    let t = vm.type_of(stream);
+    let mut is_stream = false;
+    for class in ["StringIO", "BytesIO", "TextIOWrapper", "FileIO", "IOBase"] {
+        let class = native::class(vm, "io", class)?;
+        is_stream |= vm.is_subclass(t, class.raw());
+    }
+    if !is_stream {
+        return Ok(false);
+    }
+    let mark = vm.stack_mark();
+    let stream_slot = vm.root(stream)?;
+    let text = vm.new_str(text)?;
+    let text_slot = vm.root(text)?;
+    let write = vm.intern("write")?;
+    let (method, self_obj) = vm.load_method(vm.slot(stream_slot), write)?;
+    vm.call_method(method, self_obj, &[vm.slot(text_slot)])?;
+    vm.stack_release(mark);
+    Ok(true)
+}
+
+/// `IOBase()`: the base for streams written in Python (they define `write`, `readinto`, ...).
+fn iobase_init(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    arity(vm, &args, 1, 1)?;
+    Ok(Obj::NONE)
 }
 
 fn init_text(vm: &mut Vm, args: Args) -> PyResult<Obj> {
