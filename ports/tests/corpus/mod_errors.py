@@ -31,3 +31,11 @@ for attempt in attempts:
     except Exception as error:
         print(type(error).__name__, error)
 print(struct.calcsize("=3x"), time.ticks_diff(5, 2**30 - 5), time.ticks_add(2**30 - 1, 3))
+
+# Results too big for any heap raise MemoryError rather than exhausting the host.
+for huge in (lambda: struct.pack("1000000000b"), lambda: struct.pack("<1000000000x")):
+    try:
+        huge()
+        print("no error")
+    except MemoryError:
+        print("MemoryError")

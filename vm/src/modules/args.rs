@@ -57,3 +57,14 @@ pub fn read_buffer(vm: &mut Vm, obj: Obj) -> PyResult<Vec<u8>> {
     }
     Err(vm.type_error("object with buffer protocol required"))
 }
+
+/// Refuses, with MicroPython's `MemoryError`, a result of `n` bytes larger than the whole heap,
+/// before a host buffer that size is made (a huge `struct.pack` or `os.urandom` must raise,
+/// not exhaust the host's memory).
+pub fn check_size(vm: &mut Vm, n: usize) -> PyResult<()> {
+    if n <= 1 << 16 || n as u64 <= u64::from(vm.heap.info().total) {
+        return Ok(());
+    }
+    let requested = u32::try_from(n).unwrap_or(u32::MAX);
+    Err(vm.raise_memory_error(crate::runtime::gc::OutOfMemory::new(requested)))
+}

@@ -121,6 +121,7 @@ fn urandom(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let n = vm.get_int(vm.arg(&args, 0))?;
     let n = usize::try_from(n).map_err(|_| vm.value_error("negative count"))?;
+    super::args::check_size(vm, n)?;
     let mut bytes = vec![0; n];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     match read {

@@ -9,7 +9,7 @@
 //! only needs the buffer to be at least as long as the format.
 //!
 //! The Rust file is `structs.rs` because `struct` is a keyword; the module is `struct`.
-use super::args::{float_arg, read_buffer};
+use super::args::{check_size, float_arg, read_buffer};
 use super::ModuleDef;
 use crate::builtins::arity;
 use crate::interp::call::Args;
@@ -63,27 +63,35 @@ impl Format {
         Some((size, if self.order == b'@' { size } else { 1 }))
     }
 
-    /// How many values the format packs and its size in bytes (`calc_size_items`).
+    /// How many values the format packs and its size in bytes (`calc_size_items`), both
+    /// saturating rather than overflowing for absurd counts.
     fn items_and_size(&self) -> Option<(usize, usize)> {
-        let (mut items, mut size) = (0, 0);
+        let (mut items, mut size) = (0usize, 0usize);
         for field in &self.fields {
             match field.code {
-                b'x' => size += field.count,
+                b'x' => size = size.saturating_add(field.count),
                 b's' => {
-                    items += 1;
-                    size += field.count;
+                    items = items.saturating_add(1);
+                    size = size.saturating_add(field.count);
                 }
                 code => {
+                    // Every value of a field has one size, a multiple of its alignment, so
+                    // only the first needs aligning.
                     let (sz, align) = self.size_align(code)?;
-                    items += field.count;
-                    for _ in 0..field.count {
-                        size = size.next_multiple_of(align) + sz;
+                    items = items.saturating_add(field.count);
+                    if field.count > 0 {
+                        size = align_up(size, align).saturating_add(field.count.saturating_mul(sz));
                     }
                 }
             }
         }
         Some((items, size))
     }
+}
+
+/// `at` rounded up to a multiple of `align` (saturating).
+fn align_up(at: usize, align: usize) -> usize {
+    at.checked_next_multiple_of(align).unwrap_or(usize::MAX)
 }
 
 fn parse_format(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
@@ -132,7 +140,7 @@ fn calcsize(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let format = parse_format(vm, vm.arg(&args, 0))?;
     let (_, size) = checked_size(vm, &format)?;
-    vm.new_int(size as i64)
+    vm.new_big_int(&BigInt::from(size))
 }
 
 /// `pack(fmt, v1, v2, ...)`.
@@ -142,6 +150,7 @@ fn pack(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     }
     let format = parse_format(vm, vm.arg(&args, 0))?;
     let (_, size) = checked_size(vm, &format)?;
+    check_size(vm, size)?;
     let mut out = vec![0; size];
     let values: Vec<Obj> = (1..args.n_pos).map(|i| vm.arg(&args, i)).collect();
     pack_values(vm, &format, &values, &mut out)?;
@@ -198,7 +207,7 @@ fn unpack_from(vm: &mut Vm, args: Args) -> PyResult<Obj> {
             code => {
                 for _ in 0..field.count {
                     let (size, align) = format.size_align(code).unwrap_or((1, 1));
-                    pos = pos.next_multiple_of(align);
+                    pos = align_up(pos, align);
                     let item = unpack_value(vm, &format, code, &data[pos..pos + size])?;
                     items.push(vm.root(item)?);
                     pos += size;
@@ -233,7 +242,7 @@ fn pack_values(vm: &mut Vm, format: &Format, values: &[Obj], out: &mut [u8]) -> 
                         return Ok(());
                     };
                     let (size, align) = format.size_align(code).unwrap_or((1, 1));
-                    pos = pos.next_multiple_of(align);
+                    pos = align_up(pos, align);
                     let bits = value_bits(vm, code, value)?;
                     let field_bytes = &mut out[pos..pos + size];
                     let le = bits.to_le_bytes();

@@ -104,13 +104,9 @@ fn open_stream(vm: &mut Vm, obj: Obj) -> PyResult<(State, bool, Vec<u8>, usize)>
     if contents == Obj::NONE {
         return Err(vm.value_error("I/O operation on closed file"));
     }
-    let position = state.get(vm, POSITION).as_small_int().unwrap_or(0);
-    Ok((
-        state,
-        text,
-        vm.str_bytes(contents),
-        position.max(0) as usize,
-    ))
+    let position = vm.get_int(state.get(vm, POSITION))?;
+    let position = usize::try_from(position).unwrap_or(0);
+    Ok((state, text, vm.str_bytes(contents), position))
 }
 
 fn store(vm: &mut Vm, state: State, contents: Option<&[u8]>, position: usize) -> PyResult<()> {
@@ -280,7 +276,8 @@ fn write(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         .min(data.len());
     data = data[start..end].to_vec();
     let (state, _, mut contents, position) = open_stream(vm, vm.arg(&args, 0))?;
-    let end = position + data.len();
+    let end = position.saturating_add(data.len());
+    super::args::check_size(vm, end)?;
     if contents.len() < end {
         contents.resize(end, 0);
     }
