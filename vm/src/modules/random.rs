@@ -139,8 +139,13 @@ fn seed(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
-fn below(n: i64) -> i64 {
-    i64::from(with_generator(|g| g.below(n as u32)))
+/// A number below `n` taken as a 32-bit unsigned number, as MicroPython takes it; a range
+/// that truncates to 0 (MicroPython would loop for ever) is a `ValueError`.
+fn below(vm: &mut Vm, n: i64) -> PyResult<i64> {
+    match n as u32 {
+        0 => Err(vm.raise_type(ty::VALUE_ERROR)),
+        n => Ok(i64::from(with_generator(|g| g.below(n)))),
+    }
 }
 
 /// `randrange(stop)`, `randrange(start, stop[, step])`.
@@ -151,23 +156,24 @@ fn randrange(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         *int = vm.get_int(vm.arg(&args, i as u32))?;
     }
     let [start, stop, step] = ints;
-    let value = match args.n_pos {
-        1 if start > 0 => Some(below(start)),
-        2 if start < stop => Some(start + below(stop - start)),
+    let (offset, scale) = match args.n_pos {
+        1 if start > 0 => (0, below(vm, start)?),
+        2 if start < stop => (start, below(vm, stop.saturating_sub(start))?),
         3 => {
+            let span = stop.saturating_sub(start);
             let n = match step {
                 0 => 0,
-                s if s > 0 => (stop - start + s - 1) / s,
-                s => (stop - start + s + 1) / s,
+                s if s > 0 => span.saturating_add(s - 1) / s,
+                s => span.saturating_add(s + 1) / s,
             };
-            (n > 0).then(|| start + step * below(n))
+            if n <= 0 {
+                return Err(vm.raise_type(ty::VALUE_ERROR));
+            }
+            (start, step.saturating_mul(below(vm, n)?))
         }
-        _ => None,
+        _ => return Err(vm.raise_type(ty::VALUE_ERROR)),
     };
-    match value {
-        Some(value) => vm.new_int(value),
-        None => Err(vm.raise_type(ty::VALUE_ERROR)),
-    }
+    vm.new_int(offset.saturating_add(scale))
 }
 
 /// `randint(a, b)`: `a <= n <= b`.
@@ -178,7 +184,8 @@ fn randint(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     if a > b {
         return Err(vm.raise_type(ty::VALUE_ERROR));
     }
-    vm.new_int(a + below(b - a + 1))
+    let offset = below(vm, b.saturating_sub(a).saturating_add(1))?;
+    vm.new_int(a + offset)
 }
 
 /// `choice(seq)`: a random item of a non-empty sequence.
@@ -189,7 +196,8 @@ fn choice(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     if len <= 0 {
         return Err(vm.raise_type(ty::INDEX_ERROR));
     }
-    let index = vm.new_int(below(len))?;
+    let index = below(vm, len)?;
+    let index = vm.new_int(index)?;
     vm.subscr(seq, index)
 }
 

@@ -115,8 +115,11 @@ fn ticks_diff(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 2, 2)?;
     let end = vm.get_int(vm.arg(&args, 0))?;
     let start = vm.get_int(vm.arg(&args, 1))?;
-    let diff =
-        (end.wrapping_sub(start) + TICKS_PERIOD / 2).rem_euclid(TICKS_PERIOD) - TICKS_PERIOD / 2;
+    let diff = end
+        .wrapping_sub(start)
+        .wrapping_add(TICKS_PERIOD / 2)
+        .rem_euclid(TICKS_PERIOD)
+        - TICKS_PERIOD / 2;
     vm.new_int(diff)
 }
 
@@ -129,7 +132,7 @@ fn ticks_add(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     if delta <= -TICKS_PERIOD / 2 || delta >= TICKS_PERIOD / 2 {
         return Err(vm.raise_msg(ty::OVERFLOW_ERROR, "ticks interval overflow"));
     }
-    vm.new_int((ticks + delta).rem_euclid(TICKS_PERIOD))
+    vm.new_int(ticks.wrapping_add(delta).rem_euclid(TICKS_PERIOD))
 }
 
 /// `gmtime([secs])` and `localtime([secs])`: `(year, month, mday, hour, minute, second,
@@ -144,7 +147,7 @@ fn gmtime(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let days = seconds.div_euclid(86_400);
     let second_of_day = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    let yearday = days - days_from_civil(year, 1, 1) + 1;
+    let yearday = (i128::from(days) - days_from_civil(i128::from(year), 1, 1) + 1) as i64;
     // 1970-01-01 was a Thursday (weekday 3).
     let weekday = (days + 3).rem_euclid(7);
     let fields = [
@@ -194,16 +197,18 @@ fn mktime(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     for (field, item) in fields.iter_mut().zip(items) {
         *field = vm.get_int(item)?;
     }
-    let [year, month, day, hour, minute, second] = fields;
+    // Wide arithmetic: any machine-word fields give a (possibly large) timestamp.
+    let [year, month, day, hour, minute, second] = fields.map(i128::from);
     // Months beyond 1..=12 carry into the year, as C's mktime normalises them.
     let year = year + (month - 1).div_euclid(12);
     let month = (month - 1).rem_euclid(12) + 1;
     let days = days_from_civil(year, month, 1) + day - 1;
-    vm.new_int(days * 86_400 + hour * 3600 + minute * 60 + second)
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    vm.new_big_int(&BigInt::from(seconds))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+fn days_from_civil(year: i128, month: i128, day: i128) -> i128 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
@@ -246,7 +251,10 @@ mod tests {
             ((2038, 1, 19), 24_855),
             ((1600, 3, 1), -135_080),
         ] {
-            assert_eq!(days_from_civil(date.0, date.1, date.2), days);
+            assert_eq!(
+                days_from_civil(date.0.into(), date.1.into(), date.2.into()),
+                i128::from(days)
+            );
             assert_eq!(civil_from_days(days), date);
         }
     }

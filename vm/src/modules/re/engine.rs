@@ -185,22 +185,27 @@ impl Parser<'_> {
         self.pattern.get(self.pos).copied()
     }
 
+    /// Alternatives `a|b|c`, as `Split(a, next); a; Jump(end); next: Split(b, c); b; Jump(end);
+    /// c; end:` (a loop, so a long chain of `|` needs no host stack).
     fn alternation(&mut self) -> Result<(), Error> {
-        let start = self.program.len();
+        let mut branch = self.program.len();
+        let mut jumps = Vec::new();
         self.concatenation()?;
-        if self.peek() != Some(b'|') {
-            return Ok(());
+        while self.peek() == Some(b'|') {
+            self.pos += 1;
+            self.program.insert(branch, Inst::Split(0, 0));
+            self.shift_targets(branch + 1, 1);
+            jumps.push(self.program.len());
+            self.program.push(Inst::Jump(0));
+            let next = self.program.len();
+            self.program[branch] = Inst::Split(branch + 1, next);
+            branch = next;
+            self.concatenation()?;
         }
-        self.pos += 1;
-        // start: Split(first, second); first...; Jump(end); second: the rest.
-        self.program.insert(start, Inst::Split(start + 1, 0));
-        self.shift_targets(start + 1, 1);
-        let jump = self.program.len();
-        self.program.push(Inst::Jump(0));
-        self.program[start] = Inst::Split(start + 1, jump + 1);
-        self.alternation()?;
         let end = self.program.len();
-        self.program[jump] = Inst::Jump(end);
+        for jump in jumps {
+            self.program[jump] = Inst::Jump(end);
+        }
         Ok(())
     }
 
@@ -477,5 +482,9 @@ mod tests {
         }
         let deep = "(?:".repeat(10_000) + &")".repeat(10_000);
         assert_eq!(Regex::compile(deep.as_bytes()).err(), Some(Error::TooDeep));
+        // A long chain of alternatives compiles without recursing (its jumps are too long
+        // for MicroPython's byte code, so it is refused).
+        let wide = "a|".repeat(100_000);
+        assert_eq!(Regex::compile(wide.as_bytes()).err(), Some(Error::Syntax));
     }
 }
