@@ -657,8 +657,9 @@ fn nt_getattr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     let name = vm.arg(&args, 1);
     let fields = fields_of(vm, this)?;
     let values = values_of(vm, this)?;
-    match fields.iter().position(|&f| f == name) {
-        Some(at) => Ok(vm.seq_items(values)[at]),
+    let at = fields.iter().position(|&f| f == name);
+    match at.and_then(|at| vm.seq_items(values).get(at).copied()) {
+        Some(value) => Ok(value),
         None => {
             let type_name = class_name(vm, this);
             let name = vm.str_text(name);

@@ -258,6 +258,9 @@ fn factorial(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     if n < 0 {
         return Err(vm.value_error("negative factorial"));
     }
+    // n! has about n * log2(n) bits: refuse what no heap could hold before computing it.
+    let bytes = (n as f64) * (n.max(2) as f64).log2() / 8.0;
+    super::args::check_size(vm, bytes.min(usize::MAX as f64) as usize)?;
     vm.new_big_int(&product(1, n.max(1) as u64))
 }
 
