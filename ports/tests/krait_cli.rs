@@ -209,3 +209,37 @@ fn output_is_streamed_while_the_program_runs() {
         "no output before input was given"
     );
 }
+
+/// What remains of a REPL session's stdout without the banner and prompts.
+fn repl_values(stdout: &str) -> String {
+    let mut values = String::new();
+    for line in stdout.lines().skip(2) {
+        let mut line = line;
+        while let Some(rest) = line
+            .strip_prefix(">>> ")
+            .or_else(|| line.strip_prefix("... "))
+        {
+            line = rest;
+        }
+        if !line.is_empty() && line != ">>>" {
+            values.push_str(line);
+            values.push('\n');
+        }
+    }
+    values
+}
+
+#[test]
+fn the_repl_evaluates_as_cpython_does() {
+    let dir = scratch_dir("krait_cli_repl");
+    // With -i the unix port reads a REPL session from stdin after the program, as CPython
+    // does (CPython writes its prompts on stderr, the unix port on stdout).
+    let session = "x * 2\nfor i in range(2):\n    print(i)\n\ndef f(a,\n      b):\n    return (a +\n            b)\n\nf(1, 2)\n_ + 1\nNone\nraise SystemExit(4)\n";
+    let args = ["-i", "-c", "x = 5"];
+    let python = run_with_stdin(&dir, Path::new("python3"), &args, session);
+    let krait_out = run_with_stdin(&dir, &krait(), &args, session);
+    assert_eq!(python.status.code(), krait_out.status.code());
+    let banner = text(&krait_out.stdout);
+    assert!(banner.starts_with("MicroPython v1.29.0"), "{banner}");
+    assert_eq!(repl_values(&banner), text(&python.stdout));
+}

@@ -1,8 +1,10 @@
 //! `krait`: runs a program on krait's VM the way MicroPython's unix port runs it
 //! (`ports/unix/main.c`): the same options, `sys.path` and `sys.argv`, output streamed as it
 //! is written, uncaught exceptions printed on stderr, and the same exit codes (0, 1 for an
-//! uncaught exception, `n` for `SystemExit(n)`, 2 for a script that cannot be opened).
+//! uncaught exception, `n` for `SystemExit(n)`, 2 for a script that cannot be opened), and a
+//! REPL (`repl.rs`) when stdin is a terminal or with `-i`.
 pub mod args;
+mod repl;
 
 use args::{Command, Options, Program};
 use std::io::{IsTerminal, Read, Write};
@@ -62,13 +64,23 @@ fn run(program_name: &str, options: &Options) -> u8 {
         eprintln!("{program_name}: heap too small");
         return 1;
     }
-    if options.inspect {
-        eprintln!("{program_name}: no REPL yet (-i)");
-    }
-    let status = match run_program(&mut vm, options, program_name) {
-        Ok(()) => 0,
-        Err(Stop::Raised) => uncaught(&mut vm),
-        Err(Stop::Status(status)) => return status,
+    let interactive =
+        options.program == Program::Stdin && (options.inspect || std::io::stdin().is_terminal());
+    let status = if interactive {
+        0
+    } else {
+        match run_program(&mut vm, options, program_name) {
+            Ok(()) => 0,
+            Err(Stop::Raised) => uncaught(&mut vm),
+            Err(Stop::Status(status)) => return status,
+        }
+    };
+    // As the unix port: a REPL when stdin is a terminal and no program was named, or after
+    // the program with -i.
+    let status = if interactive || options.inspect {
+        repl::run(&mut vm, &options.compile).unwrap_or(status)
+    } else {
+        status
     };
     // As the unix port, the `sys.atexit` function runs last, whatever the program did.
     match vm.run_atexit() {
@@ -100,10 +112,6 @@ fn run_program(vm: &mut Vm, options: &Options, program_name: &str) -> Result<(),
         },
         Program::Module(name) => run_module(vm, name)?,
         Program::Stdin => {
-            if std::io::stdin().is_terminal() {
-                eprintln!("{program_name}: no REPL yet; give a script, -c or -m");
-                return Err(Stop::Status(1));
-            }
             let mut source = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut source);
             run_source(vm, options, &source, "<stdin>")?

@@ -103,6 +103,7 @@ builtin_table! {
     EXEC = NO_PARENT."exec" => crate::interp::eval::builtin_exec;
     EVAL = NO_PARENT."eval" => crate::interp::eval::builtin_eval;
     INPUT = NO_PARENT."input" => crate::modules::stdio::input;
+    REPL_PRINT = NO_PARENT."__repl_print__" => crate::modules::builtin_repl_print;
     TEXT_IO_WRITE = TEXT_IO."write" => crate::modules::stdio::write;
     TEXT_IO_READ = TEXT_IO."read" => crate::modules::stdio::read;
     TEXT_IO_READLINE = TEXT_IO."readline" => crate::modules::stdio::readline;

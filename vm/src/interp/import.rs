@@ -25,8 +25,7 @@ enum Stat {
 }
 
 fn stat(path: &str) -> Stat {
-    // The unix port stats "" (a top-level name in the current directory) as ".".
-    match std::fs::metadata(if path.is_empty() { "." } else { path }) {
+    match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Stat::Dir,
         Ok(_) => Stat::File,
         Err(_) => Stat::NoExist,

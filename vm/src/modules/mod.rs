@@ -237,6 +237,20 @@ impl Vm {
         result.map(|_| ())
     }
 
+    /// Runs `compiled` (a REPL input) in the `__main__` module's globals, in a module context
+    /// of its own (each compiled unit has its own qstr and constant tables).
+    pub fn exec_in_main(&mut self, compiled: &CompiledModule) -> PyResult<()> {
+        let mark = self.stack_mark();
+        let main = self.main_module()?;
+        let context = self.new_module(Obj::NONE)?;
+        let globals = self.module_globals(main);
+        self.arena_mut()
+            .store_u32(context.raw() + module::GLOBALS, globals.raw());
+        let result = self.exec_module(compiled, context);
+        self.stack_release(mark);
+        result.map(|_| ())
+    }
+
     /// The `__main__` module (`import __main__`), made on first use.
     pub fn main_module(&mut self) -> PyResult<Obj> {
         if self.heap.root(self.modules.main) == Obj::NULL {
@@ -497,6 +511,21 @@ pub fn builtin_locals(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         return builtin_globals(vm, args);
     }
     Ok(Obj::from_raw(cs.old_globals(vm.arena())))
+}
+
+/// `__repl_print__(value)`, what the REPL calls on an expression statement's value: prints
+/// its repr unless it is `None`, and keeps it as `builtins._`.
+pub fn builtin_repl_print(vm: &mut Vm, args: Args) -> PyResult<Obj> {
+    crate::builtins::arity(vm, &args, 1, 1)?;
+    let value = vm.arg(&args, 0);
+    if value != Obj::NONE {
+        let text = vm.repr(value)?;
+        vm.write_stdio(stdio::STDOUT, format!("{text}\n").as_bytes());
+        let underscore = vm.intern("_")?;
+        let builtins = vm.builtins();
+        vm.dict_store_qstr(builtins, underscore, vm.arg(&args, 0))?;
+    }
+    Ok(Obj::NONE)
 }
 
 #[cfg(test)]

@@ -205,6 +205,7 @@ pub const EXTRA: &[&str] = &[
     "buffer",
     "fileno",
     "input",
+    "__repl_print__",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
