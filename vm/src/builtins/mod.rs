@@ -260,6 +260,7 @@ builtin_table! {
     FILE_IO_FILENO = FILE_IO."fileno" => crate::modules::stdio::fileno;
     INT_TO_BYTES = INT."to_bytes" [1, 3] => methods::int::to_bytes;
     INT_FROM_BYTES = INT."from_bytes" [2, 4] => methods::int::from_bytes;
+    OPEN = NO_PARENT."open" => crate::modules::io::open;
 }
 
 /// Builtins that are classmethods: looked up on a type they come bound to it, and their

@@ -54,6 +54,21 @@ pub(super) fn is_const_node(e: &Expr) -> bool {
 }
 
 /// The object of a literal constant.
+/// The identity of constant `c` for the constant table: its node, except for `math.nan`,
+/// which MicroPython's parser folds to its one static NaN object wherever it appears (so all
+/// its uses share an entry, while NaNs made by folding arithmetic are new objects each). The
+/// folder's `math.nan` is the canonical quiet NaN; the x86 NaNs that arithmetic makes carry
+/// the sign bit, so the bits tell them apart.
+fn constant_origin(c: &Constant) -> ConstOrigin {
+    match c {
+        Constant::Float(f) if f.to_bits() == f64::NAN.to_bits() => MATH_NAN_ORIGIN,
+        _ => const_origin(c),
+    }
+}
+
+/// The [`ConstOrigin`] of `math.nan`: no node lives at this address.
+const MATH_NAN_ORIGIN: ConstOrigin = usize::MAX;
+
 fn constant_obj(c: &Constant) -> ConstObj {
     match c {
         Constant::None => ConstObj::None,
@@ -334,7 +349,7 @@ impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
                 value,
                 interned: true,
             } => self.emit.load_const_str(value),
-            _ => self.emit.load_const_obj(constant_obj(c), const_origin(c)),
+            _ => self.emit.load_const_obj(constant_obj(c), constant_origin(c)),
         }
     }
 

@@ -25,6 +25,9 @@
 //!      [`crate::builtins::arity`]. The functions become static builtin function objects;
 //!    - `attrs`: stores everything that is not a function (constants, objects, submodules)
 //!      through the [`ModuleBuilder`] it is given, or [`no_attrs`].
+//!
+//!    A function named `"Class.method"` is a method of the module's class `Class` instead (see
+//!    [`native`]: classes whose instances carry Rust-managed state, such as `deque`).
 //! 2. Add `pub mod <name>;` below and `&<name>::MODULE` to [`BUILTIN_MODULES`].
 //!
 //! Names are interned when the module is built, so they need no entry in the qstr tables.
@@ -51,6 +54,22 @@ pub mod micropython;
 pub mod stdio;
 pub mod sys;
 
+mod args;
+pub mod binascii;
+pub mod collections;
+pub mod errno;
+pub mod hashlib;
+pub mod heapq;
+pub mod io;
+pub mod json;
+pub mod math;
+pub mod native;
+pub mod os;
+pub mod random;
+pub mod re;
+pub mod structs;
+pub mod time;
+
 /// A builtin module: its name, its functions and the rest of its attributes.
 pub struct ModuleDef {
     pub name: &'static str,
@@ -61,7 +80,24 @@ pub struct ModuleDef {
 }
 
 /// Every builtin module, in the order their function objects are numbered.
-pub const BUILTIN_MODULES: &[&ModuleDef] = &[&sys::MODULE, &micropython::MODULE, &gc::MODULE];
+pub const BUILTIN_MODULES: &[&ModuleDef] = &[
+    &sys::MODULE,
+    &micropython::MODULE,
+    &gc::MODULE,
+    &math::MODULE,
+    &structs::MODULE,
+    &time::MODULE,
+    &errno::MODULE,
+    &heapq::MODULE,
+    &binascii::MODULE,
+    &random::MODULE,
+    &json::MODULE,
+    &os::MODULE,
+    &io::MODULE,
+    &collections::MODULE,
+    &hashlib::MODULE,
+    &re::MODULE,
+];
 
 /// `attrs` of a module that has only functions.
 pub fn no_attrs(_vm: &mut Vm, _module: &ModuleBuilder) -> PyResult<()> {
@@ -398,7 +434,11 @@ impl Vm {
                 .map(|def| def.functions.len() as u32)
                 .sum::<u32>();
         for (i, &(fun_name, _)) in def.functions.iter().enumerate() {
-            builder.set(self, fun_name, crate::builtins::fun_obj(first + i as u32))?;
+            let fun = crate::builtins::fun_obj(first + i as u32);
+            match fun_name.split_once('.') {
+                Some((class, method)) => native::add_method(self, &builder, class, method, fun)?,
+                None => builder.set(self, fun_name, fun)?,
+            }
         }
         (def.attrs)(self, &builder)?;
         let globals = self.slot(builder.globals);

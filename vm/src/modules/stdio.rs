@@ -82,13 +82,17 @@ impl Vm {
 
 impl Vm {
     /// Writes `text` to `stream` (`print(file=...)`, `sys.print_exception`): only objects
-    /// with the stream protocol (builtin streams) qualify, as in MicroPython.
+    /// with the stream protocol (builtin streams and the `io` module's) qualify, as in
+    /// MicroPython.
     pub fn stream_write(&mut self, stream: Obj, text: &str) -> PyResult<()> {
         let t = self.type_of(stream);
         let write = crate::objects::is_builtin_type(t)
             .then(|| crate::builtins::type_attr(t, qstrs::WRITE))
             .flatten();
         let Some(write) = write else {
+            if crate::modules::io::write_to_stream(self, stream, text)? {
+                return Ok(());
+            }
             return Err(self.raise_msg(ty::OS_ERROR, "stream operation not supported"));
         };
         let mark = self.stack_mark();
