@@ -349,7 +349,9 @@ impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
                 value,
                 interned: true,
             } => self.emit.load_const_str(value),
-            _ => self.emit.load_const_obj(constant_obj(c), constant_origin(c)),
+            _ => self
+                .emit
+                .load_const_obj(constant_obj(c), constant_origin(c)),
         }
     }
 

@@ -64,6 +64,14 @@ impl Vm {
             .map(|found| self.convert_member(obj, found)))
     }
 
+    /// Whether type `t` is a class a builtin module defined (see `obj_type::FLAG_MODULE_CLASS`).
+    fn is_module_class(&self, t: u32) -> bool {
+        let flags = self
+            .arena()
+            .load_u16(t + crate::runtime::layout::obj_type::FLAGS);
+        flags & crate::runtime::layout::obj_type::FLAG_MODULE_CLASS != 0
+    }
+
     /// `mp_convert_member_lookup`: what a class attribute becomes when read through `self_obj`
     /// (an instance, or `NULL` when read from the class): functions bind it, builtin
     /// functions bind it only as methods of builtin types, static methods unwrap, class
@@ -83,7 +91,13 @@ impl Vm {
                 };
                 (value, Obj::from_raw(class))
             }
-            ty::BUILTIN_FUNCTION if is_builtin_type(found.owner) => (value, self_obj),
+            // Builtin functions are methods of native types only (on a user class they act
+            // as static methods), and of the classes builtin modules define.
+            ty::BUILTIN_FUNCTION
+                if is_builtin_type(found.owner) || self.is_module_class(found.owner) =>
+            {
+                (value, self_obj)
+            }
             ty::STATICMETHOD => (self.field(value, 1), Obj::NULL),
             ty::CLASSMETHOD => {
                 let class = if self_obj == Obj::NULL {

@@ -11,7 +11,7 @@
 //! methods replace in place (the tuple is never visible to Python).
 use super::ModuleBuilder;
 use crate::interp::{PyResult, Vm};
-use crate::runtime::layout::TupleObj;
+use crate::runtime::layout::{obj_type, TupleObj};
 use crate::runtime::obj::Obj;
 
 /// Stores method `method` of class `class` (made on first use) into the module being built.
@@ -33,6 +33,10 @@ pub fn add_method(
             let locals_slot = vm.root(locals)?;
             let bases = vm.new_tuple(&[])?;
             let class_obj = vm.new_class(class_q, bases, vm.slot(locals_slot))?;
+            let flags_at = class_obj.raw() + obj_type::FLAGS;
+            let flags = vm.arena().load_u16(flags_at);
+            vm.arena_mut()
+                .store_u16(flags_at, flags | obj_type::FLAG_MODULE_CLASS);
             module.set(vm, &key, class_obj)?;
             class_obj
         }
@@ -86,7 +90,7 @@ pub fn attach(vm: &mut Vm, instance: Obj, kind: &str, fields: &[Obj]) -> PyResul
 /// The state of `obj`, which must be an instance of a `kind` class whose `__init__` ran.
 pub fn state(vm: &mut Vm, obj: Obj, kind: &str) -> PyResult<State> {
     if vm.is_instance_of_user_type(obj) {
-        let state = vm.native_part(obj).unwrap_or(Obj::NULL);
+        let state = vm.instance_subobj(obj);
         let kind_q = vm.intern(kind)?;
         if state.is_ptr() && state.raw() >= 16 && vm.type_of(state) == crate::objects::ty::TUPLE {
             let tuple = TupleObj(state.raw());

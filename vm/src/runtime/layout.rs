@@ -58,6 +58,9 @@ pub mod obj_type {
     pub const FLAG_ITER_IS_CUSTOM: u16 = 0x0100;
     pub const FLAG_INSTANCE_TYPE: u16 = 0x0200;
     pub const FLAG_SUBSCR_ALLOWS_STACK_SLICE: u16 = 0x0400;
+    /// krait's own (a bit MicroPython leaves unused): a class a builtin module defines
+    /// (`modules/native.rs`), whose builtin functions bind `self` as a native type's do.
+    pub const FLAG_MODULE_CLASS: u16 = 0x8000;
 }
 
 /// `mp_map_t` (py/obj.h): one word of bitfields (`all_keys_are_qstrs:1`, `is_fixed:1`,

@@ -44,10 +44,17 @@ impl Vm {
         if !self.is_instance_of_user_type(obj) {
             return None;
         }
-        let sub = Obj::from_raw(self.arena().load_u32(obj.raw() + SUBOBJ));
+        let sub = self.instance_subobj(obj);
         // Small ints and qstrs are native parts too (`class M(int)`), so only NULL (no
-        // builtin base) and the marker mean "none".
-        (sub != Obj::NULL && sub != crate::builtins::native_base_init_fun()).then_some(sub)
+        // builtin base) and the marker mean "none". A class with no builtin base may keep
+        // other state there (the classes of builtin modules do): that is no native part.
+        let made = sub != Obj::NULL && sub != crate::builtins::native_base_init_fun();
+        (made && self.native_base(self.type_of(obj)).is_some()).then_some(sub)
+    }
+
+    /// The instance's `subobj` word, whatever it holds.
+    pub(crate) fn instance_subobj(&self, obj: Obj) -> Obj {
+        Obj::from_raw(self.arena().load_u32(obj.raw() + SUBOBJ))
     }
 
     /// Whether `obj`'s class has a builtin base whose native part is still unmade.
