@@ -72,7 +72,7 @@ fn sleep(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let seconds = float_arg(vm, vm.arg(&args, 0))?;
     if seconds > 0.0 {
-        std::thread::sleep(Duration::from_secs_f64(seconds.min(1e9)));
+        vm.sleep(Duration::from_secs_f64(seconds.min(1e9)))?;
     }
     Ok(Obj::NONE)
 }
@@ -80,14 +80,14 @@ fn sleep(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 fn sleep_ms(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let ms = vm.get_int(vm.arg(&args, 0))?;
-    std::thread::sleep(Duration::from_millis(ms.max(0) as u64));
+    vm.sleep(Duration::from_millis(ms.max(0) as u64))?;
     Ok(Obj::NONE)
 }
 
 fn sleep_us(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
     let us = vm.get_int(vm.arg(&args, 0))?;
-    std::thread::sleep(Duration::from_micros(us.max(0) as u64));
+    vm.sleep(Duration::from_micros(us.max(0) as u64))?;
     Ok(Obj::NONE)
 }
 
