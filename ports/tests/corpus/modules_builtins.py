@@ -11,3 +11,6 @@ print(abs(-7), round(-0.5), sorted([3, 1, 2]), list(reversed(range(3))), repr([1
 print(str(123), int("  12  "), float("2.5") * 2, str(True), repr("q"))
 print(id(None) == id(None), hash("x") == hash("x"), len(dir([])) > 5, getattr([], "append") is not None)
 print(divmod(-7, 2), pow(2, -1) if False else 0.5, eval("1 + 2"))
+# Builtins' keyword and edge forms: abs of a bool, enumerate by keyword, min/max defaults.
+print(abs(True), abs(False), list(enumerate(iterable="ab", start=5)), list(enumerate("xy", 2)))
+print(min([], default="none"), max([3, 9, 4], default=0), max((), key=len, default=None))

@@ -62,7 +62,11 @@ pub fn repr(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 pub fn abs(vm: &mut Vm, args: Args) -> PyResult<Obj> {
     arity(vm, &args, 1, 1)?;
-    let x = vm.arg(&args, 0);
+    let mut x = vm.arg(&args, 0);
+    if x == Obj::TRUE || x == Obj::FALSE {
+        // A bool's absolute value is an int, as for every other unary operation on it.
+        x = Obj::small_int(i64::from(x == Obj::TRUE)).unwrap_or(x);
+    }
     if vm.is_complex(x) {
         let (real, imag) = vm.complex_parts(x);
         return vm.new_float(real.hypot(imag));
@@ -106,7 +110,10 @@ fn extreme(vm: &mut Vm, args: Args, op: B) -> PyResult<Obj> {
     let result = vm.slot(best);
     vm.stack_release(mark);
     if result == Obj::NULL {
-        return Err(vm.value_error("arg is an empty sequence"));
+        return match vm.kwarg_named(&args, qstrs::DEFAULT) {
+            Some(default) => Ok(default),
+            None => Err(vm.value_error("arg is an empty sequence")),
+        };
     }
     Ok(result)
 }
@@ -405,13 +412,17 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
             vm.new_range(start, stop, step)
         }
         ty::ENUMERATE => {
-            arity(vm, &args, 1, 2)?;
-            let start = if args.n_pos == 2 {
-                vm.arg(&args, 1)
-            } else {
-                Obj::small_int(0).unwrap_or(Obj::NONE)
+            // `enumerate(iterable, start=0)`, either argument by position or keyword.
+            arity(vm, &args, 0, 2)?;
+            let positional = |i: u32| (args.n_pos > i).then(|| vm.arg(&args, i));
+            let iterable = positional(0).or_else(|| vm.kwarg_named(&args, qstrs::ITERABLE));
+            let start = positional(1)
+                .or_else(|| vm.kwarg_named(&args, qstrs::START))
+                .unwrap_or(Obj::small_int(0).unwrap_or(Obj::NONE));
+            let Some(iterable) = iterable else {
+                return Err(vm.type_error("function missing 1 required positional arguments"));
             };
-            let iter = vm.get_iter(vm.arg(&args, 0))?;
+            let iter = vm.get_iter(iterable)?;
             vm.new_pair(ty::ENUMERATE, iter, start)
         }
         ty::ZIP | ty::MAP => {

@@ -309,6 +309,7 @@ pub const EXTRA: &[&str] = &[
     "__repl_print__",
     "length",
     "byteorder",
+    "iterable",
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -405,6 +406,9 @@ pub const WRITE: u32 = q("write");
 pub const BUFFER: u32 = q("buffer");
 pub const IMPORT: u32 = q("__import__");
 pub const BUILD_CLASS: u32 = q("__build_class__");
+pub const DEFAULT: u32 = q("default");
+pub const ITERABLE: u32 = q("iterable");
+pub const START: u32 = q("start");
 
 #[cfg(test)]
 mod tests {
