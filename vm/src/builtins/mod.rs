@@ -366,7 +366,7 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
         };
     };
     if let Some(&Some((min, max))) = ARITY.get(index as usize) {
-        check_arity(vm, args.n_pos, min, max)?;
+        arity(vm, &args, min, max)?;
     }
     if CLASSMETHODS.contains(&index) {
         // `bytes.fromhex(...)`, `dict.fromkeys(...)`: `self` is the class, or a subclass.
@@ -396,20 +396,6 @@ pub fn call_builtin(vm: &mut Vm, index: u32, args: Args) -> PyResult<Obj> {
         }
     }
     fun(vm, args)
-}
-
-/// MicroPython's positional argument count errors (`mp_arg_check_num_sig`).
-fn check_arity(vm: &mut Vm, n: u32, min: u32, max: u32) -> PyResult<()> {
-    let msg = if min == max && n != min {
-        format!("function takes {min} positional arguments but {n} were given")
-    } else if n < min {
-        format!("function missing {} required positional arguments", min - n)
-    } else if n > max {
-        format!("function expected at most {max} arguments, got {n}")
-    } else {
-        return Ok(());
-    };
-    Err(vm.type_error(&msg))
 }
 
 /// A method of builtin type `t` named `name`.
