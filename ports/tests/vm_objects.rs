@@ -28,6 +28,7 @@ const PROGRAMS: &[&str] = &[
     "async_advanced.py",
     "with_statement.py",
     "decorators.py",
+    "string_concat.py",
 ];
 
 /// What each program prints in the MicroPython runtime (with the text of an uncaught

@@ -422,6 +422,9 @@ impl Vm {
             || (lt == ty::BYTES && rt == ty::BYTES)
             || bytes_with_buffer
         {
+            if is_add && lt == rt {
+                return self.str_concat(lt, lhs, rhs).map(Some);
+            }
             let a = self.str_bytes(lhs);
             let b = self
                 .buffer_bytes_of(rhs)
@@ -429,12 +432,7 @@ impl Vm {
             if is_add {
                 let mut joined = a;
                 joined.extend_from_slice(&b);
-                return if lt == ty::STR {
-                    let text = String::from_utf8_lossy(&joined).into_owned();
-                    self.new_str(&text).map(Some)
-                } else {
-                    self.new_bytes(&joined).map(Some)
-                };
+                return self.new_bytes(&joined).map(Some);
             }
             if compare {
                 return Ok(Some(Obj::bool(compare_result(op, a.cmp(&b)))));

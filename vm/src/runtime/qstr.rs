@@ -78,6 +78,8 @@ pub struct QstrPool {
     hashes: Vec<u32>,
     numbers: HashMap<Box<[u8]>, u32, BuildHasherDefault<NameHasher>>,
     n_static: u32,
+    /// Length of the longest interned string: longer text is answered without hashing it.
+    longest: usize,
 }
 
 /// The hasher of the name-to-number map: FxHash's multiply-rotate over 8-byte chunks. Names
@@ -114,6 +116,7 @@ impl QstrPool {
             hashes: Vec::with_capacity(static_table.len()),
             numbers: HashMap::with_capacity_and_hasher(static_table.len(), Default::default()),
             n_static: 0,
+            longest: 0,
         };
         for text in static_table {
             pool.push(text.as_bytes());
@@ -124,6 +127,7 @@ impl QstrPool {
 
     fn push(&mut self, bytes: &[u8]) -> u32 {
         let number = self.strings.len() as u32;
+        self.longest = self.longest.max(bytes.len());
         self.strings.push(bytes.into());
         self.hashes
             .push(compute_hash(bytes, self.config.bytes_in_hash));
@@ -160,12 +164,17 @@ impl QstrPool {
     }
 
     /// The qstr for `bytes` if already interned (`qstr_find_strn`). Every new `str` asks
-    /// this, so a string too long to be a qstr is answered without hashing it.
+    /// this, so a string longer than every interned one is answered without hashing it.
     pub fn find(&self, bytes: &[u8]) -> Option<u32> {
-        if bytes.len() >= 1 << (8 * u32::from(self.config.bytes_in_len)) {
+        if bytes.len() > self.longest {
             return None;
         }
         self.numbers.get(bytes).copied()
+    }
+
+    /// Length of the longest interned string.
+    pub fn longest(&self) -> usize {
+        self.longest
     }
 
     /// The bytes of qstr `number` (`qstr_data`), or `None` for an unknown number.
