@@ -159,7 +159,18 @@ impl Vm {
     /// [`Vm::run_frames`], optionally starting by raising the exception in flight at the
     /// frame's current instruction (`generator.throw`).
     pub fn run_frames_raising(&mut self, frame: Frame, inject: Option<Raise>) -> PyResult<Exit> {
-        let mut frames = vec![frame];
+        // Frame lists are reused (one per nesting level), so a call from Rust into Python
+        // allocates nothing on the host heap once the program is warm.
+        let mut frames = self.spare_frame_lists.pop().unwrap_or_default();
+        frames.push(frame);
+        let exit = self.run_frame_list(&mut frames, inject);
+        frames.clear();
+        self.spare_frame_lists.push(frames);
+        exit
+    }
+
+    fn run_frame_list(&mut self, frames: &mut Vec<Frame>, inject: Option<Raise>) -> PyResult<Exit> {
+        let frame = frames[0];
         let mut pending = inject;
         loop {
             let top = frames.len() - 1;
@@ -1024,18 +1035,19 @@ impl Vm {
         }
     }
 
-    /// The opcodes that encode their operand in the opcode byte.
+    /// The opcodes that encode their operand in the opcode byte (the most frequent first).
+    #[inline]
     fn dispatch_multi(&mut self, f: &mut Frame, opcode: u8) -> PyResult<()> {
         let multi = |base: u8, n: u8| (base..base + n).contains(&opcode);
-        if multi(
+        if multi(op::LOAD_FAST_MULTI, op::LOAD_FAST_MULTI_NUM) {
+            self.load_fast(f, u32::from(opcode - op::LOAD_FAST_MULTI))?;
+        } else if multi(
             op::LOAD_CONST_SMALL_INT_MULTI,
             op::LOAD_CONST_SMALL_INT_MULTI_NUM,
         ) {
             let value = i32::from(opcode - op::LOAD_CONST_SMALL_INT_MULTI)
                 - op::LOAD_CONST_SMALL_INT_MULTI_EXCESS;
             self.push(f, Obj::small_int(value.into()).unwrap_or(Obj::NONE));
-        } else if multi(op::LOAD_FAST_MULTI, op::LOAD_FAST_MULTI_NUM) {
-            self.load_fast(f, u32::from(opcode - op::LOAD_FAST_MULTI))?;
         } else if multi(op::STORE_FAST_MULTI, op::STORE_FAST_MULTI_NUM) {
             let value = self.pop(f);
             let index = u32::from(opcode - op::STORE_FAST_MULTI);
@@ -1202,10 +1214,18 @@ impl Vm {
         if self_obj == Obj::NULL {
             return self.call_objs(meth, items);
         }
-        let mut all = Vec::with_capacity(items.len() + 1);
-        all.push(self_obj);
-        all.extend_from_slice(items);
-        self.call_objs(meth, &all)
+        let mark = self.stack_mark();
+        let first = self.root_all(&[meth, self_obj])?;
+        self.root_all(items)?;
+        let meth = Obj::from_raw(self.arena().load_u32(first));
+        let args = Args {
+            base: first + 4,
+            n_pos: items.len() as u32 + 1,
+            n_kw: 0,
+        };
+        let result = self.call(meth, args);
+        self.stack_release(mark);
+        result
     }
 
     /// `raise x`: an exception instance, or a class to instantiate.

@@ -131,6 +131,8 @@ pub struct Vm {
     pub out: Vec<u8>,
     /// Host machine code of the loaded native functions, by index - 1 (see `native`).
     pub(crate) native_code: Vec<crate::rawcode::HostCode>,
+    /// Emptied frame lists of finished interpreter runs, reused by the next ones.
+    spare_frame_lists: Vec<Vec<exec::Frame>>,
 }
 
 impl Vm {
@@ -182,6 +184,7 @@ impl Vm {
             modules,
             out: Vec::new(),
             native_code: Vec::new(),
+            spare_frame_lists: Vec::new(),
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))

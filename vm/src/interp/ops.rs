@@ -3,7 +3,7 @@
 //! these for every slow path; native code will call the very same functions.
 use super::{PyResult, Raise, Vm};
 use crate::bytecode::{BinaryOpNum as B, UnaryOpNum};
-use crate::objects::int::Num;
+use crate::objects::int::{floor_div_mod, Num};
 use crate::objects::iter::{DICT_KEYS, DICT_VALUES};
 use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ, NOT_IMPLEMENTED_OBJ};
 use crate::runtime::layout::list;
@@ -253,6 +253,9 @@ impl Vm {
 
     /// `mp_binary_op`.
     pub fn binary_op(&mut self, op: B, lhs: Obj, rhs: Obj) -> PyResult<Obj> {
+        if let Some(result) = self.number_binary_op_fast(op, lhs, rhs) {
+            return result;
+        }
         match op {
             B::Is => return Ok(Obj::bool(lhs == rhs)),
             B::In => return self.contains(rhs, lhs).map(Obj::bool),
@@ -375,6 +378,50 @@ impl Vm {
         }
         self.stack_release(mark);
         Ok(equal)
+    }
+
+    /// The common arithmetic and comparisons of two small ints, or of floats (one operand may
+    /// be a small int), without the general path's operand checks: `None` for anything else.
+    /// Neither kind of operand can be a user instance, so no special method is skipped.
+    #[inline]
+    fn number_binary_op_fast(&mut self, op: B, lhs: Obj, rhs: Obj) -> Option<PyResult<Obj>> {
+        if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
+            let (a, b) = (i64::from(a), i64::from(b));
+            let value = match op {
+                B::Add | B::InplaceAdd => a + b,
+                B::Subtract | B::InplaceSubtract => a - b,
+                B::Multiply | B::InplaceMultiply => a * b,
+                B::And | B::InplaceAnd => a & b,
+                B::Or | B::InplaceOr => a | b,
+                B::Xor | B::InplaceXor => a ^ b,
+                B::FloorDivide | B::InplaceFloorDivide if b != 0 => floor_div_mod(a, b).0,
+                B::Modulo | B::InplaceModulo if b != 0 => floor_div_mod(a, b).1,
+                _ => return compare_fast(op, a, b).map(|r| Ok(Obj::bool(r))),
+            };
+            return Some(self.new_int(value));
+        }
+        let (a, b) = (self.float_operand(lhs)?, self.float_operand(rhs)?);
+        if lhs.is_small_int() && rhs.is_small_int() {
+            return None;
+        }
+        let value = match op {
+            B::Add | B::InplaceAdd => a + b,
+            B::Subtract | B::InplaceSubtract => a - b,
+            B::Multiply | B::InplaceMultiply => a * b,
+            B::TrueDivide | B::InplaceTrueDivide if b != 0.0 => a / b,
+            _ => return compare_fast(op, a, b).map(|r| Ok(Obj::bool(r))),
+        };
+        Some(self.new_float(value))
+    }
+
+    /// A float's value, or a small int's as a float; `None` for anything else.
+    #[inline]
+    fn float_operand(&self, obj: Obj) -> Option<f64> {
+        if let Some(v) = obj.as_small_int() {
+            return Some(v as f64);
+        }
+        (obj.is_ptr() && obj.raw() >= 16 && self.type_of(obj) == ty::FLOAT)
+            .then(|| self.float_value(obj))
     }
 
     /// The native part of an operand whose class defines none of the special methods
@@ -892,4 +939,18 @@ fn unary_special_name(op: UnaryOpNum) -> &'static str {
         UnaryOpNum::Invert => "__invert__",
         UnaryOpNum::Not => "__not__",
     }
+}
+
+/// The six comparisons; `None` for any other operator.
+#[inline]
+fn compare_fast<T: PartialOrd>(op: B, a: T, b: T) -> Option<bool> {
+    Some(match op {
+        B::Less => a < b,
+        B::More => a > b,
+        B::LessEqual => a <= b,
+        B::MoreEqual => a >= b,
+        B::Equal => a == b,
+        B::NotEqual => a != b,
+        _ => return None,
+    })
 }

@@ -48,13 +48,20 @@ impl PyStack {
         Some(addr)
     }
 
+    #[inline]
     pub fn push_word(&mut self, heap: &mut Heap, word: u32) -> Option<u32> {
-        let addr = self.alloc(heap, 4)?;
+        let addr = self.top;
+        if self.end - addr < 4 {
+            return None;
+        }
         heap.arena_mut().store_u32(addr, word);
+        self.top = addr + 4;
+        heap.set_root_range(self.range, self.start, self.top - self.start);
         Some(addr)
     }
 
     /// Frees everything at and above `mark` (a value of [`PyStack::top`] taken earlier).
+    #[inline]
     pub fn release(&mut self, heap: &mut Heap, mark: u32) {
         if mark >= self.start && mark < self.top {
             self.top = mark;
