@@ -16,6 +16,7 @@ const PROGRAMS: &[&str] = &[
     "list_dict_methods.py",
     "sets_frozensets.py",
     "str_bytes_methods.py",
+    "number_fast_paths.py",
 ];
 
 fn krait() -> std::path::PathBuf {

@@ -27,6 +27,17 @@ const NOT_FOR_GETATTR: [u32; 7] = [
     qstrs::DELATTR,
 ];
 
+/// Entries in [`Vm::builtin_class_lookup`]'s cache.
+pub const BUILTIN_LOOKUP_CACHE: usize = 256;
+
+/// One cached [`Vm::class_lookup`] of a builtin type: `(type, name)` and the answer. The
+/// empty entry's key `(0, 0)` names no type.
+#[derive(Clone, Copy, Default)]
+pub struct BuiltinLookup {
+    key: (u32, u32),
+    found: Option<Found>,
+}
+
 impl Vm {
     /// `mp_load_method_maybe`: the attribute as (function, self) when it is a method, else
     /// (value, `NULL`); `None` if absent.
@@ -59,9 +70,26 @@ impl Vm {
         if let Some(value) = self.builtin_type_attr(obj, q)? {
             return Ok(Some((value, Obj::NULL)));
         }
-        Ok(self
-            .class_lookup(t, q)?
-            .map(|found| self.convert_member(obj, found)))
+        let found = if is_builtin_type(t) {
+            self.builtin_class_lookup(t, q)
+        } else {
+            self.class_lookup(t, q)?
+        };
+        Ok(found.map(|found| self.convert_member(obj, found)))
+    }
+
+    /// [`Vm::class_lookup`] for builtin type `t`, through a small direct-mapped cache: builtin
+    /// types, their bases and their method tables never change, so an answer stays right.
+    fn builtin_class_lookup(&mut self, t: u32, q: u32) -> Option<Found> {
+        let index = (t >> 2 ^ q.wrapping_mul(0x9e37_79b9) >> 20) as usize % BUILTIN_LOOKUP_CACHE;
+        let entry = self.builtin_lookups[index];
+        if entry.key == (t, q) {
+            return entry.found;
+        }
+        // A builtin type's lookup reads only static tables, so it cannot raise.
+        let found = self.class_lookup(t, q).ok().flatten();
+        self.builtin_lookups[index] = BuiltinLookup { key: (t, q), found };
+        found
     }
 
     /// Whether type `t` is a class a builtin module defined (see `obj_type::FLAG_MODULE_CLASS`).

@@ -133,6 +133,8 @@ pub struct Vm {
     pub(crate) native_code: Vec<crate::rawcode::HostCode>,
     /// Emptied frame lists of finished interpreter runs, reused by the next ones.
     spare_frame_lists: Vec<Vec<exec::Frame>>,
+    /// Method lookups on builtin types, cached (see `attr::Vm::builtin_class_lookup`).
+    builtin_lookups: Box<[attr::BuiltinLookup; attr::BUILTIN_LOOKUP_CACHE]>,
 }
 
 impl Vm {
@@ -185,6 +187,7 @@ impl Vm {
             out: Vec::new(),
             native_code: Vec::new(),
             spare_frame_lists: Vec::new(),
+            builtin_lookups: Box::new([attr::BuiltinLookup::default(); attr::BUILTIN_LOOKUP_CACHE]),
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))

@@ -380,48 +380,64 @@ impl Vm {
         Ok(equal)
     }
 
-    /// The common arithmetic and comparisons of two small ints, or of floats (one operand may
-    /// be a small int), without the general path's operand checks: `None` for anything else.
-    /// Neither kind of operand can be a user instance, so no special method is skipped.
+    /// The common arithmetic and comparisons of ints that fit in machine words and of floats
+    /// (mixed with such ints), without the general path's operand checks: `None` for
+    /// anything else. None of these operands can be a user instance, so no special method is
+    /// skipped.
     #[inline]
     fn number_binary_op_fast(&mut self, op: B, lhs: Obj, rhs: Obj) -> Option<PyResult<Obj>> {
         if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
-            let (a, b) = (i64::from(a), i64::from(b));
-            let value = match op {
-                B::Add | B::InplaceAdd => a + b,
-                B::Subtract | B::InplaceSubtract => a - b,
-                B::Multiply | B::InplaceMultiply => a * b,
-                B::And | B::InplaceAnd => a & b,
-                B::Or | B::InplaceOr => a | b,
-                B::Xor | B::InplaceXor => a ^ b,
-                B::FloorDivide | B::InplaceFloorDivide if b != 0 => floor_div_mod(a, b).0,
-                B::Modulo | B::InplaceModulo if b != 0 => floor_div_mod(a, b).1,
-                _ => return compare_fast(op, a, b).map(|r| Ok(Obj::bool(r))),
-            };
-            return Some(self.new_int(value));
+            return self.word_int_binary_op(op, a.into(), b.into());
         }
-        let (a, b) = (self.float_operand(lhs)?, self.float_operand(rhs)?);
-        if lhs.is_small_int() && rhs.is_small_int() {
-            return None;
+        match (self.fast_operand(lhs)?, self.fast_operand(rhs)?) {
+            (FastNum::Int(a), FastNum::Int(b)) => self.word_int_binary_op(op, a, b),
+            (a, b) => {
+                let (a, b) = (a.as_f64(), b.as_f64());
+                let value = match op {
+                    B::Add | B::InplaceAdd => a + b,
+                    B::Subtract | B::InplaceSubtract => a - b,
+                    B::Multiply | B::InplaceMultiply => a * b,
+                    B::TrueDivide | B::InplaceTrueDivide if b != 0.0 => a / b,
+                    _ => return compare_fast(op, a, b).map(|r| Ok(Obj::bool(r))),
+                };
+                Some(self.new_float(value))
+            }
         }
+    }
+
+    /// [`Vm::number_binary_op_fast`] for two ints of at most 48 bits: only a product can
+    /// leave i64, and such a product goes the general way.
+    #[inline]
+    fn word_int_binary_op(&mut self, op: B, a: i64, b: i64) -> Option<PyResult<Obj>> {
         let value = match op {
             B::Add | B::InplaceAdd => a + b,
             B::Subtract | B::InplaceSubtract => a - b,
-            B::Multiply | B::InplaceMultiply => a * b,
-            B::TrueDivide | B::InplaceTrueDivide if b != 0.0 => a / b,
+            B::Multiply | B::InplaceMultiply => a.checked_mul(b)?,
+            B::And | B::InplaceAnd => a & b,
+            B::Or | B::InplaceOr => a | b,
+            B::Xor | B::InplaceXor => a ^ b,
+            B::FloorDivide | B::InplaceFloorDivide if b != 0 => floor_div_mod(a, b).0,
+            B::Modulo | B::InplaceModulo if b != 0 => floor_div_mod(a, b).1,
             _ => return compare_fast(op, a, b).map(|r| Ok(Obj::bool(r))),
         };
-        Some(self.new_float(value))
+        Some(self.new_int(value))
     }
 
-    /// A float's value, or a small int's as a float; `None` for anything else.
+    /// An operand of [`Vm::number_binary_op_fast`]: a small int, a big int of at most 48 bits
+    /// (exact as a float too) or a float.
     #[inline]
-    fn float_operand(&self, obj: Obj) -> Option<f64> {
+    fn fast_operand(&self, obj: Obj) -> Option<FastNum> {
         if let Some(v) = obj.as_small_int() {
-            return Some(v as f64);
+            return Some(FastNum::Int(v.into()));
         }
-        (obj.is_ptr() && obj.raw() >= 16 && self.type_of(obj) == ty::FLOAT)
-            .then(|| self.float_value(obj))
+        if !obj.is_ptr() || obj.raw() < 16 {
+            return None;
+        }
+        match self.type_of(obj) {
+            ty::FLOAT => Some(FastNum::Float(self.float_value(obj))),
+            ty::INT => self.int_as_i64(obj).map(FastNum::Int),
+            _ => None,
+        }
     }
 
     /// The native part of an operand whose class defines none of the special methods
@@ -938,6 +954,22 @@ fn unary_special_name(op: UnaryOpNum) -> &'static str {
         UnaryOpNum::Negative => "__neg__",
         UnaryOpNum::Invert => "__invert__",
         UnaryOpNum::Not => "__not__",
+    }
+}
+
+/// See [`Vm::fast_operand`].
+#[derive(Clone, Copy)]
+enum FastNum {
+    Int(i64),
+    Float(f64),
+}
+
+impl FastNum {
+    fn as_f64(self) -> f64 {
+        match self {
+            FastNum::Int(v) => v as f64,
+            FastNum::Float(v) => v,
+        }
     }
 }
 

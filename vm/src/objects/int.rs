@@ -101,6 +101,25 @@ impl Vm {
         }
     }
 
+    /// A big int's value when it has at most three 16-bit digits (so the interpreter's fast
+    /// path can compute in machine words); `None` for anything else.
+    pub fn int_as_i64(&self, obj: Obj) -> Option<i64> {
+        if !obj.is_ptr() || obj.raw() < 16 || self.type_of(obj) != ty::INT {
+            return None;
+        }
+        let arena = self.arena();
+        let len = arena.load_u32(obj.raw() + MPZ_LEN);
+        if len > 3 {
+            return None;
+        }
+        let dig = arena.load_u32(obj.raw() + MPZ_DIG);
+        let magnitude = (0..len).rev().fold(0i64, |value, i| {
+            value << 16 | i64::from(arena.load_u16(dig + 2 * i))
+        });
+        let neg = arena.load_u32(obj.raw() + MPZ_BITS) & 1 != 0;
+        Some(if neg { -magnitude } else { magnitude })
+    }
+
     pub fn new_float(&mut self, value: f64) -> PyResult<Obj> {
         let obj = self.alloc_obj(ty::FLOAT, FLOAT_SIZE)?;
         let bits = value.to_bits();

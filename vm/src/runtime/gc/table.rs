@@ -89,13 +89,23 @@ impl AllocTable {
         word >> ((block % 4) * 2)
     }
 
-    /// Blocks in the allocation whose head is `head`.
+    /// Blocks in the allocation whose head is `head`, looking 32 blocks at a time (a long
+    /// string's buffer is asked for its size at every append).
     pub(super) fn run_len(&self, head: u32) -> u32 {
-        let mut len = 1;
-        while head + len < self.n_blocks && self.kind(head + len) == BlockKind::Tail {
-            len += 1;
+        let mut block = head + 1;
+        while block < self.n_blocks {
+            // A tail's field is 0b10; fields past the table's end read as free.
+            let fields = self.word_at(block);
+            let tails = (fields >> 1) & !fields & 0x5555_5555_5555_5555;
+            let others = !tails & 0x5555_5555_5555_5555;
+            let in_word = 32 - block % 4;
+            let hit = others.trailing_zeros() / 2;
+            if hit < in_word {
+                return (block + hit).min(self.n_blocks) - head;
+            }
+            block += in_word;
         }
-        len
+        self.n_blocks.max(head + 1) - head
     }
 }
 
@@ -132,6 +142,12 @@ mod tests {
                 table.next_used(from, limit),
                 used.min(limit).min(table.n_blocks)
             );
+            if from < table.n_blocks {
+                let tails = (from + 1..table.n_blocks)
+                    .take_while(|&b| table.kind(b) == BlockKind::Tail)
+                    .count() as u32;
+                assert_eq!(table.run_len(from), 1 + tails, "run_len({from})");
+            }
         }
     }
 }
