@@ -14,6 +14,9 @@ use crate::runtime::obj::Obj;
 /// Words a for-loop iterator takes on the value stack (`MP_OBJ_ITER_BUF_NSLOTS`).
 pub const ITER_BUF_SLOTS: u32 = 4;
 
+/// Instructions between two checks for Ctrl-C (microseconds of work).
+const POLL_INTERVAL: u32 = 1024;
+
 /// Tag bit of an exception-stack entry's `val_sp`: the handler is a `finally` (or `with`).
 const FINALLY_TAG: u32 = 2;
 
@@ -492,13 +495,10 @@ impl Vm {
             {
                 return Err(self.bad_bytecode());
             }
-            if self.steps_left == 0 {
-                return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
+            if self.poll_countdown == 0 {
+                self.poll()?;
             }
-            if self.take_interrupt() {
-                return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
-            }
-            self.steps_left -= 1;
+            self.poll_countdown -= 1;
             if self.modules.sched_pending {
                 self.run_scheduled();
             }
@@ -1033,6 +1033,24 @@ impl Vm {
                 _ => self.dispatch_multi(f, opcode)?,
             }
         }
+    }
+
+    /// The dispatch loop's periodic check, folding the step limit and Ctrl-C into one
+    /// countdown (as MicroPython polls its pending exception): accounts the instructions of
+    /// the window that just ended, raises for the step limit or an interrupt, and opens the
+    /// next window (never past the step limit, so that limit stays exact).
+    #[cold]
+    fn poll(&mut self) -> PyResult<()> {
+        self.steps_left -= u64::from(std::mem::take(&mut self.poll_window));
+        if self.steps_left == 0 {
+            return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
+        }
+        if self.take_interrupt() {
+            return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
+        }
+        self.poll_window = self.steps_left.min(POLL_INTERVAL.into()) as u32;
+        self.poll_countdown = self.poll_window;
+        Ok(())
     }
 
     /// The opcodes that encode their operand in the opcode byte (the most frequent first).

@@ -117,6 +117,10 @@ pub struct Vm {
     pub(crate) stack_fault: std::cell::Cell<bool>,
     /// Instructions left before the step limit ([`VmConfig::max_steps`]; `u64::MAX` if none).
     pub(crate) steps_left: u64,
+    /// Instructions left before the dispatch loop's next poll (`exec.rs`), and how many the
+    /// current poll window held (they are taken off `steps_left` at the next poll).
+    pub(crate) poll_countdown: u32,
+    pub(crate) poll_window: u32,
     /// Set from outside (a SIGINT handler) to interrupt the running program: the dispatch
     /// loop clears it and raises `KeyboardInterrupt` (`mp_sched_keyboard_interrupt`).
     interrupt: Option<&'static AtomicBool>,
@@ -179,6 +183,8 @@ impl Vm {
             } else {
                 config.max_steps
             },
+            poll_countdown: 0,
+            poll_window: 0,
             interrupt: None,
             depth: 0,
             max_depth: config.max_depth,

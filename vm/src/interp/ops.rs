@@ -274,23 +274,6 @@ impl Vm {
             }
             None => (lhs, rhs),
         };
-        if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
-            let (a, b) = (i64::from(a), i64::from(b));
-            let fast = match op {
-                B::Add | B::InplaceAdd => Some(a + b),
-                B::Subtract | B::InplaceSubtract => Some(a - b),
-                B::Less => return Ok(Obj::bool(a < b)),
-                B::More => return Ok(Obj::bool(a > b)),
-                B::LessEqual => return Ok(Obj::bool(a <= b)),
-                B::MoreEqual => return Ok(Obj::bool(a >= b)),
-                B::Equal => return Ok(Obj::bool(a == b)),
-                B::NotEqual => return Ok(Obj::bool(a != b)),
-                _ => None,
-            };
-            if let Some(value) = fast {
-                return self.new_int(value);
-            }
-        }
         if self.is_complex(lhs) || self.is_complex(rhs) || self.power_needs_complex(op, lhs, rhs) {
             if let Some(result) = self.complex_binary_op(op, lhs, rhs)? {
                 return Ok(result);

@@ -198,6 +198,38 @@ pub fn lookup<C: MapContext>(
     if kind != LookupKind::Lookup && map.is_fixed(ctx.heap()) {
         return Ok(None);
     }
+    // Position hints (`MICROPY_OPT_MAP_LOOKUP_CACHE`): where a qstr key was last found in a
+    // hashed map. A hint is only a guess, checked before use: keys are unique in a map, so a
+    // slot holding this very qstr is the slot a probe would reach.
+    let hint = (key.is_qstr() && kind != LookupKind::RemoveIfFound && !map.is_ordered(ctx.heap()))
+        .then(|| hint_index(map, key));
+    if let Some(index) = hint {
+        let pos = ctx.heap().map_hint(index);
+        if pos < map.alloc(ctx.heap()) && map.key_at(ctx.heap(), pos) == key {
+            return Ok(Some(map.slot(ctx.heap(), pos)));
+        }
+    }
+    let found = probe(ctx, map, key, kind)?;
+    if let (Some(index), Some(slot)) = (hint, found) {
+        let pos = (slot - map.table(ctx.heap())) / map::ELEM_SIZE;
+        ctx.heap_mut().set_map_hint(index, pos);
+    }
+    Ok(found)
+}
+
+/// The hint slot for `key` in `map`.
+fn hint_index(map: MapRef, key: Obj) -> usize {
+    let mixed = (map.0 ^ key.raw().rotate_left(16)).wrapping_mul(0x9e37_79b9);
+    (mixed >> 24) as usize % super::gc::MAP_HINTS
+}
+
+/// [`lookup`] without the hints: the search `py/map.c` does.
+fn probe<C: MapContext>(
+    ctx: &mut C,
+    map: MapRef,
+    key: Obj,
+    kind: LookupKind,
+) -> Result<Option<u32>, C::Error> {
     let mut compare_only_identity = map.all_keys_are_qstrs(ctx.heap());
     if compare_only_identity && !key.is_qstr() {
         if ctx.is_exact_str(key) {

@@ -190,7 +190,13 @@ pub struct Heap {
     /// `gc.threshold()` in blocks: collect once this many were allocated since the last one.
     alloc_threshold: Option<u32>,
     allocated_since_collect: u32,
+    /// Position hints of map lookups (see `map::lookup`), kept here as MicroPython keeps
+    /// its `map_lookup_cache` in the VM state: any value is safe, each use checks it.
+    map_hints: Box<[u32; MAP_HINTS]>,
 }
+
+/// Entries of the map lookup hints.
+pub const MAP_HINTS: usize = 256;
 
 impl Heap {
     /// A heap whose pool is `config`'s range of `arena`; nothing is committed until used.
@@ -219,6 +225,7 @@ impl Heap {
             lock_depth: 0,
             alloc_threshold: None,
             allocated_since_collect: 0,
+            map_hints: Box::new([0; MAP_HINTS]),
         })
     }
 
@@ -279,6 +286,15 @@ impl Heap {
     /// `gc.threshold()`: the threshold in bytes, rounded down to whole blocks.
     pub fn alloc_threshold(&self) -> Option<u32> {
         self.alloc_threshold.map(|blocks| blocks * BYTES_PER_BLOCK)
+    }
+
+    /// The map lookup hint at `index` (below [`MAP_HINTS`]).
+    pub fn map_hint(&self, index: usize) -> u32 {
+        self.map_hints[index % MAP_HINTS]
+    }
+
+    pub fn set_map_hint(&mut self, index: usize, pos: u32) {
+        self.map_hints[index % MAP_HINTS] = pos;
     }
 
     /// Allocates `n_bytes` rounded up to whole blocks, zeroed, and returns its arena offset
