@@ -149,7 +149,6 @@ impl Vm {
         match self.type_of(obj) {
             ty::INT => Some(Num::Big(self.big_int_value(obj))),
             ty::FLOAT => Some(Num::Float(self.float_value(obj))),
-            t if self.is_subclass(t, ty::INT) => None,
             _ => None,
         }
     }

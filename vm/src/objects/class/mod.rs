@@ -86,6 +86,14 @@ impl Vm {
                 }
             }
         }
+        let parent = type_parent(self.arena(), t);
+        if parent >= 16 && self.arena().load_u32(parent) != ty::TUPLE {
+            // A single base, the common case: no list of bases to build.
+            if parent == ty::OBJECT {
+                return Ok(None);
+            }
+            return self.class_lookup(parent, name);
+        }
         for base in self.type_bases(t) {
             if base == ty::OBJECT {
                 continue;
