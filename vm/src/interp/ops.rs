@@ -416,7 +416,9 @@ impl Vm {
         if !obj.is_ptr() || obj.raw() < 16 {
             return None;
         }
-        match self.type_of(obj) {
+        // The type word read directly: equal to a builtin type's address it is that type (as
+        // `type_of` would say); anything else takes the general path, which checks it.
+        match self.arena().try_load_u32(obj.raw())? {
             ty::FLOAT => Some(FastNum::Float(self.float_value(obj))),
             ty::INT => self.int_as_i64(obj).map(FastNum::Int),
             _ => None,

@@ -339,7 +339,14 @@ impl Heap {
         self.last_used_block = self.last_used_block.max(head + n_blocks - 1);
         self.allocated_since_collect = self.allocated_since_collect.saturating_add(n_blocks);
         let offset = self.block_offset(head);
-        self.arena.fill(offset, n_blocks * BYTES_PER_BLOCK, 0);
+        if n_blocks == 1 {
+            // The most common size (floats, small objects): four word stores beat a memset.
+            for word in 0..BYTES_PER_BLOCK / WORD {
+                self.arena.store_u32(offset + WORD * word, 0);
+            }
+        } else {
+            self.arena.fill(offset, n_blocks * BYTES_PER_BLOCK, 0);
+        }
         Ok(offset)
     }
 
