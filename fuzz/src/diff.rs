@@ -310,7 +310,23 @@ pub fn run(config: &RunConfig) -> Result<Report, String> {
     let mut report_divergences = Vec::new();
     let mut diverging: BTreeMap<String, u64> = BTreeMap::new();
     let mut cases = 0;
+    let mut last_progress = Instant::now();
     while started.elapsed() < config.duration {
+        if last_progress.elapsed() > Duration::from_secs(30) {
+            // A progress line, so a run stalled on one program still tells how far it got.
+            last_progress = Instant::now();
+            let runs: Vec<String> = harness
+                .paths
+                .iter()
+                .zip(&harness.stats)
+                .map(|(p, s)| format!("{} {}/{}s", p.name(), s.runs, s.time.as_secs()))
+                .collect();
+            eprintln!(
+                "[{:.0}s] {cases} cases, divergences {diverging:?}; runs/own time: {}",
+                started.elapsed().as_secs_f64(),
+                runs.join(", ")
+            );
+        }
         let tree = generator.next_tree();
         let case = tree.case();
         cases += 1;
