@@ -502,6 +502,8 @@ impl<'t> FuncEmitter<'t> {
                     (B::Less, true) => Cond::LtU,
                     (B::More, false) => Cond::Gt,
                     (B::More, true) => Cond::GtU,
+                    // Test-only miscompilation the differential fuzzer must find (fuzz/).
+                    (B::LessEqual, false) if cfg!(feature = "planted-bug") => Cond::Lt,
                     (B::LessEqual, false) => Cond::Le,
                     (B::LessEqual, true) => Cond::LeU,
                     (B::MoreEqual, false) => Cond::Ge,

@@ -8,11 +8,17 @@
 //! - [`mutate`]: byte-level and `.mpy`-structure-aware mutations.
 //! - [`budget`] and [`alloc_count`]: per-call time and allocation measurement.
 //! - [`driver`]: the run loop behind `cargo run -p fuzz --release -- --seconds N`.
+//! - [`program`], [`paths`], [`diff`]: the differential fuzzer: valid generated programs, the
+//!   execution paths compared (CPython, krait bytecode and `.mpy`, MicroPython, native,
+//!   viper), and the harness that compares, minimises and saves divergences.
 
 pub mod alloc_count;
 pub mod budget;
+pub mod diff;
 pub mod driver;
 pub mod gen;
 pub mod mutate;
+pub mod paths;
+pub mod program;
 pub mod rng;
 pub mod targets;

@@ -1,6 +1,7 @@
-//! `cargo run -p fuzz --release -- --seconds N [--target lexer|parser|compile|mpy|vm_run|all] [--seed N]`
+//! `cargo run -p fuzz --release -- --seconds N [--target lexer|parser|compile|mpy|vm_run|native_compile|all] [--seed N]`
 //! runs each target for N seconds and prints execs/sec and failures (saved to fuzz/artifacts/).
 //! `--repro FILE --target T` runs one saved input with the normal panic output, for a backtrace.
+//! `diff [--minutes M] [--paths all|a,b]` runs the differential fuzzer instead (see `fuzz::diff`).
 //!
 //! A watchdog thread ends the process when one call hangs, after saving the input; the counting
 //! allocator refuses runaway allocations, saving the input first.
@@ -57,11 +58,58 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// `fuzz diff [--minutes M | --seconds S] [--paths all|cpython,krait,...] [--seed N]
+/// [--viper-every N]`: the differential fuzzer (see `fuzz::diff`).
+fn diff(mut it: impl Iterator<Item = String>) -> Result<ExitCode, String> {
+    let mut seconds = 60;
+    let mut paths = fuzz::paths::ALL.to_vec();
+    let mut names = String::new();
+    let mut seed = 1;
+    let mut viper_every = 4;
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        let number = |v: String| v.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
+        match arg.as_str() {
+            "--minutes" => seconds = 60 * number(value()?)?,
+            "--seconds" => seconds = number(value()?)?,
+            "--seed" => seed = number(value()?)?,
+            "--viper-every" => viper_every = number(value()?)?,
+            "--paths" => names = value()?,
+            _ => return Err(format!("unknown argument {arg}")),
+        }
+    }
+    if !names.is_empty() && names != "all" {
+        paths = names.split(',').collect();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = fuzz::diff::RunConfig {
+        paths: &paths,
+        duration: Duration::from_secs(seconds),
+        seed,
+        viper_every,
+        save_dir: Some(root.join("divergences/new")),
+        minimise_budget: Duration::from_secs(30),
+    };
+    let report = fuzz::diff::run(&config)?;
+    print!("{}", report.summary());
+    Ok(if report.divergences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("diff") {
+        return diff(std::env::args().skip(2)).unwrap_or_else(|message| {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        });
+    }
     let args = match parse_args() {
         Ok(args) => args,
         Err(message) => {
-            eprintln!("{message}\nusage: fuzz [--seconds N] [--target lexer|parser|compile|mpy|vm_run|all] [--seed N] [--repro FILE]");
+            eprintln!("{message}\nusage: fuzz [--seconds N] [--target lexer|parser|compile|mpy|vm_run|native_compile|all] [--seed N] [--repro FILE]");
             return ExitCode::from(2);
         }
     };

@@ -2,7 +2,7 @@
 //! invariant breaks (a panic inside the component is, of course, also a finding). Errors the
 //! component returns for bad input are the expected outcome, not failures.
 
-use vm::compile::{compile_source, CompileOptions};
+use vm::compile::{compile_source, compile_source_with, CompileOptions, EmitKind};
 use vm::mpy;
 use vm::parser::{parse, parse_tokens, InputMode, ParseOptions};
 use vm::rawcode::{CompiledModule, ConstObj};
@@ -33,15 +33,17 @@ pub enum Target {
     Compile,
     Mpy,
     VmRun,
+    NativeCompile,
 }
 
 impl Target {
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 6] = [
         Target::Lexer,
         Target::Parser,
         Target::Compile,
         Target::Mpy,
         Target::VmRun,
+        Target::NativeCompile,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Target {
             Target::Compile => "compile",
             Target::Mpy => "mpy",
             Target::VmRun => "vm_run",
+            Target::NativeCompile => "native_compile",
         }
     }
 
@@ -65,6 +68,7 @@ impl Target {
             Target::Compile => compile(data),
             Target::Mpy => mpy_reader(data),
             Target::VmRun => vm_run(data),
+            Target::NativeCompile => native_compile(data),
         }
     }
 
@@ -138,6 +142,26 @@ pub fn vm_run(data: &[u8]) -> Verdict {
     };
     let _ = machine.run_module(&module);
     Verdict::Accepted
+}
+
+/// The native compiler: source compiled with `-X emit=native` for the host (every function,
+/// and `@micropython.viper` ones as viper) must give a module or a Python error, never a
+/// panic. Host machine code has no `.mpy` architecture, so nothing is written; and it is not
+/// run: native code has no step limit, so a generated loop could hang.
+pub fn native_compile(data: &[u8]) -> Verdict {
+    thread_local! {
+        static BACKEND: Option<emit::NativeCompiler<targets::host::HostTarget>> =
+            targets::host_backend().ok();
+    }
+    let source = source_text(data);
+    let opts = CompileOptions {
+        emit: EmitKind::Native,
+        ..CompileOptions::default()
+    };
+    BACKEND.with(|backend| {
+        let backend = backend.as_ref().expect("the host backend starts");
+        Verdict::from_ok(compile_source_with(&source, "fuzz.py", &opts, Some(backend)).is_ok())
+    })
 }
 
 /// The compiler, source to `.mpy` and back: what it writes must read back as the same module,
