@@ -8,6 +8,7 @@
 //!   `.mpy` files.
 
 pub mod host;
+pub mod thumb2;
 
 /// The native backend `krait` hands the compiler: the host target behind the emitters.
 pub fn host_backend() -> Result<emit::NativeCompiler<host::HostTarget>, String> {
