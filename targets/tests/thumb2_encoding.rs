@@ -8,6 +8,7 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use targets::thumb2::disasm;
 use targets::thumb2::encode::{
     encode, Addr, AluOp, Arch, CmpOp, Cond, Encoding, Inst, MemOp, Operand, Reg, RegList,
 };
@@ -326,8 +327,8 @@ fn asm(inst: &Inst, enc: Encoding) -> String {
     }
 }
 
-/// The bytes `llvm-mc` gives each line of `lines`, in order.
-fn llvm_mc(triple: &str, lines: &[String]) -> Vec<Vec<u8>> {
+/// What `llvm-mc` makes of each line of `lines`, in order: its canonical text and bytes.
+fn llvm_mc(triple: &str, lines: &[String]) -> Vec<(String, Vec<u8>)> {
     let mut child = Command::new("llvm-mc")
         .args([&format!("-triple={triple}"), "-show-encoding"])
         .stdin(Stdio::piped())
@@ -353,12 +354,14 @@ fn llvm_mc(triple: &str, lines: &[String]) -> Vec<Vec<u8>> {
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|line| line.split_once("@ encoding: [").map(|(_, rest)| rest))
-        .map(|rest| {
-            rest.trim_end_matches(']')
+        .filter_map(|line| line.split_once("@ encoding: ["))
+        .map(|(text, rest)| {
+            let bytes = rest
+                .trim_end_matches(']')
                 .split(',')
                 .map(|b| u8::from_str_radix(b.trim().trim_start_matches("0x"), 16).expect("hex"))
-                .collect()
+                .collect();
+            (text.trim().to_string(), bytes)
         })
         .collect()
 }
@@ -381,7 +384,7 @@ fn check_arch(arch: Arch, triple: &str, min_encoded: usize) {
     let theirs = llvm_mc(triple, &lines);
     assert_eq!(theirs.len(), ours.len(), "one encoding per line");
     let mut mismatches = Vec::new();
-    for ((line, (inst, enc)), bytes) in lines.iter().zip(&ours).zip(&theirs) {
+    for ((line, (inst, enc)), (_, bytes)) in lines.iter().zip(&ours).zip(&theirs) {
         if enc.bytes() != *bytes {
             mismatches.push(format!(
                 "{line}: ours {:02x?}, llvm {bytes:02x?} ({inst:?})",
@@ -397,6 +400,7 @@ fn check_arch(arch: Arch, triple: &str, min_encoded: usize) {
         mismatches[..mismatches.len().min(25)].join("\n")
     );
     eprintln!("{arch:?}: {} instructions match llvm-mc", ours.len());
+    round_trip(arch, &theirs);
 }
 
 #[test]
@@ -407,4 +411,102 @@ fn armv7m_encodings_match_llvm_mc() {
 #[test]
 fn armv6m_encodings_match_llvm_mc() {
     check_arch(Arch::V6M, "thumbv6m", 1_000);
+}
+
+/// Decodes the encoder's bytes with capstone, which must read back each instruction as
+/// `llvm-mc` printed it (ignoring width qualifiers and spacing).
+fn round_trip(arch: Arch, assembled: &[(String, Vec<u8>)]) {
+    let code: Vec<u8> = assembled.iter().flat_map(|(_, b)| b.clone()).collect();
+    let decoded = disasm::decode(&code, arch, 0).expect("capstone decodes every instruction");
+    assert_eq!(
+        decoded.len(),
+        assembled.len(),
+        "one instruction decoded per encoding"
+    );
+    let normal = |text: &str| {
+        let words: Vec<String> = text
+            .replacen(".w", "", 1)
+            .replace("[pc]", "[pc, #0]")
+            .split_whitespace()
+            .map(canonical_word)
+            .collect();
+        words.join(" ")
+    };
+    let mut mismatches = Vec::new();
+    for (d, (text, bytes)) in decoded.iter().zip(assembled) {
+        assert_eq!(
+            d.bytes, *bytes,
+            "capstone split the code differently at {text}"
+        );
+        let ours = normal(&format!("{} {}", d.mnemonic, pc_relative(d)));
+        if ours != normal(text) && !alias(&normal(text), &ours) {
+            mismatches.push(format!("{text} decoded as {ours}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} decode differently, e.g.:\n{}",
+        mismatches.len(),
+        decoded.len(),
+        mismatches[..mismatches.len().min(40)].join("\n")
+    );
+}
+
+/// One word of an instruction's text as both printers agree to write it: registers by
+/// number, immediates as unsigned decimal words.
+fn canonical_word(word: &str) -> String {
+    let (body, tail) = word.split_at(word.trim_end_matches([',', ']', '!', '}']).len());
+    let (head, body) = body.split_at(body.len() - body.trim_start_matches(['[', '{']).len());
+    let body = match body {
+        "sb" => "r9".to_string(),
+        "sl" => "r10".to_string(),
+        "fp" => "r11".to_string(),
+        "ip" => "r12".to_string(),
+        _ => match body.strip_prefix('#') {
+            Some(num) => {
+                let (neg, num) = match num.strip_prefix('-') {
+                    Some(n) => (true, n),
+                    None => (false, num),
+                };
+                let value = match num.strip_prefix("0x") {
+                    Some(hex) => u64::from_str_radix(hex, 16),
+                    None => num.parse(),
+                }
+                .expect("a number") as u32;
+                format!("#{}", if neg { value.wrapping_neg() } else { value })
+            }
+            None => body.to_string(),
+        },
+    };
+    format!("{head}{body}{tail}")
+}
+
+/// The operands of `d` with a branch target (capstone prints addresses) made relative to
+/// the branch's PC, as assembly text writes it.
+fn pc_relative(d: &disasm::Decoded) -> String {
+    let m = d.mnemonic.trim_end_matches(".w");
+    let is_branch = ["b", "bl", "cbz", "cbnz"].contains(&m)
+        || Cond::ALL.iter().any(|c| m == format!("b{}", c.name()));
+    match d.operands.rsplit_once("#0x") {
+        Some((head, hex)) if is_branch => {
+            let target = u32::from_str_radix(hex, 16).expect("hex target");
+            format!("{head}#{}", target.wrapping_sub(d.address + 4) as i32)
+        }
+        _ => d.operands.clone(),
+    }
+}
+
+/// Whether two texts name the same instruction by a documented alias: `lsls rd, rm, #0`
+/// is `movs rd, rm`; `add sp, rm` is `add sp, sp, rm`.
+fn alias(llvm: &str, capstone: &str) -> bool {
+    if let Some(regs) = llvm
+        .strip_prefix("lsls ")
+        .and_then(|r| r.strip_suffix(", #0"))
+    {
+        return capstone == format!("movs {regs}");
+    }
+    if let Some(rm) = llvm.strip_prefix("add sp, ") {
+        return capstone == format!("add sp, sp, {rm}");
+    }
+    false
 }
