@@ -51,19 +51,42 @@ pub fn decode(code: &[u8], arch: Arch, address: u32) -> Result<Vec<Decoded>, Str
     Ok(decoded)
 }
 
-/// `code` as a listing, one instruction a line: `address: bytes  mnemonic operands`.
+/// `code` as a listing, one instruction a line: `address: bytes  mnemonic operands`; a
+/// halfword that does not decode (literal-pool data) shows as `.short`.
 pub fn listing(code: &[u8], arch: Arch, address: u32) -> Result<String, String> {
+    let cs = decoder(arch)?;
     let mut out = String::new();
-    for d in decode(code, arch, address)? {
-        let bytes: Vec<String> = d.bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let text = format!("{} {}", d.mnemonic, d.operands);
-        let _ = writeln!(
-            out,
-            "{:8x}: {:<12} {}",
-            d.address,
-            bytes.join(" "),
-            text.trim_end()
-        );
+    let mut at = 0;
+    while at < code.len() {
+        let insns = cs
+            .disasm_all(&code[at..], u64::from(address) + at as u64)
+            .map_err(|e| e.to_string())?;
+        for i in insns.iter() {
+            let text = format!(
+                "{} {}",
+                i.mnemonic().unwrap_or_default(),
+                i.op_str().unwrap_or_default()
+            );
+            line(&mut out, i.address() as u32, i.bytes(), text.trim_end());
+            at += i.bytes().len();
+        }
+        if at + 1 < code.len() {
+            let half = u16::from_le_bytes([code[at], code[at + 1]]);
+            line(
+                &mut out,
+                address + at as u32,
+                &code[at..at + 2],
+                &format!(".short {half:#06x}"),
+            );
+            at += 2;
+        } else if at < code.len() {
+            return Err(format!("odd length {}", code.len()));
+        }
     }
     Ok(out)
+}
+
+fn line(out: &mut String, address: u32, bytes: &[u8], text: &str) {
+    let bytes: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let _ = writeln!(out, "{address:8x}: {:<12} {text}", bytes.join(" "));
 }
