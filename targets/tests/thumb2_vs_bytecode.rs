@@ -430,3 +430,38 @@ def f(x: int) -> int:
         }
     }
 }
+
+#[test]
+fn branches_across_long_code() {
+    // A loop whose body is over 2 KiB of code: past every 16-bit branch's reach.
+    let body: String = (0..300)
+        .map(|k| {
+            format!(
+                "            a = (a * {} + i + b) & 0xff\n            b = b ^ (a >> {})\n",
+                k % 7 + 2,
+                k % 5
+            )
+        })
+        .collect();
+    let source = format!(
+        "
+@micropython.viper
+def f(n: int) -> int:
+    a = 1
+    b = 2
+    for i in range(n):
+        if a > b:
+{body}        else:
+            b += 1
+    return a + b * 256
+"
+    );
+    for n in [0, 1, 5] {
+        let [v6, v7] = check(&source, &[Arg::Int(n)], &[]);
+        assert!(v6.contains(" bl "), "ARMv6-M reaches far with bl");
+        assert!(
+            v7.contains(".w "),
+            "ARMv7-M reaches far with 32-bit branches"
+        );
+    }
+}

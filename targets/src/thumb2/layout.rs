@@ -3,21 +3,34 @@
 //!
 //! - Branches start in their 16-bit form and grow, all together, until every one reaches
 //!   its label (growth only lengthens code, so this settles): on ARMv7-M to `b.w`/`b<c>.w`;
-//!   on ARMv6-M, which has no 32-bit branch, to `bl` for a far jump (the prologue saved
-//!   `lr`, so clobbering it is harmless) behind an inverted 16-bit `b<c>` for a far
-//!   conditional one.
+//!   on ARMv6-M, which has no 32-bit branch, a conditional one first to an inverted `b<c>`
+//!   over a `b` (±2 KiB), then any to `bl` (±16 MiB; the prologue saved `lr`, so clobbering
+//!   it is harmless).
 //! - Literals (ARMv6-M constants no short sequence makes) go in one pool after the code,
 //!   word-aligned, each value once; a 16-bit `ldr` reaches 1020 bytes forward, which bounds
 //!   a function using the pool to about 1 KiB.
 
-use super::encode::{encode, Addr, Arch, Inst, MemOp};
+use super::encode::{encode, Addr, Arch, Cond, Inst, MemOp};
 use super::lower::MInst;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A branch's form, from short to far: each step reaches further.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Form {
+    /// `b`, `b<c>`.
     Short,
-    /// `b.w` / `b<c>.w` (ARMv7-M) or `bl` / `b<!c> +4; bl` (ARMv6-M).
-    Long,
+    /// `b.w`, `b<c>.w` (ARMv7-M); `b<!c> +2; b` (ARMv6-M).
+    Medium,
+    /// `bl`, `b<!c> +4; bl` (ARMv6-M).
+    Far,
+}
+
+impl Form {
+    fn next(self) -> Form {
+        match self {
+            Form::Short => Form::Medium,
+            _ => Form::Far,
+        }
+    }
 }
 
 /// The bytes of `code`.
@@ -29,8 +42,8 @@ pub fn assemble(code: &[MInst], arch: Arch) -> Result<Vec<u8>, String> {
         for (i, m) in code.iter().enumerate() {
             if let MInst::Jump { cond, label } = *m {
                 let offset = labels[label] as i32 - (addrs[i] as i32 + 4);
-                if forms[i] == Form::Short && jump(cond, offset, Form::Short, arch).is_err() {
-                    forms[i] = Form::Long;
+                if forms[i] != Form::Far && jump(cond, offset, forms[i], arch).is_err() {
+                    forms[i] = forms[i].next();
                     grew = true;
                 }
             }
@@ -108,11 +121,7 @@ fn place(code: &[MInst], forms: &[Form], arch: Arch) -> Result<(Vec<u32>, Vec<u3
                 labels[l] = at;
                 0
             }
-            MInst::Jump { cond, .. } => match (form, arch, cond) {
-                (Form::Short, ..) => 2,
-                (Form::Long, Arch::V6M, Some(_)) => 6,
-                (Form::Long, ..) => 4,
-            },
+            MInst::Jump { cond, .. } => jump_size(*form, arch, cond),
             MInst::Literal { .. } => 2,
         };
     }
@@ -120,29 +129,51 @@ fn place(code: &[MInst], forms: &[Form], arch: Arch) -> Result<(Vec<u32>, Vec<u3
 }
 
 /// The instructions of a branch by `offset` from its PC in `form`.
-fn jump(
-    cond: Option<super::encode::Cond>,
-    offset: i32,
-    form: Form,
-    arch: Arch,
-) -> Result<Vec<Inst>, String> {
-    let insts = match (form, arch, cond) {
-        (Form::Long, Arch::V6M, None) => vec![Inst::Bl { offset }],
-        (Form::Long, Arch::V6M, Some(c)) => vec![
-            // Skips the `bl` when the condition fails; the `bl` sits 2 bytes further on.
+fn jump(cond: Option<Cond>, offset: i32, form: Form, arch: Arch) -> Result<Vec<Inst>, String> {
+    // ARMv6-M's long forms: an inverted short branch skips the `b` (2 bytes) or `bl` (4)
+    // that follows it, and that one starts 2 bytes further on.
+    let skip = |c: Cond, over: Inst| {
+        let size = if matches!(over, Inst::Bl { .. }) {
+            4
+        } else {
+            2
+        };
+        vec![
             Inst::B {
                 cond: Some(c.invert()),
-                offset: 2,
+                offset: size - 2,
             },
-            Inst::Bl { offset: offset - 2 },
-        ],
+            over,
+        ]
+    };
+    let insts = match (form, arch, cond) {
+        (Form::Medium, Arch::V6M, Some(c)) => skip(
+            c,
+            Inst::B {
+                cond: None,
+                offset: offset - 2,
+            },
+        ),
+        (Form::Far, Arch::V6M, Some(c)) => skip(c, Inst::Bl { offset: offset - 2 }),
+        (Form::Far, Arch::V6M, None) => vec![Inst::Bl { offset }],
         _ => vec![Inst::B { cond, offset }],
     };
+    let mut size = 0;
     for inst in &insts {
         let enc = encode(inst, arch).map_err(|e| format!("branch out of range: {e}"))?;
-        if form == Form::Short && enc.is_wide() {
-            return Err("needs the long form".into());
-        }
+        size += enc.size() as u32;
+    }
+    if size != jump_size(form, arch, cond) {
+        return Err("needs a longer form".into());
     }
     Ok(insts)
+}
+
+/// Bytes of a branch in `form`.
+fn jump_size(form: Form, arch: Arch, cond: Option<Cond>) -> u32 {
+    match (form, arch, cond) {
+        (Form::Short, ..) | (Form::Medium, Arch::V6M, None) => 2,
+        (Form::Far, Arch::V6M, Some(_)) => 6,
+        _ => 4,
+    }
 }

@@ -259,3 +259,63 @@ pub fn check(vcode: &VCode, alloc: &Allocation) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::thumb2::encode::AluOp;
+    use crate::thumb2::isel::{VBlock, VOpnd, VTerm};
+
+    /// `n` constants all live at once, then summed: more values than registers when `n` is
+    /// large.
+    fn many_live(n: u32) -> VCode {
+        let mut insts: Vec<VInst> = (0..n)
+            .map(|i| VInst::MovImm {
+                dst: VReg(i),
+                value: i,
+            })
+            .collect();
+        let mut sum = VReg(0);
+        for i in 1..n {
+            let dst = VReg(n + i);
+            insts.push(VInst::Alu {
+                op: AluOp::Add,
+                dst,
+                a: sum,
+                b: VOpnd::Reg(VReg(i)),
+            });
+            sum = dst;
+        }
+        VCode {
+            blocks: vec![VBlock {
+                insts,
+                term: VTerm::Return(sum),
+            }],
+            params: vec![],
+            n_vregs: 2 * n as usize,
+        }
+    }
+
+    #[test]
+    fn allocations_pass_the_checker_and_spill_only_when_needed() {
+        for arch in [Arch::V6M, Arch::V7M] {
+            let few = many_live(allocatable(arch).len() as u32);
+            let alloc = allocate(&few, arch);
+            assert_eq!(check(&few, &alloc), Ok(()));
+            assert_eq!(alloc.n_slots, 0, "{arch:?}: as many values as registers");
+            let many = many_live(20);
+            let alloc = allocate(&many, arch);
+            assert_eq!(check(&many, &alloc), Ok(()));
+            assert!(alloc.n_slots > 0, "{arch:?}: 20 values spill");
+        }
+    }
+
+    #[test]
+    fn the_checker_catches_two_live_values_in_one_place() {
+        let code = many_live(3);
+        let mut alloc = allocate(&code, Arch::V7M);
+        alloc.locs[1] = alloc.locs[0];
+        let err = check(&code, &alloc).expect_err("v0 and v1 are live together");
+        assert!(err.contains("share"), "{err}");
+    }
+}
