@@ -18,7 +18,15 @@ use std::collections::BTreeSet;
 /// `func` with its copies propagated and retargeted.
 pub fn remove_copies(func: &Func) -> Func {
     let mut func = func.clone();
-    propagate(&mut func);
+    // Dropping a copy that became `x = x` can make another available on more paths (a loop
+    // that "reassigns" a variable to itself), so propagate until nothing more goes.
+    loop {
+        let before: usize = func.blocks.iter().map(|b| b.insts.len()).sum();
+        propagate(&mut func);
+        if func.blocks.iter().map(|b| b.insts.len()).sum::<usize>() == before {
+            break;
+        }
+    }
     retarget(&mut func);
     func
 }

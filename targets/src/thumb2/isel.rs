@@ -12,7 +12,9 @@
 //!   (`[rn, rm, lsl #k]`, `[rn, #imm]`), as long as nothing in between redefines the parts.
 //!
 //! Anything whose value is then unused (a folded constant, an address the load absorbed, a
-//! fused comparison) is dropped by [`VCode::remove_dead`].
+//! fused comparison) is dropped by [`VCode::remove_dead`]; then jumps are threaded past
+//! empty blocks, a jump to a block that only branches takes that branch (so a loop's back
+//! edge tests and loops at once), and blocks no longer reached go.
 
 use super::encode::{modified_imm, AluOp, Arch, Cond, MemOp};
 use emit::mir::{BinOp, BlockId, Func, Inst, Term, VReg, Width};
@@ -165,7 +167,8 @@ impl VTerm {
 }
 
 impl VCode {
-    /// Points every branch past blocks that only jump on, so those blocks go unreached.
+    /// Points every branch past blocks that only jump on, so those blocks go unreached, and
+    /// copies into a jump the branch of a block that does nothing else.
     pub fn thread_jumps(&mut self) {
         let n = self.blocks.len();
         let forward = |blocks: &[VBlock], mut t: usize| {
@@ -178,23 +181,28 @@ impl VCode {
             t
         };
         for b in 0..n {
-            let term = match self.blocks[b].term.clone() {
-                VTerm::Jump(t) => VTerm::Jump(forward(&self.blocks, t)),
-                VTerm::Branch {
-                    cond,
-                    a,
-                    b: rhs,
-                    then,
-                    else_,
-                } => VTerm::Branch {
-                    cond,
-                    a,
-                    b: rhs,
-                    then: forward(&self.blocks, then),
-                    else_: forward(&self.blocks, else_),
-                },
-                other => other,
-            };
+            let mut term = self.blocks[b].term.clone();
+            // A jump to a block that only branches takes the branch itself: a loop's back
+            // edge then tests and loops in one taken branch.
+            if let VTerm::Jump(t) = term {
+                if let VBlock {
+                    insts,
+                    term: branch @ VTerm::Branch { .. },
+                } = &self.blocks[forward(&self.blocks, t)]
+                {
+                    if insts.is_empty() {
+                        term = branch.clone();
+                    }
+                }
+            }
+            match &mut term {
+                VTerm::Jump(t) => *t = forward(&self.blocks, *t),
+                VTerm::Branch { then, else_, .. } => {
+                    *then = forward(&self.blocks, *then);
+                    *else_ = forward(&self.blocks, *else_);
+                }
+                VTerm::Return(_) => {}
+            }
             self.blocks[b].term = term;
         }
     }

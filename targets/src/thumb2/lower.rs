@@ -54,12 +54,17 @@ struct Lowerer<'a> {
     next_label: usize,
     /// Callee-saved registers the body writes (all of them, once the first pass is done).
     saved: RegList,
-    /// Words below the saved registers: spill slots and alignment padding.
+    /// Whether `r3` goes along with the saved registers, for alignment.
+    pad: bool,
+    /// Words below the saved registers: the spill slots.
     frame_words: u32,
 }
 
 impl<'a> Lowerer<'a> {
     fn new(vcode: &VCode, alloc: &'a Allocation, arch: Arch, saved: RegList) -> Lowerer<'a> {
+        // AAPCS keeps `sp` 8-byte aligned: an odd count of pushed words and slots takes `r3`
+        // along, which costs no instruction (popping it on return is harmless: it is
+        // caller-saved and the result is in `r0`).
         let pushed = saved.0.count_ones() + 1;
         Lowerer {
             arch,
@@ -68,7 +73,8 @@ impl<'a> Lowerer<'a> {
             out: Vec::new(),
             next_label: vcode.blocks.len(),
             saved,
-            frame_words: alloc.n_slots + (pushed + alloc.n_slots) % 2,
+            pad: (pushed + alloc.n_slots) % 2 == 1,
+            frame_words: alloc.n_slots,
         }
     }
 
@@ -105,8 +111,14 @@ impl<'a> Lowerer<'a> {
         self.next_label - 1
     }
 
+    /// The registers the prologue pushes, with `last` (`lr`; `pc` to pop).
+    fn frame_regs(&self, last: Reg) -> RegList {
+        let pad = if self.pad { 1 << Reg::R3.0 } else { 0 };
+        RegList(self.saved.0 | pad | 1 << last.0)
+    }
+
     fn prologue(&mut self) -> Result<(), String> {
-        self.push(Inst::Push(RegList(self.saved.0 | 1 << Reg::LR.0)))?;
+        self.push(Inst::Push(self.frame_regs(Reg::LR)))?;
         self.adjust_sp(AluOp::Sub)
     }
 
@@ -126,7 +138,7 @@ impl<'a> Lowerer<'a> {
 
     fn epilogue(&mut self) -> Result<(), String> {
         self.adjust_sp(AluOp::Add)?;
-        self.push(Inst::Pop(RegList(self.saved.0 | 1 << Reg::PC.0)))
+        self.push(Inst::Pop(self.frame_regs(Reg::PC)))
     }
 
     fn slot(&mut self, op: MemOp, rt: Reg, slot: u32) -> Result<(), String> {

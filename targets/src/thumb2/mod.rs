@@ -1,7 +1,8 @@
 //! Thumb-2 (ARMv7-M: Cortex-M3/M4/M7) and Thumb (ARMv6-M: Cortex-M0/M0+), the cores of
 //! most MicroPython boards.
 //!
-//! The pipeline, one module a step (the shape `rv32/` and `xtensa/` follow):
+//! The pipeline, one module a step (the shape `rv32/` and `xtensa/` follow), after
+//! [`crate::copies`] has removed the MIR's copies:
 //! - [`isel`]: MIR to VCode, Thumb-shaped instructions over MIR's vregs, with immediates
 //!   folded, comparisons fused into branches and addressing modes chosen;
 //! - [`regalloc`]: linear scan over the VCode's vregs, with a checker;
