@@ -603,3 +603,34 @@ def f(a: int, b: int, n: int, p: ptr32) -> int:
         }
     }
 }
+
+#[test]
+fn what_needs_the_native_abi_is_a_clear_error() {
+    for source in [
+        "
+@micropython.viper
+def f(x: int) -> int:
+    print(x)
+    return x
+",
+        "
+@micropython.viper
+def f(x: int, y: int) -> int:
+    return x // y
+",
+        "
+@micropython.viper
+def f(a: int, b: int, c: int, d: int, e: int) -> int:
+    return a + e
+",
+    ] {
+        let func = mir(source);
+        for arch in [Arch::V6M, Arch::V7M] {
+            let err = thumb2::compile(&func, arch).expect_err("not yet compiled");
+            assert!(
+                err.contains("not yet on thumb2"),
+                "{arch:?}: unclear error {err:?} for\n{source}"
+            );
+        }
+    }
+}
