@@ -1,9 +1,9 @@
 //! Lowering: [`VCode`] with an [`Allocation`] to Thumb instructions over real registers,
 //! with branches still to labels (the layout places them).
 //!
-//! - The frame: `push {callee-saved registers used, lr}`, then `sub sp` for the spill slots
-//!   (padded so the frame keeps `sp` 8-byte aligned, as AAPCS wants at calls); each return
-//!   undoes it and pops the return address straight into `pc`.
+//! - The frame: `push {callee-saved registers written, lr}` (and `r3` when that keeps `sp`
+//!   8-byte aligned, as AAPCS wants at calls), then `sub sp` for the spill slots; each
+//!   return undoes it and pops the return address straight into `pc`.
 //! - Arguments arrive in `r0`-`r3` (AAPCS) and move to their allocated places as one
 //!   parallel move; the result leaves in `r0`.
 //! - A spilled operand is loaded into a scratch register just before its use, a spilled
