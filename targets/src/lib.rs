@@ -3,11 +3,15 @@
 //!
 //! - [`host`]: the machine krait runs on, through Cranelift, into executable memory of this
 //!   process; what `krait` uses to run `@micropython.native` and `@micropython.viper` code.
-//! - Later, beside it: `thumb2/`, `rv32/`, `xtensa/`, each with its own instruction
-//!   selection, register allocation and encoder, producing the relocatable code of native
-//!   `.mpy` files.
+//! - [`thumb2`]: ARMv7-M and ARMv6-M microcontrollers, into [`device::DeviceCode`].
+//! - Later, beside it: `rv32/`, `xtensa/`, each a folder of the same shape as `thumb2/`
+//!   (instruction selection, register allocation, lowering, layout, encoder, disassembler),
+//!   producing the relocatable code of native `.mpy` files.
 
+pub mod copies;
+pub mod device;
 pub mod host;
+pub mod thumb2;
 
 /// The native backend `krait` hands the compiler: the host target behind the emitters.
 pub fn host_backend() -> Result<emit::NativeCompiler<host::HostTarget>, String> {

@@ -1,0 +1,682 @@
+//! Instruction selection: MIR to [`VCode`], Thumb-shaped instructions over MIR's vregs.
+//!
+//! What is decided here, before registers exist, so that the allocator sees only the values
+//! that need a register:
+//! - immediates fold into the instruction that uses them wherever some encoding of it takes
+//!   that value whatever registers it gets (`modified_imm`, `addw`, the 8-bit forms of
+//!   ARMv6-M), with `add`/`sub`, `and`/`bic` and `cmp` operands swapped or negated to fit;
+//! - a comparison whose only use is the branch ending its block becomes that branch's
+//!   compare (`cmp` + `b<c>`), never a 0/1 value;
+//! - a load or store whose address is `base + index` (or `base + (index << k)`, or
+//!   `base + constant`) computed earlier in its block takes the matching addressing mode
+//!   (`[rn, rm, lsl #k]`, `[rn, #imm]`), as long as nothing in between redefines the parts.
+//!
+//! Anything whose value is then unused (a folded constant, an address the load absorbed, a
+//! fused comparison) is dropped by [`VCode::remove_dead`]; then jumps are threaded past
+//! empty blocks, a jump to a block that only branches takes that branch (so a loop's back
+//! edge tests and loops at once), and blocks no longer reached go.
+
+use super::encode::{modified_imm, AluOp, Arch, Cond, MemOp};
+use emit::mir::{BinOp, BlockId, Func, Inst, Term, VReg, Width};
+use std::collections::HashMap;
+
+/// A second operand: a vreg or a folded immediate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VOpnd {
+    Reg(VReg),
+    Imm(u32),
+}
+
+/// How a memory access offsets its base register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Imm(i32),
+    /// `[base, index, lsl #shift]`.
+    Reg(VReg, u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VInst {
+    MovImm {
+        dst: VReg,
+        value: u32,
+    },
+    Mov {
+        dst: VReg,
+        src: VReg,
+    },
+    /// `dst = a op b`; a shift by a register shifts by `b` modulo 32, as MIR specifies.
+    Alu {
+        op: AluOp,
+        dst: VReg,
+        a: VReg,
+        b: VOpnd,
+    },
+    /// `dst = (a cond b) ? 1 : 0`.
+    SetCond {
+        dst: VReg,
+        cond: Cond,
+        a: VReg,
+        b: VOpnd,
+    },
+    Load {
+        op: MemOp,
+        dst: VReg,
+        base: VReg,
+        index: Index,
+    },
+    Store {
+        op: MemOp,
+        src: VReg,
+        base: VReg,
+        index: Index,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VTerm {
+    Jump(usize),
+    /// To `then` if `a cond b`, else to `else_`.
+    Branch {
+        cond: Cond,
+        a: VReg,
+        b: VOpnd,
+        then: usize,
+        else_: usize,
+    },
+    Return(VReg),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VBlock {
+    pub insts: Vec<VInst>,
+    pub term: VTerm,
+}
+
+/// A function after selection: MIR's blocks, in MIR's order, holding Thumb-shaped code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VCode {
+    pub blocks: Vec<VBlock>,
+    pub params: Vec<VReg>,
+    pub n_vregs: usize,
+}
+
+fn opnd_uses(o: VOpnd) -> Option<VReg> {
+    match o {
+        VOpnd::Reg(v) => Some(v),
+        VOpnd::Imm(_) => None,
+    }
+}
+
+fn index_uses(i: Index) -> Option<VReg> {
+    match i {
+        Index::Reg(v, _) => Some(v),
+        Index::Imm(_) => None,
+    }
+}
+
+impl VInst {
+    pub fn def(&self) -> Option<VReg> {
+        match *self {
+            VInst::MovImm { dst, .. }
+            | VInst::Mov { dst, .. }
+            | VInst::Alu { dst, .. }
+            | VInst::SetCond { dst, .. }
+            | VInst::Load { dst, .. } => Some(dst),
+            VInst::Store { .. } => None,
+        }
+    }
+
+    pub fn uses(&self) -> Vec<VReg> {
+        match *self {
+            VInst::MovImm { .. } => vec![],
+            VInst::Mov { src, .. } => vec![src],
+            VInst::Alu { a, b, .. } | VInst::SetCond { a, b, .. } => {
+                [Some(a), opnd_uses(b)].into_iter().flatten().collect()
+            }
+            VInst::Load { base, index, .. } => [Some(base), index_uses(index)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            VInst::Store {
+                src, base, index, ..
+            } => [Some(src), Some(base), index_uses(index)]
+                .into_iter()
+                .flatten()
+                .collect(),
+        }
+    }
+}
+
+impl VTerm {
+    pub fn uses(&self) -> Vec<VReg> {
+        match *self {
+            VTerm::Jump(_) => vec![],
+            VTerm::Branch { a, b, .. } => [Some(a), opnd_uses(b)].into_iter().flatten().collect(),
+            VTerm::Return(v) => vec![v],
+        }
+    }
+
+    pub fn successors(&self) -> Vec<usize> {
+        match *self {
+            VTerm::Jump(t) => vec![t],
+            VTerm::Branch { then, else_, .. } => vec![then, else_],
+            VTerm::Return(_) => vec![],
+        }
+    }
+}
+
+impl VCode {
+    /// Points every branch past blocks that only jump on, so those blocks go unreached, and
+    /// copies into a jump the branch of a block that does nothing else.
+    pub fn thread_jumps(&mut self) {
+        let n = self.blocks.len();
+        let forward = |blocks: &[VBlock], mut t: usize| {
+            for _ in 0..n {
+                match blocks[t].term {
+                    VTerm::Jump(u) if blocks[t].insts.is_empty() && u != t => t = u,
+                    _ => break,
+                }
+            }
+            t
+        };
+        for b in 0..n {
+            let mut term = self.blocks[b].term.clone();
+            // A jump to a block that only branches takes the branch itself: a loop's back
+            // edge then tests and loops in one taken branch.
+            if let VTerm::Jump(t) = term {
+                if let VBlock {
+                    insts,
+                    term: branch @ VTerm::Branch { .. },
+                } = &self.blocks[forward(&self.blocks, t)]
+                {
+                    if insts.is_empty() {
+                        term = branch.clone();
+                    }
+                }
+            }
+            match &mut term {
+                VTerm::Jump(t) => *t = forward(&self.blocks, *t),
+                VTerm::Branch { then, else_, .. } => {
+                    *then = forward(&self.blocks, *then);
+                    *else_ = forward(&self.blocks, *else_);
+                }
+                VTerm::Return(_) => {}
+            }
+            self.blocks[b].term = term;
+        }
+    }
+
+    /// Keeps only the blocks reachable from the entry, in their order, renumbered.
+    pub fn prune_unreachable(&mut self) {
+        let mut seen = vec![false; self.blocks.len()];
+        let mut stack = vec![0];
+        while let Some(b) = stack.pop() {
+            if !std::mem::replace(&mut seen[b], true) {
+                stack.extend(self.blocks[b].term.successors());
+            }
+        }
+        let mut number = vec![0; self.blocks.len()];
+        let mut n = 0;
+        for (b, &kept) in seen.iter().enumerate() {
+            number[b] = n;
+            n += usize::from(kept);
+        }
+        let blocks = std::mem::take(&mut self.blocks);
+        for (b, mut block) in blocks.into_iter().enumerate() {
+            if !seen[b] {
+                continue;
+            }
+            match &mut block.term {
+                VTerm::Jump(t) => *t = number[*t],
+                VTerm::Branch { then, else_, .. } => {
+                    *then = number[*then];
+                    *else_ = number[*else_];
+                }
+                VTerm::Return(_) => {}
+            }
+            self.blocks.push(block);
+        }
+    }
+
+    /// Drops every instruction whose result nothing reads, until none is left (stores stay).
+    pub fn remove_dead(&mut self) {
+        loop {
+            let mut used = vec![false; self.n_vregs];
+            for block in &self.blocks {
+                let uses = block.insts.iter().flat_map(|i| i.uses());
+                for v in uses.chain(block.term.uses()) {
+                    used[v.0 as usize] = true;
+                }
+            }
+            let mut changed = false;
+            for block in &mut self.blocks {
+                let before = block.insts.len();
+                block
+                    .insts
+                    .retain(|i| i.def().is_none_or(|d| used[d.0 as usize]));
+                changed |= block.insts.len() != before;
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+}
+
+/// The ARM condition for a MIR comparison.
+fn arm_cond(cond: emit::mir::Cond) -> Cond {
+    use emit::mir::Cond as M;
+    match cond {
+        M::Eq => Cond::Eq,
+        M::Ne => Cond::Ne,
+        M::Lt => Cond::Lt,
+        M::Le => Cond::Le,
+        M::Gt => Cond::Gt,
+        M::Ge => Cond::Ge,
+        M::LtU => Cond::Lo,
+        M::LeU => Cond::Ls,
+        M::GtU => Cond::Hi,
+        M::GeU => Cond::Hs,
+    }
+}
+
+/// The condition that holds for `b ? a` when `cond` holds for `a ? b`.
+fn swapped(cond: Cond) -> Cond {
+    match cond {
+        Cond::Lt => Cond::Gt,
+        Cond::Gt => Cond::Lt,
+        Cond::Le => Cond::Ge,
+        Cond::Ge => Cond::Le,
+        Cond::Lo => Cond::Hi,
+        Cond::Hi => Cond::Lo,
+        Cond::Ls => Cond::Hs,
+        Cond::Hs => Cond::Ls,
+        other => other,
+    }
+}
+
+/// `op` with immediate `imm`, or an equivalent operation on an immediate some encoding of
+/// it takes whatever registers it gets on `arch`.
+fn fold_alu(arch: Arch, op: AluOp, imm: u32) -> Option<(AluOp, u32)> {
+    let v7 = arch == Arch::V7M;
+    let fits_add = |imm: u32| {
+        if v7 {
+            imm < 4096 || modified_imm(imm).is_some()
+        } else {
+            imm <= 0xff
+        }
+    };
+    let flip = |op| {
+        if op == AluOp::Add {
+            AluOp::Sub
+        } else {
+            AluOp::Add
+        }
+    };
+    match op {
+        AluOp::Add | AluOp::Sub if fits_add(imm) => Some((op, imm)),
+        AluOp::Add | AluOp::Sub if fits_add(imm.wrapping_neg()) => {
+            Some((flip(op), imm.wrapping_neg()))
+        }
+        AluOp::And if v7 && modified_imm(imm).is_none() && modified_imm(!imm).is_some() => {
+            Some((AluOp::Bic, !imm))
+        }
+        AluOp::And | AluOp::Orr | AluOp::Eor if v7 && modified_imm(imm).is_some() => {
+            Some((op, imm))
+        }
+        AluOp::Rsb if (v7 && modified_imm(imm).is_some()) || imm == 0 => Some((op, imm)),
+        AluOp::Lsl | AluOp::Lsr | AluOp::Asr => Some((op, imm & 31)),
+        _ => None,
+    }
+}
+
+/// Whether `cmp` (or `cmn` of the negation) takes `imm` on `arch`.
+fn fold_cmp(arch: Arch, imm: u32) -> bool {
+    match arch {
+        Arch::V7M => modified_imm(imm).is_some() || modified_imm(imm.wrapping_neg()).is_some(),
+        Arch::V6M => imm <= 0xff,
+    }
+}
+
+/// Whether an access of `size` bytes takes offset `imm` whatever registers it gets.
+fn fold_offset(arch: Arch, size: u32, imm: u32) -> bool {
+    let offset = imm as i32;
+    match arch {
+        Arch::V7M => (-255..4096).contains(&offset),
+        Arch::V6M => offset >= 0 && offset % size as i32 == 0 && offset / (size as i32) < 32,
+    }
+}
+
+fn alu_op(op: BinOp) -> AluOp {
+    match op {
+        BinOp::Add => AluOp::Add,
+        BinOp::Sub => AluOp::Sub,
+        BinOp::Mul => AluOp::Mul,
+        BinOp::And => AluOp::And,
+        BinOp::Or => AluOp::Orr,
+        BinOp::Xor => AluOp::Eor,
+        BinOp::Shl => AluOp::Lsl,
+        BinOp::Sar => AluOp::Asr,
+        BinOp::Shr => AluOp::Lsr,
+    }
+}
+
+fn eval(op: BinOp, a: u32, b: u32) -> u32 {
+    match op {
+        BinOp::Add => a.wrapping_add(b),
+        BinOp::Sub => a.wrapping_sub(b),
+        BinOp::Mul => a.wrapping_mul(b),
+        BinOp::And => a & b,
+        BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Shl => a << (b & 31),
+        BinOp::Sar => ((a as i32) >> (b & 31)) as u32,
+        BinOp::Shr => a >> (b & 31),
+    }
+}
+
+/// Facts about the MIR that selection consults.
+struct Facts {
+    /// How many instructions assign each vreg.
+    n_defs: Vec<u32>,
+    /// How many instructions and terminators read each vreg.
+    n_uses: Vec<u32>,
+    /// The value of each vreg assigned once, by a constant or arithmetic on constants.
+    consts: HashMap<VReg, u32>,
+}
+
+impl Facts {
+    fn new(func: &Func) -> Facts {
+        let n = func.vregs.len();
+        let mut facts = Facts {
+            n_defs: vec![0; n],
+            n_uses: vec![0; n],
+            consts: HashMap::new(),
+        };
+        for p in &func.params {
+            facts.n_defs[p.0 as usize] += 1;
+        }
+        for block in &func.blocks {
+            for inst in &block.insts {
+                if let Some(d) = inst.def() {
+                    facts.n_defs[d.0 as usize] += 1;
+                }
+                for u in inst.uses() {
+                    facts.n_uses[u.0 as usize] += 1;
+                }
+            }
+            match &block.term {
+                Some(Term::Branch { cond: v, .. }) | Some(Term::Return(v)) => {
+                    facts.n_uses[v.0 as usize] += 1
+                }
+                _ => {}
+            }
+        }
+        for block in &func.blocks {
+            for inst in &block.insts {
+                let value = match *inst {
+                    Inst::Const { value, .. } => Some(value),
+                    Inst::Bin { op, a, b, .. } => {
+                        match (facts.consts.get(&a), facts.consts.get(&b)) {
+                            (Some(&a), Some(&b)) => Some(eval(op, a, b)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let (Some(value), Some(d)) = (value, inst.def()) {
+                    if facts.n_defs[d.0 as usize] == 1 {
+                        facts.consts.insert(d, value);
+                    }
+                }
+            }
+        }
+        facts
+    }
+
+    fn konst(&self, v: VReg) -> Option<u32> {
+        self.consts.get(&v).copied()
+    }
+
+    fn single_use(&self, v: VReg) -> bool {
+        self.n_defs[v.0 as usize] == 1 && self.n_uses[v.0 as usize] == 1
+    }
+}
+
+/// Selects instructions for `func`; an error names the first MIR instruction this backend
+/// cannot yet compile.
+pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
+    let func = &crate::copies::remove_copies(func);
+    let facts = Facts::new(func);
+    let mut blocks = Vec::new();
+    for block in &func.blocks {
+        let mut sel = BlockSelector {
+            arch,
+            facts: &facts,
+            insts: &block.insts,
+            out: Vec::new(),
+        };
+        for (i, inst) in block.insts.iter().enumerate() {
+            sel.inst(i, inst)?;
+        }
+        let term = match block.term.as_ref().ok_or("unterminated block")? {
+            Term::Jump(t) => VTerm::Jump(t.0 as usize),
+            Term::Branch { cond, then, else_ } => sel.branch(*cond, *then, *else_),
+            Term::Return(v) => VTerm::Return(*v),
+            Term::Raise => return Err("raise needs the native ABI (not yet on thumb2)".into()),
+        };
+        blocks.push(VBlock {
+            insts: sel.out,
+            term,
+        });
+    }
+    let mut vcode = VCode {
+        blocks,
+        params: func.params.clone(),
+        n_vregs: func.vregs.len(),
+    };
+    // Dead copies first: they are what keeps most forwarding blocks from being empty.
+    vcode.remove_dead();
+    vcode.thread_jumps();
+    vcode.prune_unreachable();
+    Ok(vcode)
+}
+
+struct BlockSelector<'a> {
+    arch: Arch,
+    facts: &'a Facts,
+    insts: &'a [Inst],
+    out: Vec<VInst>,
+}
+
+impl BlockSelector<'_> {
+    /// The instruction of this block, before `before`, that assigns `v`, when it is the
+    /// only assignment of `v` and none of `parts` is assigned again until `before`.
+    fn local_def(
+        &self,
+        v: VReg,
+        before: usize,
+        parts: impl Fn(&Inst) -> Vec<VReg>,
+    ) -> Option<&Inst> {
+        if !self.facts.single_use(v) {
+            return None;
+        }
+        let at = self.insts[..before]
+            .iter()
+            .rposition(|i| i.def() == Some(v))?;
+        let def = &self.insts[at];
+        let parts = parts(def);
+        let clobbered = self.insts[at + 1..before]
+            .iter()
+            .any(|i| i.def().is_some_and(|d| parts.contains(&d)));
+        (!clobbered).then_some(def)
+    }
+
+    fn inst(&mut self, at: usize, inst: &Inst) -> Result<(), String> {
+        let facts = self.facts;
+        let v = match *inst {
+            Inst::Const { dst, value } => VInst::MovImm { dst, value },
+            Inst::Copy { dst, src } => match facts.konst(src) {
+                Some(value) => VInst::MovImm { dst, value },
+                None => VInst::Mov { dst, src },
+            },
+            Inst::Bin { dst, op, a, b } => match facts.konst(dst) {
+                Some(value) => VInst::MovImm { dst, value },
+                None => self.bin(dst, op, a, b),
+            },
+            Inst::Cmp { dst, cond, a, b } => {
+                let (cond, a, b) = self.compare(arm_cond(cond), a, b);
+                VInst::SetCond { dst, cond, a, b }
+            }
+            Inst::Load { dst, width, addr } => {
+                let op = match width {
+                    Width::W8 => MemOp::Ldrb,
+                    Width::W16 => MemOp::Ldrh,
+                    Width::W32 => MemOp::Ldr,
+                };
+                let (base, index) = self.address(at, addr, op.size());
+                VInst::Load {
+                    op,
+                    dst,
+                    base,
+                    index,
+                }
+            }
+            Inst::Store { width, addr, value } => {
+                let op = match width {
+                    Width::W8 => MemOp::Strb,
+                    Width::W16 => MemOp::Strh,
+                    Width::W32 => MemOp::Str,
+                };
+                let (base, index) = self.address(at, addr, op.size());
+                VInst::Store {
+                    op,
+                    src: value,
+                    base,
+                    index,
+                }
+            }
+            _ => return Err(format!("`{inst}` needs the native ABI (not yet on thumb2)")),
+        };
+        self.out.push(v);
+        Ok(())
+    }
+
+    fn bin(&self, dst: VReg, op: BinOp, a: VReg, b: VReg) -> VInst {
+        let op = alu_op(op);
+        let commutes = matches!(op, AluOp::Add | AluOp::And | AluOp::Orr | AluOp::Eor);
+        let folded = |x: VReg, op| {
+            let imm = self.facts.konst(x)?;
+            fold_alu(self.arch, op, imm)
+        };
+        if let Some((op, imm)) = folded(b, op) {
+            if matches!(op, AluOp::Lsl | AluOp::Lsr | AluOp::Asr) && imm == 0 {
+                return VInst::Mov { dst, src: a };
+            }
+            return VInst::Alu {
+                op,
+                dst,
+                a,
+                b: VOpnd::Imm(imm),
+            };
+        }
+        let swapped_op = match op {
+            _ if commutes => Some(op),
+            AluOp::Sub => Some(AluOp::Rsb),
+            _ => None,
+        };
+        if let Some((op, imm)) = swapped_op.and_then(|op| folded(a, op)) {
+            return VInst::Alu {
+                op,
+                dst,
+                a: b,
+                b: VOpnd::Imm(imm),
+            };
+        }
+        VInst::Alu {
+            op,
+            dst,
+            a,
+            b: VOpnd::Reg(b),
+        }
+    }
+
+    /// `a cond b` with an immediate folded in where `cmp`/`cmn` takes it.
+    fn compare(&self, cond: Cond, a: VReg, b: VReg) -> (Cond, VReg, VOpnd) {
+        let foldable = |v: VReg| self.facts.konst(v).filter(|&i| fold_cmp(self.arch, i));
+        if let Some(imm) = foldable(b) {
+            (cond, a, VOpnd::Imm(imm))
+        } else if let Some(imm) = foldable(a) {
+            (swapped(cond), b, VOpnd::Imm(imm))
+        } else {
+            (cond, a, VOpnd::Reg(b))
+        }
+    }
+
+    /// The base and index of an access of `size` bytes at `addr`, the instruction at `at`.
+    fn address(&self, at: usize, addr: VReg, size: u32) -> (VReg, Index) {
+        let whole = (addr, Index::Imm(0));
+        let Some(&Inst::Bin {
+            op: BinOp::Add,
+            a,
+            b,
+            ..
+        }) = self.local_def(addr, at, |i| i.uses())
+        else {
+            return whole;
+        };
+        for (base, offset) in [(a, b), (b, a)] {
+            if let Some(imm) = self.facts.konst(offset) {
+                if fold_offset(self.arch, size, imm) {
+                    return (base, Index::Imm(imm as i32));
+                }
+            }
+        }
+        let def_at = self.insts[..at]
+            .iter()
+            .rposition(|i| i.def() == Some(addr))
+            .expect("found above");
+        if self.arch == Arch::V7M {
+            if let Some(&Inst::Bin {
+                op: BinOp::Shl,
+                a: index,
+                b: shift,
+                ..
+            }) = self.local_def(b, def_at, |i| i.uses())
+            {
+                // The index must still hold its value at the access, not just at the add.
+                let redefined = self.insts[def_at..at]
+                    .iter()
+                    .any(|i| i.def() == Some(index));
+                match self.facts.konst(shift) {
+                    Some(k) if k <= 3 && !redefined => return (a, Index::Reg(index, k as u8)),
+                    _ => {}
+                }
+            }
+        }
+        (a, Index::Reg(b, 0))
+    }
+
+    fn branch(&mut self, cond: VReg, then: BlockId, else_: BlockId) -> VTerm {
+        let (then, else_) = (then.0 as usize, else_.0 as usize);
+        let end = self.insts.len();
+        if let Some(&Inst::Cmp { cond: c, a, b, .. }) = self.local_def(cond, end, |i| i.uses()) {
+            let (cond, a, b) = self.compare(arm_cond(c), a, b);
+            return VTerm::Branch {
+                cond,
+                a,
+                b,
+                then,
+                else_,
+            };
+        }
+        VTerm::Branch {
+            cond: Cond::Ne,
+            a: cond,
+            b: VOpnd::Imm(0),
+            then,
+            else_,
+        }
+    }
+}
