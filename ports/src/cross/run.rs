@@ -65,7 +65,7 @@ enum Product {
 
 /// Reads and compiles the input; an `Err` holds the complete text for stderr.
 fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, String> {
-    if options.emit != Emit::Bytecode {
+    if options.emit != Emit::Bytecode && frontend::device_arch(options).is_none() {
         return Err(format!(
             "krait-cross: {} emission is not implemented yet; only -X emit=bytecode is\n",
             if options.emit == Emit::Native {

@@ -27,6 +27,10 @@ pub enum MInst {
         cond: Option<Cond>,
         label: usize,
     },
+    /// `bl` to a label (the native entry's call of its body).
+    Call {
+        label: usize,
+    },
     /// `ldr rd, =value`: a load from the literal pool.
     Literal {
         rd: Reg,

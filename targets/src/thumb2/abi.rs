@@ -1,0 +1,324 @@
+//! MicroPython 1.29's native ABI on Thumb (`py/emitnative.c` over `py/asmthumb.c`), for
+//! viper functions in a native `.mpy`.
+//!
+//! The runtime calls a viper function as `f(fun_obj, n_args, n_kw, args)` in `r0`-`r3`
+//! (`mp_call_fun_t`), and takes back an object in `r0`. What the firmware gives such code:
+//! - `fun_obj` is an `mp_obj_fun_bc_t`, whose word 1 is its module context; word 3 of the
+//!   context is the module's constant table, and the entry that `.mpy` marks as
+//!   `MP_PERSISTENT_OBJ_FUN_TABLE` was replaced at load time by the address of `mp_fun_table`.
+//!   That address goes in `r7` (`REG_FUN_TABLE`), which the body keeps, as every AAPCS
+//!   function keeps `r4`-`r11`.
+//! - Helpers are called through the table: `ldr r3, [r7, #4 * MP_F_...]; blx r3`. A helper
+//!   that raises does not return (it `nlr`-jumps to the nearest handler).
+//! - The argument count is checked as mpy-cross checks it: keywords or a count other than
+//!   the function's go to `mp_arg_check_num_sig` (which raises MicroPython's `TypeError`).
+//! - Each argument whose annotation is not `object` goes through `convert_obj_to_native(obj,
+//!   type)`; a result that is not an object through `convert_native_to_obj(value, type)`.
+//!
+//! The layout: an entry stub does the above and calls the body with `bl`, the body being the
+//! AAPCS function [`super::body`] makes (arguments in `r0`-`r3`, result in `r0`); so the
+//! body's code, its allocation and its tests are the same whether or not it is wrapped.
+//! The entry costs a `bl` and the body's own `push`/`pop` per call, nothing per iteration.
+
+use super::encode::{AluOp, Arch, CmpOp, Cond, Inst, MemOp, Operand, Reg, RegList};
+use super::lower::MInst;
+use emit::mir::{Func, Inst as MirInst, Term, Ty};
+
+/// `MP_F_*` indices of the fun table entries the entry stub calls (`py/nativeglue.h`).
+const F_CONVERT_OBJ_TO_NATIVE: u32 = 3;
+const F_CONVERT_NATIVE_TO_OBJ: u32 = 4;
+const F_ARG_CHECK_NUM_SIG: u32 = 44;
+
+/// Word offsets in MicroPython's structures (`OFFSETOF_*` in `py/emitnative.c`).
+const FUN_BC_CONTEXT: i32 = 1;
+const MODULE_CONTEXT_OBJ_TABLE: i32 = 3;
+
+/// `REG_FUN_TABLE`.
+const FUN_TABLE: Reg = Reg(7);
+/// Holds the caller's argument array while the arguments are converted.
+const ARGS: Reg = Reg(4);
+
+/// Arguments a body takes in registers; more would need the stack.
+const MAX_ARGS: usize = 4;
+
+/// Labels of the stub; the body's follow, shifted past them.
+const LABEL_BAD_ARGS: usize = 0;
+const LABEL_ARGS_OK: usize = 1;
+const LABEL_BODY: usize = 2;
+const STUB_LABELS: usize = 3;
+
+/// `func` without the stores that root objects in frame slots, when nothing could need
+/// them: the slots exist so that the GC finds objects across helper calls, and reading them
+/// back is the only other use; a function with neither never collects while it runs.
+pub fn without_unneeded_roots(func: &Func) -> Func {
+    let insts = || func.blocks.iter().flat_map(|b| &b.insts);
+    let needs_slots = insts().any(|i| {
+        matches!(
+            i,
+            MirInst::Call { .. } | MirInst::LoadSlot { .. } | MirInst::SlotAddr { .. }
+        )
+    });
+    let mut func = func.clone();
+    if !needs_slots {
+        for block in &mut func.blocks {
+            block
+                .insts
+                .retain(|i| !matches!(i, MirInst::StoreSlot { .. }));
+        }
+        func.frame_slots = 0;
+    }
+    func
+}
+
+/// Why `func` cannot run under the native ABI yet, in the words a user of `krait-cross`
+/// needs: the first construct of it this backend does not compile for a device.
+pub fn unsupported(func: &Func) -> Option<String> {
+    if func.params.len() > MAX_ARGS {
+        return Some(format!("viper functions of more than {MAX_ARGS} arguments"));
+    }
+    for block in &func.blocks {
+        for inst in &block.insts {
+            let what = match inst {
+                MirInst::Call { helper, .. } => {
+                    format!("operations on objects (runtime helper {helper:?})")
+                }
+                MirInst::LoadConst { .. } => "constant objects (strings, floats, big ints)".into(),
+                MirInst::LoadQstr { .. } => "names and string constants (qstrs)".into(),
+                MirInst::CatchException { .. } => "exception handlers".into(),
+                MirInst::StoreSlot { .. } | MirInst::LoadSlot { .. } | MirInst::SlotAddr { .. } => {
+                    "objects kept across runtime calls".into()
+                }
+                MirInst::Const { dst, value } if func.ty(*dst) == Ty::Obj && !portable(*value) => {
+                    "object constants other than None, True, False and small ints".into()
+                }
+                _ => continue,
+            };
+            return Some(what);
+        }
+        if block.term == Some(Term::Raise) {
+            return Some("raising exceptions".into());
+        }
+    }
+    None
+}
+
+/// Whether an object word means the same on the device as in krait: small ints and the
+/// immediate objects (`None`, `False`, `True`) are encoded alike (REPR_A with immediate
+/// objects), as are `MP_OBJ_NULL`, `MP_OBJ_STOP_ITERATION` and `MP_OBJ_SENTINEL`; qstr
+/// numbers and object addresses differ.
+fn portable(word: u32) -> bool {
+    let small_int = word & 1 == 1;
+    let immediate = word & 0b111 == 0b110;
+    small_int || immediate || word <= 8
+}
+
+/// The whole function: the entry stub, then `body` (an AAPCS function of `func`'s arguments,
+/// with labels from 0), for a module whose constant `fun_table_const` is the fun table.
+pub fn viper_function(
+    func: &Func,
+    body: Vec<MInst>,
+    fun_table_const: u32,
+    arch: Arch,
+) -> Result<Vec<MInst>, String> {
+    let mut s = Stub {
+        arch,
+        out: Vec::new(),
+    };
+    let n_args = func.params.len();
+    // Slots for the converted arguments in the words `r0`-`r3` are pushed from, and `r5` to
+    // keep `sp` 8-byte aligned at the helper calls (eight words in all).
+    s.inst(Inst::Push(RegList(0b1011_1111 | 1 << Reg::LR.0)))?;
+    s.load(FUN_TABLE, Reg::R0, FUN_BC_CONTEXT)?;
+    s.load(FUN_TABLE, FUN_TABLE, MODULE_CONTEXT_OBJ_TABLE)?;
+    s.load(FUN_TABLE, FUN_TABLE, fun_table_const as i32)?;
+    s.mov(ARGS, Reg::R3)?;
+    s.check_arg_count(n_args)?;
+    for (i, &param) in func.params.iter().enumerate() {
+        let ty = func.ty(param);
+        if ty == Ty::Obj {
+            continue;
+        }
+        s.load(Reg::R0, ARGS, i as i32)?;
+        s.call(F_CONVERT_OBJ_TO_NATIVE, Some(ty as u32))?;
+        s.store_slot(Reg::R0, i as i32)?;
+    }
+    for (i, &param) in func.params.iter().enumerate() {
+        let from = if func.ty(param) == Ty::Obj {
+            ARGS
+        } else {
+            Reg::SP
+        };
+        s.load(Reg(i as u8), from, i as i32)?;
+    }
+    s.out.push(MInst::Call { label: LABEL_BODY });
+    if func.ret != Ty::Obj {
+        s.call(F_CONVERT_NATIVE_TO_OBJ, Some(func.ret as u32))?;
+    }
+    s.inst(Inst::Alu {
+        op: AluOp::Add,
+        s: false,
+        rd: Reg::SP,
+        rn: Reg::SP,
+        rhs: Operand::Imm(16),
+    })?;
+    s.inst(Inst::Pop(RegList(0b1011_0000 | 1 << Reg::PC.0)))?;
+    s.out.push(MInst::Label(LABEL_BODY));
+    s.out
+        .extend(body.into_iter().map(|m| shift_labels(m, STUB_LABELS)));
+    Ok(s.out)
+}
+
+fn shift_labels(m: MInst, by: usize) -> MInst {
+    match m {
+        MInst::Label(l) => MInst::Label(l + by),
+        MInst::Jump { cond, label } => MInst::Jump {
+            cond,
+            label: label + by,
+        },
+        MInst::Call { label } => MInst::Call { label: label + by },
+        other => other,
+    }
+}
+
+struct Stub {
+    arch: Arch,
+    out: Vec<MInst>,
+}
+
+impl Stub {
+    fn inst(&mut self, inst: Inst) -> Result<(), String> {
+        super::encode::encode(&inst, self.arch).map_err(|e| format!("native entry: {e}"))?;
+        self.out.push(MInst::I(inst));
+        Ok(())
+    }
+
+    /// `rt = [rn, #4 * word]`; a word beyond the 16-bit form's reach on ARMv6-M goes
+    /// through `r5` as a register offset.
+    fn load(&mut self, rt: Reg, rn: Reg, word: i32) -> Result<(), String> {
+        let inst = Inst::Mem {
+            op: MemOp::Ldr,
+            rt,
+            addr: super::encode::Addr::Imm {
+                rn,
+                offset: 4 * word,
+            },
+        };
+        if super::encode::encode(&inst, self.arch).is_ok() {
+            return self.inst(inst);
+        }
+        let offset = u32::try_from(4 * word)
+            .ok()
+            .filter(|&o| o <= 255)
+            .ok_or("native entry: the fun table lies too deep in the constant table")?;
+        self.inst(Inst::Mov {
+            not: false,
+            s: true,
+            rd: Reg(5),
+            src: Operand::Imm(offset),
+        })?;
+        self.inst(Inst::Mem {
+            op: MemOp::Ldr,
+            rt,
+            addr: super::encode::Addr::Reg {
+                rn,
+                rm: Reg(5),
+                shift: 0,
+            },
+        })
+    }
+
+    fn store_slot(&mut self, rt: Reg, word: i32) -> Result<(), String> {
+        self.inst(Inst::Mem {
+            op: MemOp::Str,
+            rt,
+            addr: super::encode::Addr::Imm {
+                rn: Reg::SP,
+                offset: 4 * word,
+            },
+        })
+    }
+
+    fn mov(&mut self, rd: Reg, rm: Reg) -> Result<(), String> {
+        self.inst(Inst::Mov {
+            not: false,
+            s: false,
+            rd,
+            src: Operand::Reg(rm),
+        })
+    }
+
+    fn movs_imm(&mut self, rd: Reg, value: u32) -> Result<(), String> {
+        self.inst(Inst::Mov {
+            not: false,
+            s: true,
+            rd,
+            src: Operand::Imm(value),
+        })
+    }
+
+    /// Calls fun-table entry `index`; `r1` first takes `type_arg` when given (the helpers'
+    /// second argument, a viper type).
+    fn call(&mut self, index: u32, type_arg: Option<u32>) -> Result<(), String> {
+        if let Some(ty) = type_arg {
+            self.movs_imm(Reg::R1, ty)?;
+        }
+        self.load(Reg::R3, FUN_TABLE, index as i32)?;
+        self.inst(Inst::Bx {
+            link: true,
+            rm: Reg::R3,
+        })
+    }
+
+    /// With `r1` = number of positional and `r2` = number of keyword arguments: on
+    /// anything but exactly `n` positional ones, `mp_arg_check_num_sig(n_args, n_kw, sig)`
+    /// raises.
+    fn check_arg_count(&mut self, n: usize) -> Result<(), String> {
+        let n = n as u32;
+        self.inst(Inst::Compare {
+            op: CmpOp::Cmp,
+            rn: Reg::R2,
+            rhs: Operand::Imm(0),
+        })?;
+        self.out.push(MInst::Jump {
+            cond: Some(Cond::Ne),
+            label: LABEL_BAD_ARGS,
+        });
+        self.inst(Inst::Compare {
+            op: CmpOp::Cmp,
+            rn: Reg::R1,
+            rhs: Operand::Imm(n),
+        })?;
+        self.out.push(MInst::Jump {
+            cond: Some(Cond::Eq),
+            label: LABEL_ARGS_OK,
+        });
+        self.out.push(MInst::Label(LABEL_BAD_ARGS));
+        self.mov(Reg::R0, Reg::R1)?;
+        self.mov(Reg::R1, Reg::R2)?;
+        // MP_OBJ_FUN_MAKE_SIG(n, n, false) = n << 17 | n << 1, built as ((n << 16) + n) << 1
+        // in 16-bit instructions that both architectures have.
+        self.movs_imm(Reg::R2, n)?;
+        self.shift_left(Reg::R2, 16)?;
+        self.inst(Inst::Alu {
+            op: AluOp::Add,
+            s: true,
+            rd: Reg::R2,
+            rn: Reg::R2,
+            rhs: Operand::Imm(n),
+        })?;
+        self.shift_left(Reg::R2, 1)?;
+        self.call(F_ARG_CHECK_NUM_SIG, None)?;
+        self.out.push(MInst::Label(LABEL_ARGS_OK));
+        Ok(())
+    }
+
+    fn shift_left(&mut self, rd: Reg, by: u32) -> Result<(), String> {
+        self.inst(Inst::Alu {
+            op: AluOp::Lsl,
+            s: true,
+            rd,
+            rn: rd,
+            rhs: Operand::Imm(by),
+        })
+    }
+}
