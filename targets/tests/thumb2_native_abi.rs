@@ -180,11 +180,64 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
             rm: Reg::LR,
         },
     ];
+    // Python's `%` on small ints: the truncated remainder, moved to the divisor's sign.
+    let modulo = [
+        Inst::Alu {
+            op: AluOp::Sdiv,
+            s: false,
+            rd: Reg::R2,
+            rn: Reg::R0,
+            rhs: Operand::Reg(Reg::R1),
+        },
+        Inst::Alu {
+            op: AluOp::Mul,
+            s: false,
+            rd: Reg::R2,
+            rn: Reg::R2,
+            rhs: Operand::Reg(Reg::R1),
+        },
+        Inst::Alu {
+            op: AluOp::Sub,
+            s: true,
+            rd: Reg::R0,
+            rn: Reg::R0,
+            rhs: Operand::Reg(Reg::R2),
+        },
+        Inst::B {
+            cond: Some(Cond::Eq),
+            offset: 4,
+        },
+        Inst::Alu {
+            op: AluOp::Eor,
+            s: true,
+            rd: Reg::R3,
+            rn: Reg::R0,
+            rhs: Operand::Reg(Reg::R1),
+        },
+        Inst::B {
+            cond: Some(Cond::Pl),
+            offset: 0,
+        },
+        Inst::Alu {
+            op: AluOp::Add,
+            s: true,
+            rd: Reg::R0,
+            rn: Reg::R0,
+            rhs: Operand::Reg(Reg::R1),
+        },
+        Inst::Bx {
+            link: false,
+            rm: Reg::LR,
+        },
+    ];
     let mut runtime = thumb(&obj_to_native);
     let native_to_obj_at = RUNTIME_AT + runtime.len() as u32;
     runtime.extend(thumb(&native_to_obj));
     let bad_args_at = RUNTIME_AT + runtime.len() as u32;
     runtime.extend(exit(EXIT_BAD_ARGS as u32));
+    let modulo_at = RUNTIME_AT + runtime.len() as u32;
+    runtime.extend(thumb(&modulo));
+    assert!(RUNTIME_AT as usize + runtime.len() <= DATA_AT as usize);
     image[RUNTIME_AT as usize..][..runtime.len()].copy_from_slice(&runtime);
     let mut put = |at: u32, word: u32| {
         image[at as usize..][..4].copy_from_slice(&word.to_le_bytes());
@@ -192,6 +245,7 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     put(fun_table + 4 * 3, BASE + RUNTIME_AT + 1);
     put(fun_table + 4 * 4, BASE + native_to_obj_at + 1);
     put(fun_table + 4 * 44, BASE + bad_args_at + 1);
+    put(fun_table + 4 * 47, BASE + modulo_at + 1);
 
     let mut stub = load_addr(Reg::R0, BASE + fun_obj).to_vec();
     stub.extend(load_addr(Reg::R3, BASE + args_at));
@@ -412,6 +466,25 @@ def f(a: int, b: int, c: uint, d: int) -> int:
         &[Arg::Int(70), Arg::Int(9), Arg::Int(5), Arg::Int(3)],
         &[],
     );
+}
+
+/// A helper call from the loop (`%` is `mp_small_int_modulo` through the fun table), with
+/// values live across it.
+#[test]
+fn helper_calls_keep_values_across_them() {
+    let source = "
+@micropython.viper
+def f(p: ptr8, n: int, m: int) -> int:
+    a = 1
+    b = 0
+    for i in range(n):
+        a = (a + p[i]) % m
+        b = (b + a) % m
+    return (b << 8) | a
+";
+    let buf: Vec<u8> = (0..100u8).map(|b| b.wrapping_mul(37)).collect();
+    check(source, &[Arg::Buf, Arg::Int(100), Arg::Int(251)], &buf);
+    check(source, &[Arg::Buf, Arg::Int(50), Arg::Int(-7)], &buf);
 }
 
 #[test]

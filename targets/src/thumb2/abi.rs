@@ -9,7 +9,9 @@
 //!   That address goes in `r7` (`REG_FUN_TABLE`), which the body keeps, as every AAPCS
 //!   function keeps `r4`-`r11`.
 //! - Helpers are called through the table: `ldr r3, [r7, #4 * MP_F_...]; blx r3`. A helper
-//!   that raises does not return (it `nlr`-jumps to the nearest handler).
+//!   that raises does not return (it `nlr`-jumps to the nearest handler), so MIR's exception
+//!   edges to the function's exit are no edges here; handlers (`try`) need `nlr` frames of
+//!   the function's own, not written yet.
 //! - The argument count is checked as mpy-cross checks it: keywords or a count other than
 //!   the function's go to `mp_arg_check_num_sig` (which raises MicroPython's `TypeError`).
 //! - Each argument whose annotation is not `object` goes through `convert_obj_to_native(obj,
@@ -22,7 +24,7 @@
 
 use super::encode::{AluOp, Arch, CmpOp, Cond, Inst, MemOp, Operand, Reg, RegList};
 use super::lower::MInst;
-use emit::mir::{Func, Inst as MirInst, Term, Ty};
+use emit::mir::{Func, Helper, Inst as MirInst, Term, Ty};
 
 /// `MP_F_*` indices of the fun table entries the entry stub calls (`py/nativeglue.h`).
 const F_CONVERT_OBJ_TO_NATIVE: u32 = 3;
@@ -79,15 +81,12 @@ pub fn unsupported(func: &Func) -> Option<String> {
     for block in &func.blocks {
         for inst in &block.insts {
             let what = match inst {
-                MirInst::Call { helper, .. } => {
-                    format!("operations on objects (runtime helper {helper:?})")
+                MirInst::Call { helper, .. } if !same_on_device(*helper) => {
+                    format!("{} (runtime helper {helper:?})", helper_purpose(*helper))
                 }
                 MirInst::LoadConst { .. } => "constant objects (strings, floats, big ints)".into(),
                 MirInst::LoadQstr { .. } => "names and string constants (qstrs)".into(),
                 MirInst::CatchException { .. } => "exception handlers".into(),
-                MirInst::StoreSlot { .. } | MirInst::LoadSlot { .. } | MirInst::SlotAddr { .. } => {
-                    "objects kept across runtime calls".into()
-                }
                 MirInst::Const { dst, value } if func.ty(*dst) == Ty::Obj && !portable(*value) => {
                     "object constants other than None, True, False and small ints".into()
                 }
@@ -95,11 +94,66 @@ pub fn unsupported(func: &Func) -> Option<String> {
             };
             return Some(what);
         }
-        if block.term == Some(Term::Raise) {
-            return Some("raising exceptions".into());
-        }
+    }
+    if raises(func) {
+        return Some("raising exceptions".into());
     }
     None
+}
+
+/// Whether krait's helper takes the same arguments as MicroPython's fun-table entry of the
+/// same index, so device code may call the firmware's with krait's MIR as it is. The others
+/// name qstrs by module index where the firmware wants the qstr, or take different
+/// arguments (an iterator buffer, a raw code).
+fn same_on_device(helper: Helper) -> bool {
+    use Helper::*;
+    matches!(
+        helper,
+        ConvertObjToNative
+            | ConvertNativeToObj
+            | ObjSubscr
+            | ObjIsTrue
+            | UnaryOp
+            | BinaryOp
+            | BuildTuple
+            | BuildList
+            | BuildMap
+            | StoreMap
+            | NativeCallFunctionNKw
+            | UnpackSequence
+            | SmallIntFloorDivide
+            | SmallIntModulo
+            | NativeRaise
+    )
+}
+
+fn helper_purpose(helper: Helper) -> &'static str {
+    use Helper::*;
+    match helper {
+        LoadGlobal | StoreGlobal => "global variables",
+        LoadAttr | StoreAttr => "attributes",
+        MakeFunction => "nested functions",
+        NativeGetiter | NativeIternext => "for loops over objects",
+        _ => "this operation on objects",
+    }
+}
+
+/// Whether a block that raises is reached by normal control flow (exception edges of
+/// helpers lead to the function's raise block too, but a raising helper never returns).
+fn raises(func: &Func) -> bool {
+    let mut seen = vec![false; func.blocks.len()];
+    let mut stack = vec![0usize];
+    while let Some(b) = stack.pop() {
+        if std::mem::replace(&mut seen[b], true) {
+            continue;
+        }
+        match &func.blocks[b].term {
+            Some(Term::Raise) => return true,
+            Some(term) => stack.extend(term.successors().iter().map(|s| s.0 as usize)),
+            None => {}
+        }
+    }
+    false
 }
 
 /// Whether an object word means the same on the device as in krait: small ints and the

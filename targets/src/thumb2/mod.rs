@@ -46,6 +46,18 @@ use vm::rawcode::{MachineCode, NativeArch};
 /// Compiles `func` for `arch` as a bare AAPCS function (no MicroPython entry); an error says
 /// what it uses that this backend cannot yet do.
 pub fn compile(func: &Func, arch: Arch) -> Result<DeviceCode, String> {
+    if func
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .any(|i| matches!(i, emit::mir::Inst::Call { .. }))
+    {
+        return Err(
+            "helper calls need the native ABI's fun table (not yet on thumb2 \
+                    outside ThumbTarget)"
+                .into(),
+        );
+    }
     Ok(DeviceCode {
         code: layout::assemble(&body(func, arch)?, arch)?,
         arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
