@@ -768,8 +768,12 @@ impl Emitter for FuncEmitter<'_> {
         self.push(v);
     }
 
-    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs).
+    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs); code
+    /// for a `.mpy` takes it from the constant table instead, as mpy-cross's does.
     fn load_const_str(&mut self, value: &Name) {
+        if self.fun_table_const.is_some() {
+            return self.const_obj(ConstObj::Str(value.as_ref().into()), None);
+        }
         let index = self.tables.use_qstr(value) as u32;
         let dst = self.vreg(Ty::Obj);
         self.inst(Inst::LoadQstr { dst, index });

@@ -66,6 +66,14 @@ def checksum(p: ptr8, n: int) -> int:
         a = (a + p[i]) % 255
         b = (b + a) & 0xffff
     return (b << 8) | a
+
+@micropython.viper
+def describe(x, n: int):
+    if n > 100:
+        return 'big'
+    if n < 0:
+        return 2.5
+    return x.real
 ",
     ),
     ("only_bytecode.py", "x = [1, 2.5, 'three']\nprint(x)\n"),

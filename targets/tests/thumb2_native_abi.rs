@@ -28,7 +28,13 @@ const STUB_AT: u32 = 0x100;
 const RUNTIME_AT: u32 = 0x180;
 const DATA_AT: u32 = 0x200;
 const FUN_TABLE_WORDS: u32 = 48;
-const CODE_AT: u32 = 0x400;
+const CODE_AT: u32 = 0x600;
+/// The imitation qstr table maps module qstr index `i` to qstr number `QSTR_BASE + i`.
+const QSTR_BASE: u32 = 1000;
+const QSTR_TABLE_LEN: u32 = 64;
+/// The imitation constant table holds `CONST_MARK + 4 * i` at index `i`.
+const CONST_MARK: u32 = 0x4000_0000;
+const OBJ_TABLE_LEN: u32 = 16;
 const EXIT_BAD_ARGS: i32 = 42;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -103,7 +109,9 @@ enum Arg {
 
 struct Run {
     status: Option<i32>,
+    /// The returned object decoded as a small int, and as the word it is.
     result: Option<i32>,
+    word: Option<u32>,
     buffer: Vec<u8>,
     /// Instructions executed, when counted.
     instructions: Option<usize>,
@@ -114,8 +122,10 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     let fun_obj = DATA_AT;
     let context = fun_obj + 8;
     let obj_table = context + 16;
-    let fun_table = obj_table + 4 * (fun_table_const + 1);
-    let result = fun_table + 4 * FUN_TABLE_WORDS;
+    let fun_table = obj_table + 4 * OBJ_TABLE_LEN;
+    assert!(fun_table_const < OBJ_TABLE_LEN);
+    let qstr_table = fun_table + 4 * FUN_TABLE_WORDS;
+    let result = qstr_table + 2 * QSTR_TABLE_LEN;
     let args_at = result + 4;
     assert!(args_at + 16 <= CODE_AT);
     let buf_at = (CODE_AT + code.len() as u32).next_multiple_of(4);
@@ -124,7 +134,11 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
         image[at as usize..][..4].copy_from_slice(&word.to_le_bytes());
     };
     put(fun_obj + 4, BASE + context);
+    put(context + 8, BASE + qstr_table);
     put(context + 12, BASE + obj_table);
+    for i in 0..OBJ_TABLE_LEN {
+        put(obj_table + 4 * i, CONST_MARK + 4 * i);
+    }
     put(obj_table + 4 * fun_table_const, BASE + fun_table);
     for (i, arg) in args.iter().enumerate() {
         let word = match *arg {
@@ -134,7 +148,12 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
         put(args_at + 4 * i as u32, word);
     }
 
-    // The runtime's three functions, one after another; each entry's address is odd (Thumb).
+    for i in 0..QSTR_TABLE_LEN {
+        let at = (qstr_table + 2 * i) as usize;
+        image[at..at + 2].copy_from_slice(&((QSTR_BASE + i) as u16).to_le_bytes());
+    }
+
+    // The runtime's functions, one after another; each entry's address is odd (Thumb).
     let obj_to_native = [
         // A small int is unboxed; anything else is a buffer address, passed through.
         Inst::Alu {
@@ -230,6 +249,27 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
             rm: Reg::LR,
         },
     ];
+    // `load_attr(base, qstr)`: the qstr number as a small int, to show which name it got.
+    let load_attr = [
+        Inst::Alu {
+            op: AluOp::Lsl,
+            s: true,
+            rd: Reg::R0,
+            rn: Reg::R1,
+            rhs: Operand::Imm(1),
+        },
+        Inst::Alu {
+            op: AluOp::Add,
+            s: true,
+            rd: Reg::R0,
+            rn: Reg::R0,
+            rhs: Operand::Imm(1),
+        },
+        Inst::Bx {
+            link: false,
+            rm: Reg::LR,
+        },
+    ];
     let mut runtime = thumb(&obj_to_native);
     let native_to_obj_at = RUNTIME_AT + runtime.len() as u32;
     runtime.extend(thumb(&native_to_obj));
@@ -237,6 +277,8 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     runtime.extend(exit(EXIT_BAD_ARGS as u32));
     let modulo_at = RUNTIME_AT + runtime.len() as u32;
     runtime.extend(thumb(&modulo));
+    let load_attr_at = RUNTIME_AT + runtime.len() as u32;
+    runtime.extend(thumb(&load_attr));
     assert!(RUNTIME_AT as usize + runtime.len() <= DATA_AT as usize);
     image[RUNTIME_AT as usize..][..runtime.len()].copy_from_slice(&runtime);
     let mut put = |at: u32, word: u32| {
@@ -246,6 +288,7 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     put(fun_table + 4 * 4, BASE + native_to_obj_at + 1);
     put(fun_table + 4 * 44, BASE + bad_args_at + 1);
     put(fun_table + 4 * 47, BASE + modulo_at + 1);
+    put(fun_table + 4 * 9, BASE + load_attr_at + 1);
 
     let mut stub = load_addr(Reg::R0, BASE + fun_obj).to_vec();
     stub.extend(load_addr(Reg::R3, BASE + args_at));
@@ -294,11 +337,12 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
         let _ = std::fs::remove_file(&log);
         text.lines().filter(|l| l.starts_with("Trace")).count()
     });
-    let result = (out.stdout.len() >= 4)
-        .then(|| i32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes")) >> 1);
+    let word = (out.stdout.len() >= 4)
+        .then(|| u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes")));
     Run {
         status: out.status.code(),
-        result,
+        result: word.map(|w| w as i32 >> 1),
+        word,
         buffer: out.stdout.get(4..).unwrap_or_default().to_vec(),
         instructions,
     }
@@ -485,6 +529,72 @@ def f(p: ptr8, n: int, m: int) -> int:
     let buf: Vec<u8> = (0..100u8).map(|b| b.wrapping_mul(37)).collect();
     check(source, &[Arg::Buf, Arg::Int(100), Arg::Int(251)], &buf);
     check(source, &[Arg::Buf, Arg::Int(50), Arg::Int(-7)], &buf);
+}
+
+/// The object word `f(args)` returns when `compiler` compiles `source` for `arch`, and the
+/// module it compiled.
+fn returned_word(
+    compiler: Compiler,
+    source: &str,
+    arch: NativeArch,
+    args: &[Arg],
+) -> (u32, CompiledModule) {
+    let module = compile(compiler, source, arch);
+    let (code, fun_table) = viper_code(&module);
+    let run = run(&code, fun_table, args, 0, &[0; 4], false);
+    assert_eq!(run.status, Some(0));
+    (run.word.expect("a result"), module)
+}
+
+/// The word a function must return, from the module's tables.
+type Expected = fn(&CompiledModule) -> u32;
+
+/// Names and constant objects come from the module's tables through the function's
+/// context: the qstr table for attribute names, the constant table for objects (strings
+/// included, as mpy-cross stores them); both compilers must read the same entries.
+#[test]
+fn qstrs_and_constants_through_the_module_context() {
+    let cases: [(&str, Expected); 3] = [
+        (
+            "@micropython.viper\ndef f(n: int):\n    return 'some text'\n",
+            |m| {
+                let text = ConstObj::Str("some text".into());
+                let i = m.objs.iter().position(|o| *o == text).unwrap() as u32;
+                CONST_MARK + 4 * i
+            },
+        ),
+        (
+            "@micropython.viper\ndef f(n: int):\n    return 2.5\n",
+            |m| {
+                let i = m
+                    .objs
+                    .iter()
+                    .position(|o| *o == ConstObj::Float(2.5))
+                    .unwrap() as u32;
+                CONST_MARK + 4 * i
+            },
+        ),
+        (
+            "@micropython.viper\ndef f(x, n: int):\n    return x.imag\n",
+            |m| {
+                let i = m.qstrs.iter().position(|q| &**q == "imag").unwrap() as u32;
+                small_int((QSTR_BASE + i) as i32)
+            },
+        ),
+    ];
+    for (source, expected) in cases {
+        let args: Vec<Arg> = if source.contains("(x,") {
+            vec![Arg::Int(5), Arg::Int(1)]
+        } else {
+            vec![Arg::Int(1)]
+        };
+        for (arch, _) in ARCHES {
+            for compiler in [Compiler::Krait, Compiler::MpyCross] {
+                let (word, module) = returned_word(compiler, source, arch, &args);
+                assert_eq!(word, expected(&module), "{arch:?} {source}");
+            }
+        }
+    }
 }
 
 #[test]

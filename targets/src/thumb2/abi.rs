@@ -39,6 +39,8 @@ const MODULE_CONTEXT_OBJ_TABLE: i32 = 3;
 const FUN_TABLE: Reg = Reg(7);
 /// Holds the caller's argument array while the arguments are converted.
 const ARGS: Reg = Reg(4);
+/// Holds the function's module context.
+const CONTEXT: Reg = Reg(5);
 
 /// Arguments a body takes in registers; more would need the stack.
 const MAX_ARGS: usize = 4;
@@ -84,8 +86,6 @@ pub fn unsupported(func: &Func) -> Option<String> {
                 MirInst::Call { helper, .. } if !same_on_device(*helper) => {
                     format!("{} (runtime helper {helper:?})", helper_purpose(*helper))
                 }
-                MirInst::LoadConst { .. } => "constant objects (strings, floats, big ints)".into(),
-                MirInst::LoadQstr { .. } => "names and string constants (qstrs)".into(),
                 MirInst::CatchException { .. } => "exception handlers".into(),
                 MirInst::Const { dst, value } if func.ty(*dst) == Ty::Obj && !portable(*value) => {
                     "object constants other than None, True, False and small ints".into()
@@ -102,9 +102,10 @@ pub fn unsupported(func: &Func) -> Option<String> {
 }
 
 /// Whether krait's helper takes the same arguments as MicroPython's fun-table entry of the
-/// same index, so device code may call the firmware's with krait's MIR as it is. The others
-/// name qstrs by module index where the firmware wants the qstr, or take different
-/// arguments (an iterator buffer, a raw code).
+/// same index, so device code may call the firmware's with krait's MIR as it is, or after
+/// [`super::tables`] turned its qstr index into the qstr (attributes). The others take
+/// different arguments (an iterator buffer, a raw code) or need the function's globals
+/// swapped in around the call, under an `nlr` frame (globals).
 fn same_on_device(helper: Helper) -> bool {
     use Helper::*;
     matches!(
@@ -124,7 +125,7 @@ fn same_on_device(helper: Helper) -> bool {
             | SmallIntFloorDivide
             | SmallIntModulo
             | NativeRaise
-    )
+    ) || matches!(helper, LoadAttr | StoreAttr)
 }
 
 fn helper_purpose(helper: Helper) -> &'static str {
@@ -168,8 +169,11 @@ fn portable(word: u32) -> bool {
 
 /// The whole function: the entry stub, then `body` (an AAPCS function of `func`'s arguments,
 /// with labels from 0), for a module whose constant `fun_table_const` is the fun table.
+/// With `context`, the last of `func`'s arguments is not a Python one: the stub passes the
+/// module context there ([`super::tables`]).
 pub fn viper_function(
     func: &Func,
+    context: bool,
     body: Vec<MInst>,
     fun_table_const: u32,
     arch: Arch,
@@ -178,16 +182,17 @@ pub fn viper_function(
         arch,
         out: Vec::new(),
     };
-    let n_args = func.params.len();
-    // Slots for the converted arguments in the words `r0`-`r3` are pushed from, and `r5` to
-    // keep `sp` 8-byte aligned at the helper calls (eight words in all).
+    let params = &func.params[..func.params.len() - usize::from(context)];
+    let n_args = params.len();
+    // Slots for the converted arguments in the words `r0`-`r3` are pushed from; `r5` (which
+    // holds the context) keeps `sp` 8-byte aligned at the helper calls: eight words in all.
     s.inst(Inst::Push(RegList(0b1011_1111 | 1 << Reg::LR.0)))?;
-    s.load(FUN_TABLE, Reg::R0, FUN_BC_CONTEXT)?;
-    s.load(FUN_TABLE, FUN_TABLE, MODULE_CONTEXT_OBJ_TABLE)?;
-    s.load(FUN_TABLE, FUN_TABLE, fun_table_const as i32)?;
     s.mov(ARGS, Reg::R3)?;
+    s.load(CONTEXT, Reg::R0, FUN_BC_CONTEXT)?;
+    s.load(FUN_TABLE, CONTEXT, MODULE_CONTEXT_OBJ_TABLE)?;
+    s.load(FUN_TABLE, FUN_TABLE, fun_table_const as i32)?;
     s.check_arg_count(n_args)?;
-    for (i, &param) in func.params.iter().enumerate() {
+    for (i, &param) in params.iter().enumerate() {
         let ty = func.ty(param);
         if ty == Ty::Obj {
             continue;
@@ -196,13 +201,16 @@ pub fn viper_function(
         s.call(F_CONVERT_OBJ_TO_NATIVE, Some(ty as u32))?;
         s.store_slot(Reg::R0, i as i32)?;
     }
-    for (i, &param) in func.params.iter().enumerate() {
+    for (i, &param) in params.iter().enumerate() {
         let from = if func.ty(param) == Ty::Obj {
             ARGS
         } else {
             Reg::SP
         };
         s.load(Reg(i as u8), from, i as i32)?;
+    }
+    if context {
+        s.mov(Reg(n_args as u8), CONTEXT)?;
     }
     s.out.push(MInst::Call { label: LABEL_BODY });
     if func.ret != Ty::Obj {
@@ -247,7 +255,7 @@ impl Stub {
     }
 
     /// `rt = [rn, #4 * word]`; a word beyond the 16-bit form's reach on ARMv6-M goes
-    /// through `r5` as a register offset.
+    /// through `r3` (free once the argument array moved to `r4`) as a register offset.
     fn load(&mut self, rt: Reg, rn: Reg, word: i32) -> Result<(), String> {
         let inst = Inst::Mem {
             op: MemOp::Ldr,
@@ -267,7 +275,7 @@ impl Stub {
         self.inst(Inst::Mov {
             not: false,
             s: true,
-            rd: Reg(5),
+            rd: Reg::R3,
             src: Operand::Imm(offset),
         })?;
         self.inst(Inst::Mem {
@@ -275,7 +283,7 @@ impl Stub {
             rt,
             addr: super::encode::Addr::Reg {
                 rn,
-                rm: Reg(5),
+                rm: Reg::R3,
                 shift: 0,
             },
         })

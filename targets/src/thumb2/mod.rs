@@ -36,6 +36,7 @@ pub mod isel;
 pub mod layout;
 pub mod lower;
 pub mod regalloc;
+pub mod tables;
 
 use crate::device::DeviceCode;
 use emit::mir::Func;
@@ -119,7 +120,14 @@ impl emit::Target for ThumbTarget {
         let fun_table = scope
             .fun_table_const
             .ok_or("the fun table is missing from the module's constants")?;
-        let code = abi::viper_function(func, body(func, self.arch)?, fun_table, self.arch)?;
+        let context = tables::uses_tables(func);
+        let func = &if context {
+            tables::through_context(func)
+        } else {
+            func.clone()
+        };
+        let body = body(func, self.arch)?;
+        let code = abi::viper_function(func, context, body, fun_table, self.arch)?;
         Ok(MachineCode::Device {
             fun_data: layout::assemble(&code, self.arch)?,
             prelude_offset: 0,
