@@ -1,0 +1,137 @@
+//! The emulated Cortex-M board (feature `board`; see `src/board/mod.rs` for the build) runs
+//! the viper functions of native `.mpy` files written by krait-cross and by mpy-cross 1.29:
+//! both must give the results the bytecode semantics give, which checks the board's side of
+//! the ABI against code krait did not write. Prints guest instructions per call.
+#![cfg(feature = "board")]
+
+mod common;
+
+use common::{mpy_cross, run_in, scratch_dir};
+use ports::board::{Board, BoardError, Core};
+use vm::compile::{compile_source_with, CompileOptions};
+use vm::rawcode::{CompiledModule, NativeArch};
+
+const SOURCE: &str = "import micropython
+
+@micropython.viper
+def sum8(p: ptr8, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += p[i]
+    return s
+
+@micropython.viper
+def mix(a: int, b: int) -> int:
+    return (a * 31 + b) % 1000 - b // 7
+
+@micropython.viper
+def div(a: int, b: int) -> int:
+    return a // b
+";
+
+fn small_int(v: i32) -> u32 {
+    ((v as u32) << 1) | 1
+}
+
+fn krait(arch: NativeArch) -> CompiledModule {
+    let backend = targets::device_backend(arch).expect("a Thumb target");
+    let mut module =
+        compile_source_with(SOURCE, "app.py", &CompileOptions::default(), Some(&backend))
+            .expect("krait compiles the program");
+    module.arch = arch;
+    module
+}
+
+fn mpy_cross_module(arch: &str) -> CompiledModule {
+    let dir = scratch_dir(&format!("board_{arch}"));
+    std::fs::write(dir.join("app.py"), SOURCE).unwrap();
+    let out = run_in(&dir, &mpy_cross(), &[&format!("-march={arch}"), "app.py"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    vm::mpy::read(&std::fs::read(dir.join("app.mpy")).unwrap()).expect("a valid .mpy")
+}
+
+#[test]
+fn krait_and_mpy_cross_code_run_on_both_cores() {
+    let data: Vec<u8> = (0..=255u8).collect();
+    let want_sum: i32 = data.iter().map(|&b| i32::from(b)).sum();
+    let mix = |a: i32, b: i32| (a * 31 + b).rem_euclid(1000) - b.div_euclid(7);
+    let mut report = Vec::new();
+    for (core, arch, name) in [
+        (Core::CortexM0, NativeArch::Armv6m, "armv6m"),
+        (Core::CortexM4, NativeArch::Armv7m, "armv7m"),
+        (Core::CortexM4, NativeArch::Armv7emsp, "armv7emsp"),
+    ] {
+        for (who, module) in [
+            ("krait", krait(arch)),
+            ("mpy-cross", mpy_cross_module(name)),
+        ] {
+            let mut board = Board::new(core, 64 * 1024, 8 * 1024).expect("a board");
+            let functions = board.load(&module).expect("the module loads");
+            assert_eq!(functions.len(), 3, "{who} {name}");
+            let buf = board.alloc(&data).unwrap();
+            let sum = board
+                .call(&functions[0], &[buf, small_int(data.len() as i32)])
+                .unwrap_or_else(|e| panic!("{who} {name} sum8: {e}"));
+            assert_eq!(sum.result, small_int(want_sum), "{who} {name} sum8");
+            for (a, b) in [(5, 9), (-40, 13), (1000, -3)] {
+                let got = board
+                    .call(&functions[1], &[small_int(a), small_int(b)])
+                    .unwrap_or_else(|e| panic!("{who} {name} mix: {e}"));
+                assert_eq!(
+                    got.result,
+                    small_int(mix(a, b)),
+                    "{who} {name} mix({a}, {b})"
+                );
+            }
+            report.push(format!(
+                "{core:?} {name} {who:9}: sum8 of 256 bytes in {} instructions, {} code bytes",
+                sum.instructions, functions[0].code_len
+            ));
+        }
+    }
+    eprintln!("{}", report.join("\n"));
+}
+
+#[test]
+fn errors_are_reported_not_crashes() {
+    let mut board = Board::new(Core::CortexM0, 16 * 1024, 4096).unwrap();
+    // ARMv7-M code does not load on a Cortex-M0, in MicroPython's words.
+    let err = board.load(&krait(NativeArch::Armv7m)).unwrap_err();
+    assert_eq!(err.to_string(), "ValueError: incompatible .mpy arch");
+    let functions = board.load(&krait(NativeArch::Armv6m)).unwrap();
+    // A wrong argument count raises MicroPython's TypeError through the fun table.
+    let err = board.call(&functions[0], &[small_int(1)]).unwrap_err();
+    assert_eq!(
+        err,
+        BoardError::Raised(
+            "TypeError: function takes 2 positional arguments but 1 were given".into()
+        )
+    );
+    // A wild pointer faults at a guest PC inside the function, and the board lives on.
+    let err = board
+        .call(&functions[0], &[0x0000_0100, small_int(4)])
+        .unwrap_err();
+    match err {
+        BoardError::Fault { pc, .. } => assert!(
+            (functions[0].code..functions[0].code + functions[0].code_len).contains(&pc),
+            "fault pc {pc:#x} outside the function"
+        ),
+        other => panic!("expected a fault, got {other}"),
+    }
+    let err = board
+        .call(&functions[2], &[small_int(1), small_int(0)])
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BoardError::Raised("ZeroDivisionError: divide by zero".into())
+    );
+    // RAM is the board's size.
+    assert!(matches!(
+        board.alloc(&vec![0; 32 * 1024]),
+        Err(BoardError::OutOfRam { .. })
+    ));
+}
