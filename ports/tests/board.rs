@@ -135,3 +135,119 @@ fn errors_are_reported_not_crashes() {
         Err(BoardError::OutOfRam { .. })
     ));
 }
+
+/// Viper kernels, each run by krait-cross's and mpy-cross's code on both cores: the results
+/// must agree, and the table of guest instructions and code bytes is printed (krait's must
+/// not execute more instructions than mpy-cross's).
+#[test]
+fn kernel_instruction_counts() {
+    const KERNELS: &str = "import micropython
+
+@micropython.viper
+def fletcher16(buf, n: int) -> int:
+    p = ptr8(buf)
+    a = 0
+    b = 0
+    for i in range(n):
+        a = (a + p[i]) % 255
+        b = (b + a) % 255
+    return (b << 8) | a
+
+@micropython.viper
+def fill16(p: ptr16, n: int, v: int):
+    for i in range(n):
+        p[i] = v + i
+    return None
+
+@micropython.viper
+def dot32(a: ptr32, b: ptr32, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += a[i] * b[i]
+    return s
+
+@micropython.viper
+def count_above(p: ptr8, n: int, t: int) -> int:
+    c = 0
+    i = 0
+    while i < n:
+        if p[i] > t:
+            c += 1
+        i += 1
+    return c
+";
+    let dir = scratch_dir("board_kernels");
+    std::fs::write(dir.join("kernels.py"), KERNELS).unwrap();
+    let n = 200u32;
+    let data: Vec<u8> = (0..4 * n).map(|i| (i * 7 + 3) as u8).collect();
+    let mut table = vec![format!(
+        "{:<12} {:<8} {:>14} {:>18} {:>6}",
+        "kernel", "core", "krait instrs", "mpy-cross instrs", "ratio"
+    )];
+    for (core, arch, name) in [
+        (Core::CortexM0, NativeArch::Armv6m, "armv6m"),
+        (Core::CortexM4, NativeArch::Armv7m, "armv7m"),
+    ] {
+        let backend = targets::device_backend(arch).unwrap();
+        let mut ours = compile_source_with(
+            KERNELS,
+            "kernels.py",
+            &CompileOptions::default(),
+            Some(&backend),
+        )
+        .expect("krait compiles the kernels");
+        ours.arch = arch;
+        let out = run_in(
+            &dir,
+            &mpy_cross(),
+            &[&format!("-march={name}"), "kernels.py"],
+        );
+        assert!(out.status.success());
+        let theirs = vm::mpy::read(&std::fs::read(dir.join("kernels.mpy")).unwrap()).unwrap();
+        let mut results: Vec<Vec<(u32, u64, u32)>> = Vec::new();
+        for module in [&ours, &theirs] {
+            let mut board = Board::new(core, 64 * 1024, 8 * 1024).unwrap();
+            let f = board.load(module).unwrap();
+            let buf = board.alloc(&data).unwrap();
+            let other = board.alloc(&data).unwrap();
+            let calls: [(usize, Vec<u32>); 4] = [
+                (0, vec![buf, small_int(n as i32)]),
+                (1, vec![other, small_int(n as i32), small_int(-5)]),
+                (2, vec![buf, other, small_int(n as i32)]),
+                (3, vec![buf, small_int(n as i32), small_int(100)]),
+            ];
+            let mut got = Vec::new();
+            for (i, args) in calls {
+                let o = board
+                    .call(&f[i], &args)
+                    .unwrap_or_else(|e| panic!("{name} {i}: {e}"));
+                got.push((o.result, o.instructions, f[i].code_len));
+            }
+            // What the stores left behind is part of the result.
+            let filled = board.read(other, 2 * n).unwrap();
+            got.push((filled.iter().map(|&b| u32::from(b)).sum(), 0, 0));
+            results.push(got);
+        }
+        let names = ["fletcher16", "fill16", "dot32", "count_above"];
+        for (k, kernel) in names.iter().enumerate() {
+            let (ours, theirs) = (results[0][k], results[1][k]);
+            assert_eq!(ours.0, theirs.0, "{kernel} on {name}: results differ");
+            assert!(
+                ours.1 <= theirs.1,
+                "{kernel} on {name}: {} > {}",
+                ours.1,
+                theirs.1
+            );
+            table.push(format!(
+                "{kernel:<12} {core:<8?} {:>14} {:>18} {:>6.2}   ({} vs {} code bytes)",
+                ours.1,
+                theirs.1,
+                ours.1 as f64 / theirs.1 as f64,
+                ours.2,
+                theirs.2
+            ));
+        }
+        assert_eq!(results[0][4], results[1][4], "fill16's stores on {name}");
+    }
+    eprintln!("n = {n}\n{}", table.join("\n"));
+}

@@ -284,6 +284,10 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     let mut put = |at: u32, word: u32| {
         image[at as usize..][..4].copy_from_slice(&word.to_le_bytes());
     };
+    // The fun table starts with the objects None, False and True.
+    for (i, obj) in [0b110, 0b1110, 0b11110].into_iter().enumerate() {
+        put(fun_table + 4 * i as u32, obj);
+    }
     put(fun_table + 4 * 3, BASE + RUNTIME_AT + 1);
     put(fun_table + 4 * 4, BASE + native_to_obj_at + 1);
     put(fun_table + 4 * 44, BASE + bad_args_at + 1);

@@ -7,7 +7,7 @@
 //!   address = arena offset, as krait's object words assume), from [`RAM_START`] to the
 //!   board's RAM size; the page at 0 stays unmapped, so a null pointer faults. Code, the
 //!   function objects, module contexts and their tables, the stack and buffers all live in it.
-//! - The fun table: each entry points into a trap page outside RAM holding `bx lr`
+//! - The fun table: after the objects `None`, `False` and `True`, each entry points into a trap page outside RAM holding `bx lr`
 //!   halfwords; a code hook on that page runs the entry's host implementation on the guest's
 //!   `r0`-`r3` before the `bx lr` returns to the caller.
 //! - Loading: each viper raw code of the module gets its machine code, an
@@ -218,8 +218,11 @@ impl Board {
                 needed: stack_bytes,
                 ram: ram_bytes,
             })?;
-        let entries: Vec<u32> = (0..FUN_TABLE_ENTRIES)
-            .map(|i| (TRAP_PAGE + 2 * i) | 1)
+        // The table starts with the objects `None`, `False` and `True`; the rest are
+        // functions, here each its trap.
+        let entries: Vec<u32> = [runtime::NONE, runtime::FALSE, runtime::TRUE]
+            .into_iter()
+            .chain((3..FUN_TABLE_ENTRIES).map(|i| (TRAP_PAGE + 2 * i) | 1))
             .collect();
         board.fun_table = board.alloc_words(&entries)?;
         Ok(board)
