@@ -258,3 +258,27 @@ fn unsupported_native_code_is_refused_clearly() {
         std::fs::remove_file(mpy).unwrap();
     }
 }
+
+/// `--dump` decodes Thumb code through capstone after the `.mpy` disassembly, for krait's
+/// files and mpy-cross's alike.
+#[test]
+fn dump_lists_thumb_code() {
+    let dir = scratch_dir("native_mpy_dump");
+    std::fs::write(dir.join("kernels.py"), PROGRAMS[0].1).unwrap();
+    let (_, _) = compile(&krait_cross(), &dir, "kernels.py", "armv7m", &[]);
+    let (_, _) = compile(&mpy_cross(), &dir, "kernels.py", "armv7m", &[]);
+    for tool in ["krait-cross", "mpy-cross"] {
+        let file = format!("kernels.py.armv7m.{tool}.mpy");
+        let out = run_in(&dir, &krait_cross(), &["--dump", &file]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("Thumb code of raw code 0.0:"),
+            "{tool}: {text}"
+        );
+        assert!(
+            text.contains("ldrb"),
+            "{tool}: the ptr8 loop's load is listed"
+        );
+    }
+}
