@@ -38,7 +38,7 @@ use vm::compile::scope::{
     EmitOption, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM, SCOPE_FLAG_GENERATOR,
 };
 use vm::error::{CompileError, ErrorKind};
-use vm::rawcode::{ConstObj, HostCode};
+use vm::rawcode::{ConstObj, MachineCode};
 use vm::runtime::obj::Obj;
 
 /// Most arguments a viper function takes (MicroPython allows 4; the host passes more in
@@ -88,6 +88,8 @@ pub struct FuncEmitter<'t> {
     children: Vec<ScopeId>,
     line: u32,
     error: Option<CompileError>,
+    /// The fun table's index in the module's constants, when the target finds it there.
+    fun_table_const: Option<u32>,
 }
 
 impl<'t> FuncEmitter<'t> {
@@ -119,7 +121,12 @@ impl<'t> FuncEmitter<'t> {
             children: Vec::new(),
             line: 0,
             error: None,
+            fun_table_const: None,
         };
+        if target.fun_table_in_constants() {
+            let index = e.tables.use_const_obj(ConstObj::FunTable, None);
+            e.fun_table_const = Some(index as u32);
+        }
         e.func.blocks[1].term = Some(Term::Raise);
         e
     }
@@ -761,8 +768,12 @@ impl Emitter for FuncEmitter<'_> {
         self.push(v);
     }
 
-    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs).
+    /// A string constant is a qstr object, as in bytecode (keyword names must be qstrs); code
+    /// for a `.mpy` takes it from the constant table instead, as mpy-cross's does.
     fn load_const_str(&mut self, value: &Name) {
+        if self.fun_table_const.is_some() {
+            return self.const_obj(ConstObj::Str(value.as_ref().into()), None);
+        }
         let index = self.tables.use_qstr(value) as u32;
         let dst = self.vreg(Ty::Obj);
         self.inst(Inst::LoadQstr { dst, index });
@@ -1236,11 +1247,15 @@ impl Emitter for FuncEmitter<'_> {
 }
 
 impl NativeEmitter for FuncEmitter<'_> {
-    fn finish(&mut self) -> Result<(HostCode, Vec<ScopeId>), CompileError> {
+    fn finish(&mut self) -> Result<(MachineCode, Vec<ScopeId>), CompileError> {
         let (func, children) = self.finish_mir()?;
+        let abi = crate::ScopeAbi {
+            viper: self.viper,
+            fun_table_const: self.fun_table_const,
+        };
         let code = self
             .target
-            .compile(&func)
+            .compile(&func, &abi)
             .map_err(|msg| CompileError::new(ErrorKind::NotImplementedError, msg, self.line))?;
         Ok((code, children))
     }

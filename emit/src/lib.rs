@@ -26,12 +26,31 @@ pub use emitter::FuncEmitter;
 
 use vm::compile::native::{ModuleTablesMut, NativeBackend, NativeEmitter};
 use vm::compile::scope::EmitOption;
-use vm::rawcode::HostCode;
+use vm::rawcode::MachineCode;
+
+/// What a target needs to know about a scope besides its MIR: how it is entered and how its
+/// code reaches the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopeAbi {
+    /// `@micropython.viper` (arguments converted to their annotated types on entry, no
+    /// prelude); otherwise `@micropython.native`.
+    pub viper: bool,
+    /// Where the module's constant table holds MicroPython's fun table, for targets whose
+    /// code finds it there (see [`Target::fun_table_in_constants`]).
+    pub fun_table_const: Option<u32>,
+}
 
 /// An architecture: turns a verified [`mir::Func`] into machine code.
 pub trait Target {
+    /// Whether the code reaches MicroPython's fun table through the module's constant table,
+    /// as native `.mpy` code does: the emitter then adds the table's marker to the constants
+    /// at the start of each scope, where mpy-cross adds it.
+    fn fun_table_in_constants(&self) -> bool {
+        false
+    }
+
     /// Machine code for `func`, or why it cannot be made.
-    fn compile(&self, func: &mir::Func) -> Result<HostCode, String>;
+    fn compile(&self, func: &mir::Func, abi: &ScopeAbi) -> Result<MachineCode, String>;
 }
 
 /// The compiler's native backend for a target: emitters that lower to MIR, then `target`.

@@ -5,21 +5,21 @@ use emit::mir::Func;
 use emit::{NativeCompiler, Target};
 use std::cell::RefCell;
 use vm::compile::{compile_source_with, CompileOptions};
-use vm::rawcode::HostCode;
+use vm::rawcode::{HostCode, MachineCode};
 
 #[derive(Default)]
 struct Recorder(RefCell<Vec<Func>>);
 
 impl Target for Recorder {
-    fn compile(&self, func: &Func) -> Result<HostCode, String> {
+    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
         emit::verify::verify(func).map_err(|e| e.0)?;
         self.0.borrow_mut().push(func.clone());
-        Ok(HostCode {
+        Ok(MachineCode::Host(HostCode {
             entry: 0,
             arg_types: vec![],
             return_type: 0,
             frame_slots: func.frame_slots,
-        })
+        }))
     }
 }
 

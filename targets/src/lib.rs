@@ -17,3 +17,11 @@ pub mod thumb2;
 pub fn host_backend() -> Result<emit::NativeCompiler<host::HostTarget>, String> {
     host::HostTarget::new().map(emit::NativeCompiler)
 }
+
+/// The native backend `krait-cross` hands the compiler for a `.mpy` of architecture `arch`,
+/// if krait has a device target for it.
+pub fn device_backend(
+    arch: vm::rawcode::NativeArch,
+) -> Option<emit::NativeCompiler<thumb2::ThumbTarget>> {
+    thumb2::ThumbTarget::for_mpy_arch(arch).map(emit::NativeCompiler)
+}

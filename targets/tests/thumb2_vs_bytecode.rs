@@ -11,27 +11,29 @@
 //!
 //! `qemu-arm` must be on the PATH (`.ci/oracles` installs it); without it the test fails.
 
+mod qemu;
+
 use emit::mir::Func;
+use qemu::{elf, load_addr, thumb, BASE};
 use std::cell::RefCell;
-use std::process::Command;
-use targets::thumb2::encode::{encode, Addr, Inst, MemOp, Operand, Reg};
+use targets::thumb2::encode::{Addr, Inst, MemOp, Operand, Reg};
 use targets::thumb2::{self, disasm, Arch};
 use vm::compile::{compile_source_with, CompileOptions};
 use vm::interp::{Vm, VmConfig};
-use vm::rawcode::HostCode;
+use vm::rawcode::{HostCode, MachineCode};
 
 /// A target that keeps the MIR it is given and compiles nothing.
 struct Capture(RefCell<Vec<Func>>);
 
 impl emit::Target for Capture {
-    fn compile(&self, func: &Func) -> Result<HostCode, String> {
+    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
         self.0.borrow_mut().push(func.clone());
-        Ok(HostCode {
+        Ok(MachineCode::Host(HostCode {
             entry: 0,
             arg_types: vec![],
             return_type: 0,
             frame_slots: 0,
-        })
+        }))
     }
 }
 
@@ -52,66 +54,10 @@ enum Arg {
     Buf(u32),
 }
 
-const BASE: u32 = 0x10000;
 const CODE_AT: u32 = 0x100;
-
-/// A static ARM ELF executable of one read-write-execute segment holding `image` at `BASE`,
-/// starting in Thumb state at `BASE + entry`.
-fn elf(image: &[u8], entry: u32) -> Vec<u8> {
-    let mut f = Vec::new();
-    f.extend(b"\x7fELF\x01\x01\x01\0\0\0\0\0\0\0\0\0");
-    let half = |f: &mut Vec<u8>, v: u16| f.extend(v.to_le_bytes());
-    let word = |f: &mut Vec<u8>, v: u32| f.extend(v.to_le_bytes());
-    half(&mut f, 2); // ET_EXEC
-    half(&mut f, 40); // EM_ARM
-    word(&mut f, 1);
-    word(&mut f, BASE + entry + 1); // odd: Thumb
-    word(&mut f, 52); // program headers
-    word(&mut f, 0);
-    word(&mut f, 0x0500_0000); // EABI 5
-    for v in [52, 32, 1, 40, 0, 0] {
-        half(&mut f, v);
-    }
-    for v in [
-        1,
-        0,
-        BASE,
-        BASE,
-        image.len() as u32,
-        image.len() as u32,
-        7,
-        0x1000,
-    ] {
-        word(&mut f, v); // PT_LOAD, rwx
-    }
-    let mut out = image.to_vec();
-    out[..f.len()].copy_from_slice(&f);
-    out
-}
-
-fn thumb(insts: &[Inst]) -> Vec<u8> {
-    insts
-        .iter()
-        .flat_map(|i| encode(i, Arch::V7M).expect("stub encodes").bytes())
-        .collect()
-}
 
 /// Runs `code` (an AAPCS function) on `args` under qemu: the result word and the buffer.
 fn run_on_qemu(code: &[u8], args: &[Arg], buffer: &[u8]) -> (u32, Vec<u8>) {
-    let load_addr = |rd: Reg, addr: u32| {
-        [
-            Inst::MovWide {
-                top: false,
-                rd,
-                imm: addr as u16,
-            },
-            Inst::MovWide {
-                top: true,
-                rd,
-                imm: (addr >> 16) as u16,
-            },
-        ]
-    };
     // Layout: header, stub at CODE_AT, the function, then the data: result word, buffer.
     let stub_len = 64;
     let func_at = CODE_AT + stub_len;
@@ -188,21 +134,7 @@ fn run_on_qemu(code: &[u8], args: &[Arg], buffer: &[u8]) -> (u32, Vec<u8>) {
     image[CODE_AT as usize..][..stub.len()].copy_from_slice(&stub);
     image[func_at as usize..][..code.len()].copy_from_slice(code);
     image[(data_at + 4) as usize..].copy_from_slice(buffer);
-    let path = std::env::temp_dir().join(format!(
-        "krait-thumb2-{}-{:x}.elf",
-        std::process::id(),
-        code.iter()
-            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
-    ));
-    std::fs::write(&path, elf(&image, CODE_AT)).expect("write the executable");
-    // qemu-arm, like the kernel, runs only files marked executable.
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-        .expect("mark it executable");
-    let out = Command::new("qemu-arm")
-        .arg(&path)
-        .output()
-        .expect("qemu-arm, the oracle of this test, must be installed (see .ci/oracles)");
-    let _ = std::fs::remove_file(&path);
+    let out = qemu::run(&elf(&image, CODE_AT), &[]);
     assert!(
         out.status.success() && out.stdout.len() == 4 + buffer.len(),
         "qemu-arm failed: {:?} {}",

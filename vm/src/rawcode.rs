@@ -106,6 +106,19 @@ pub struct NativeSection {
     pub host: Option<HostCode>,
 }
 
+/// What a native backend made of one function.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MachineCode {
+    /// Code in this process's executable memory, for the VM to call.
+    Host(HostCode),
+    /// Code for a device: the raw code's `fun_data` as a native `.mpy` stores it (machine
+    /// code, and for `@native` code the prelude after it at `prelude_offset`).
+    Device {
+        fun_data: Vec<u8>,
+        prelude_offset: usize,
+    },
+}
+
 /// Machine code a host backend placed in this process's executable memory, and what a caller
 /// needs to enter it. The memory lives as long as the backend that made it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,13 @@
 //! The compile pipeline krait-cross drives: lexer, parser, compiler, each step reporting
 //! errors under the file name MicroPython would use for it.
 
-use super::args::Options;
-use vm::compile::{compile_module, CompileOptions, EmitKind};
+use super::arch::Arch;
+use super::args::{Emit, Options};
+use vm::compile::native::NativeBackend;
+use vm::compile::{compile_module_with, CompileOptions, EmitKind};
 use vm::error::CompileError;
 use vm::parser::{parse, InputMode, ParseOptions};
-use vm::rawcode::CompiledModule;
+use vm::rawcode::{CodeKind, CompiledModule, NativeArch, RawCode};
 
 /// A compile error with the file name its traceback names.
 #[derive(Debug)]
@@ -45,12 +47,39 @@ pub fn compile(
         opt_level: options.opt_level,
         small_int_bits: options.small_int_bits,
         mode: InputMode::File,
-        emit: EmitKind::Bytecode,
+        emit: match options.emit {
+            Emit::Bytecode => EmitKind::Bytecode,
+            Emit::Native => EmitKind::Native,
+            Emit::Viper => EmitKind::Viper,
+        },
         source_lines: options.source_lines,
     };
-    let mut compiled =
-        compile_module(&module, source_name, &compile_options).map_err(fail_as(source_name))?;
+    let arch = device_arch(options);
+    let backend = arch.and_then(targets::device_backend);
+    let mut compiled = compile_module_with(
+        &module,
+        source_name,
+        &compile_options,
+        backend.as_ref().map(|b| b as &dyn NativeBackend),
+    )
+    .map_err(fail_as(source_name))?;
     compiled.small_int_bits = options.small_int_bits;
     compiled.arch_flags = options.arch_flags;
+    // As mpy-cross: the header names the architecture only when there is native code.
+    if let Some(arch) = arch.filter(|_| has_native(&compiled.root)) {
+        compiled.arch = arch;
+    }
     Ok(compiled)
+}
+
+/// The `-march=` architecture when krait has a native target for it.
+pub fn device_arch(options: &Options) -> Option<NativeArch> {
+    match options.arch {
+        Some(Arch::Machine(arch)) if targets::device_backend(arch).is_some() => Some(arch),
+        _ => None,
+    }
+}
+
+fn has_native(rc: &RawCode) -> bool {
+    rc.kind != CodeKind::Bytecode || rc.children.iter().any(has_native)
 }

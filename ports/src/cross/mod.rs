@@ -3,6 +3,7 @@
 pub mod arch;
 pub mod args;
 mod frontend;
+mod listing;
 pub mod run;
 
 pub use run::{run, version, Streams};

@@ -65,7 +65,7 @@ enum Product {
 
 /// Reads and compiles the input; an `Err` holds the complete text for stderr.
 fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, String> {
-    if options.emit != Emit::Bytecode {
+    if options.emit != Emit::Bytecode && frontend::device_arch(options).is_none() {
         return Err(format!(
             "krait-cross: {} emission is not implemented yet; only -X emit=bytecode is\n",
             if options.emit == Emit::Native {
@@ -79,7 +79,7 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
     if options.dump && looks_like_mpy(&bytes) {
         let module = vm::mpy::read(&bytes)
             .map_err(|error| format!("{}: {error}\n", error.exception_name()))?;
-        return Ok(Product::Dump(vm::mpy::dump(&module)));
+        return Ok(Product::Dump(dump(&module)));
     }
     let source = std::str::from_utf8(&bytes).map_err(|error| {
         format!(
@@ -91,10 +91,15 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
     let module = frontend::compile(source, &input_name, source_name, options)
         .map_err(|failure| failure.traceback())?;
     Ok(if options.dump {
-        Product::Dump(vm::mpy::dump(&module))
+        Product::Dump(dump(&module))
     } else {
         Product::Mpy(vm::mpy::write(&module))
     })
+}
+
+/// `--dump`'s text: the `.mpy` disassembly, then the Thumb code decoded.
+fn dump(module: &vm::rawcode::CompiledModule) -> String {
+    vm::mpy::dump(module) + &super::listing::thumb_listings(module)
 }
 
 /// A `.mpy` starts with `M` and a format version; Python source cannot start with `M` followed

@@ -27,7 +27,7 @@ use vm::interp::native::{
     helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_QSTR_TABLE, CTX_RAISED,
     N_REG_ARGS,
 };
-use vm::rawcode::HostCode;
+use vm::rawcode::{HostCode, MachineCode};
 
 /// Compiles MIR for the machine krait runs on.
 pub struct HostTarget {
@@ -50,7 +50,7 @@ impl HostTarget {
 }
 
 impl emit::Target for HostTarget {
-    fn compile(&self, func: &Func) -> Result<HostCode, String> {
+    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
         let mut module = self.module.borrow_mut();
         let ptr = module.target_config().pointer_type();
         let call_conv = module.target_config().default_call_conv;
@@ -87,12 +87,12 @@ impl emit::Target for HostTarget {
         module.clear_context(&mut ctx);
         module.finalize_definitions().map_err(|e| e.to_string())?;
         let entry = module.get_finalized_function(id) as usize;
-        Ok(HostCode {
+        Ok(MachineCode::Host(HostCode {
             entry,
             arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
             return_type: func.ret as u8,
             frame_slots: func.frame_slots,
-        })
+        }))
     }
 }
 

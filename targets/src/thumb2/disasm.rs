@@ -51,6 +51,55 @@ pub fn decode(code: &[u8], arch: Arch, address: u32) -> Result<Vec<Decoded>, Str
     Ok(decoded)
 }
 
+/// The instructions of a function's `code`, which starts at `address`, up to its literal
+/// pool (the words after the code that `ldr rt, [pc, #imm]` loads); an error where a
+/// halfword before the pool does not decode.
+pub fn decode_function(code: &[u8], arch: Arch, address: u32) -> Result<Vec<Decoded>, String> {
+    let cs = decoder(arch)?;
+    let mut decoded: Vec<Decoded> = Vec::new();
+    let mut pool_start = code.len();
+    let mut at = 0;
+    while at < pool_start {
+        let insns = cs
+            .disasm_count(&code[at..pool_start], u64::from(address) + at as u64, 1)
+            .map_err(|e| e.to_string())?;
+        let Some(i) = insns.iter().next() else {
+            return Err(format!(
+                "undecodable instruction at {:#x}",
+                address as usize + at
+            ));
+        };
+        let d = Decoded {
+            address: i.address() as u32,
+            bytes: i.bytes().to_vec(),
+            mnemonic: i.mnemonic().unwrap_or_default().to_string(),
+            operands: i.op_str().unwrap_or_default().to_string(),
+        };
+        if let Some(target) = literal_target(&d) {
+            let offset = target.wrapping_sub(address) as usize;
+            if offset > at && offset < pool_start {
+                pool_start = offset;
+            }
+        }
+        at += d.bytes.len();
+        decoded.push(d);
+    }
+    Ok(decoded)
+}
+
+/// The address a PC-relative load reads (`ldr rt, [pc, #imm]`: from the word-aligned PC).
+fn literal_target(d: &Decoded) -> Option<u32> {
+    if !d.mnemonic.starts_with("ldr") {
+        return None;
+    }
+    let imm = d.operands.split("[pc, #").nth(1)?.trim_end_matches(']');
+    let imm = match imm.strip_prefix("0x") {
+        Some(hex) => i64::from_str_radix(hex, 16).ok()?,
+        None => imm.parse().ok()?,
+    };
+    Some(((i64::from((d.address + 4) & !3)) + imm) as u32)
+}
+
 /// `code` as a listing, one instruction a line: `address: bytes  mnemonic operands`; a
 /// halfword that does not decode (literal-pool data) shows as `.short`.
 pub fn listing(code: &[u8], arch: Arch, address: u32) -> Result<String, String> {

@@ -71,6 +71,27 @@ pub enum VInst {
         base: VReg,
         index: Index,
     },
+    /// `dst = fun_table[index](args)` (MicroPython's native ABI: the fun table in `r7`,
+    /// arguments in `r0`-`r2`, result in `r0`); a helper that raises does not return.
+    Call {
+        dst: VReg,
+        index: u32,
+        args: Vec<VReg>,
+    },
+    /// Frame slot `slot` (a word of the stack frame the GC scans) = `src`.
+    SlotStore {
+        slot: u32,
+        src: VReg,
+    },
+    SlotLoad {
+        dst: VReg,
+        slot: u32,
+    },
+    /// `dst` = the address of frame slot `slot`.
+    SlotAddr {
+        dst: VReg,
+        slot: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +106,10 @@ pub enum VTerm {
         else_: usize,
     },
     Return(VReg),
+    /// Raise the exception a helper reported: needs MicroPython's `nlr` machinery, so
+    /// lowering refuses it; selection keeps it only for blocks that exception edges alone
+    /// reach, which then go unreached (a raising helper does not return).
+    Raise,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +124,8 @@ pub struct VCode {
     pub blocks: Vec<VBlock>,
     pub params: Vec<VReg>,
     pub n_vregs: usize,
+    /// Words of frame slots ([`VInst::SlotStore`] and the like) the function needs.
+    pub frame_slots: u32,
 }
 
 fn opnd_uses(o: VOpnd) -> Option<VReg> {
@@ -122,13 +149,28 @@ impl VInst {
             | VInst::Mov { dst, .. }
             | VInst::Alu { dst, .. }
             | VInst::SetCond { dst, .. }
-            | VInst::Load { dst, .. } => Some(dst),
-            VInst::Store { .. } => None,
+            | VInst::Load { dst, .. }
+            | VInst::Call { dst, .. }
+            | VInst::SlotLoad { dst, .. }
+            | VInst::SlotAddr { dst, .. } => Some(dst),
+            VInst::Store { .. } | VInst::SlotStore { .. } => None,
         }
+    }
+
+    /// Whether the instruction does more than define its result (so it stays when the
+    /// result is unused).
+    pub fn has_effect(&self) -> bool {
+        matches!(
+            self,
+            VInst::Store { .. } | VInst::Call { .. } | VInst::SlotStore { .. }
+        )
     }
 
     pub fn uses(&self) -> Vec<VReg> {
         match *self {
+            VInst::Call { ref args, .. } => args.clone(),
+            VInst::SlotStore { src, .. } => vec![src],
+            VInst::SlotLoad { .. } | VInst::SlotAddr { .. } => vec![],
             VInst::MovImm { .. } => vec![],
             VInst::Mov { src, .. } => vec![src],
             VInst::Alu { a, b, .. } | VInst::SetCond { a, b, .. } => {
@@ -154,6 +196,7 @@ impl VTerm {
             VTerm::Jump(_) => vec![],
             VTerm::Branch { a, b, .. } => [Some(a), opnd_uses(b)].into_iter().flatten().collect(),
             VTerm::Return(v) => vec![v],
+            VTerm::Raise => vec![],
         }
     }
 
@@ -161,12 +204,20 @@ impl VTerm {
         match *self {
             VTerm::Jump(t) => vec![t],
             VTerm::Branch { then, else_, .. } => vec![then, else_],
-            VTerm::Return(_) => vec![],
+            VTerm::Return(_) | VTerm::Raise => vec![],
         }
     }
 }
 
 impl VCode {
+    /// Whether the function calls helpers (and so keeps the fun table in `r7`).
+    pub fn has_calls(&self) -> bool {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .any(|i| matches!(i, VInst::Call { .. }))
+    }
+
     /// Points every branch past blocks that only jump on, so those blocks go unreached, and
     /// copies into a jump the branch of a block that does nothing else.
     pub fn thread_jumps(&mut self) {
@@ -201,7 +252,7 @@ impl VCode {
                     *then = forward(&self.blocks, *then);
                     *else_ = forward(&self.blocks, *else_);
                 }
-                VTerm::Return(_) => {}
+                VTerm::Return(_) | VTerm::Raise => {}
             }
             self.blocks[b].term = term;
         }
@@ -233,7 +284,7 @@ impl VCode {
                     *then = number[*then];
                     *else_ = number[*else_];
                 }
-                VTerm::Return(_) => {}
+                VTerm::Return(_) | VTerm::Raise => {}
             }
             self.blocks.push(block);
         }
@@ -254,7 +305,7 @@ impl VCode {
                 let before = block.insts.len();
                 block
                     .insts
-                    .retain(|i| i.def().is_none_or(|d| used[d.0 as usize]));
+                    .retain(|i| i.has_effect() || i.def().is_none_or(|d| used[d.0 as usize]));
                 changed |= block.insts.len() != before;
             }
             if !changed {
@@ -453,6 +504,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
     for block in &func.blocks {
         let mut sel = BlockSelector {
             arch,
+            func,
             facts: &facts,
             insts: &block.insts,
             out: Vec::new(),
@@ -464,7 +516,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
             Term::Jump(t) => VTerm::Jump(t.0 as usize),
             Term::Branch { cond, then, else_ } => sel.branch(*cond, *then, *else_),
             Term::Return(v) => VTerm::Return(*v),
-            Term::Raise => return Err("raise needs the native ABI (not yet on thumb2)".into()),
+            Term::Raise => VTerm::Raise,
         };
         blocks.push(VBlock {
             insts: sel.out,
@@ -475,6 +527,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
         blocks,
         params: func.params.clone(),
         n_vregs: func.vregs.len(),
+        frame_slots: func.frame_slots,
     };
     // Dead copies first: they are what keeps most forwarding blocks from being empty.
     vcode.remove_dead();
@@ -485,12 +538,19 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
 
 struct BlockSelector<'a> {
     arch: Arch,
+    func: &'a Func,
     facts: &'a Facts,
     insts: &'a [Inst],
     out: Vec<VInst>,
 }
 
 impl BlockSelector<'_> {
+    /// Whether `block` only passes an exception on to the caller.
+    fn propagates(&self, block: BlockId) -> bool {
+        let b = &self.func.blocks[block.0 as usize];
+        b.insts.is_empty() && b.term == Some(Term::Raise)
+    }
+
     /// The instruction of this block, before `before`, that assigns `v`, when it is the
     /// only assignment of `v` and none of `parts` is assigned again until `before`.
     fn local_def(
@@ -557,6 +617,28 @@ impl BlockSelector<'_> {
                     index,
                 }
             }
+            Inst::Call {
+                dst,
+                helper,
+                ref args,
+                on_raise,
+            } => {
+                // A helper that raises does not return, so the exception edge is no edge;
+                // one that leads anywhere but out of the function needs a handler.
+                if !self.propagates(on_raise) {
+                    return Err("exception handlers need the native ABI's nlr frames \
+                                (not yet on thumb2)"
+                        .into());
+                }
+                VInst::Call {
+                    dst,
+                    index: helper.index(),
+                    args: args.clone(),
+                }
+            }
+            Inst::StoreSlot { slot, value } => VInst::SlotStore { slot, src: value },
+            Inst::LoadSlot { dst, slot } => VInst::SlotLoad { dst, slot },
+            Inst::SlotAddr { dst, slot } => VInst::SlotAddr { dst, slot },
             _ => return Err(format!("`{inst}` needs the native ABI (not yet on thumb2)")),
         };
         self.out.push(v);

@@ -64,6 +64,9 @@ pub fn assemble(code: &[MInst], arch: Arch) -> Result<Vec<u8>, String> {
                 let offset = labels[label] as i32 - (addrs[i] as i32 + 4);
                 jump(cond, offset, forms[i], arch)?
             }
+            MInst::Call { label } => vec![Inst::Bl {
+                offset: labels[label] as i32 - (addrs[i] as i32 + 4),
+            }],
             MInst::Literal { rd, value } => {
                 let at = match pool.iter().position(|&v| v == value) {
                     Some(at) => at,
@@ -122,6 +125,7 @@ fn place(code: &[MInst], forms: &[Form], arch: Arch) -> Result<(Vec<u32>, Vec<u3
                 0
             }
             MInst::Jump { cond, .. } => jump_size(*form, arch, cond),
+            MInst::Call { .. } => 4,
             MInst::Literal { .. } => 2,
         };
     }

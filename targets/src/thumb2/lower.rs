@@ -6,6 +6,10 @@
 //!   return undoes it and pops the return address straight into `pc`.
 //! - Arguments arrive in `r0`-`r3` (AAPCS) and move to their allocated places as one
 //!   parallel move; the result leaves in `r0`.
+//! - Frame slots (objects the GC must see across helper calls, argument arrays for helpers)
+//!   are words of the stack frame above the spill slots: MicroPython's GC scans the C stack.
+//! - A helper call moves its arguments into `r0`-`r2` (one parallel move), loads the entry
+//!   from the fun table in `r7` into `r3` and `blx`es it; the result comes back in `r0`.
 //! - A spilled operand is loaded into a scratch register just before its use, a spilled
 //!   result stored just after its definition.
 //! - Each operation becomes the shortest sequence its operands allow: the 16-bit form when
@@ -14,7 +18,7 @@
 
 use super::encode::{encode, Addr, AluOp, Arch, CmpOp, Cond, Inst, MemOp, Operand, Reg, RegList};
 use super::isel::{Index, VCode, VInst, VOpnd, VTerm};
-use super::regalloc::{scratch, Allocation, Loc};
+use super::regalloc::{scratch, Allocation, Loc, FUN_TABLE};
 use emit::mir::VReg;
 
 /// A Thumb instruction, or what the layout turns into one.
@@ -25,6 +29,10 @@ pub enum MInst {
     /// A branch to a label, conditional unless `cond` is `None`; its form is the layout's.
     Jump {
         cond: Option<Cond>,
+        label: usize,
+    },
+    /// `bl` to a label (the native entry's call of its body).
+    Call {
         label: usize,
     },
     /// `ldr rd, =value`: a load from the literal pool.
@@ -56,8 +64,10 @@ struct Lowerer<'a> {
     saved: RegList,
     /// Whether `r3` goes along with the saved registers, for alignment.
     pad: bool,
-    /// Words below the saved registers: the spill slots.
+    /// Words below the saved registers: the spill slots, then the frame slots.
     frame_words: u32,
+    /// Spill slots (the frame slots come after them).
+    n_spill_slots: u32,
 }
 
 impl<'a> Lowerer<'a> {
@@ -66,15 +76,17 @@ impl<'a> Lowerer<'a> {
         // along, which costs no instruction (popping it on return is harmless: it is
         // caller-saved and the result is in `r0`).
         let pushed = saved.0.count_ones() + 1;
+        let frame_words = alloc.n_slots + vcode.frame_slots;
         Lowerer {
             arch,
             alloc,
-            scratch: scratch(arch),
+            scratch: scratch(arch, vcode.has_calls()),
             out: Vec::new(),
             next_label: vcode.blocks.len(),
             saved,
-            pad: (pushed + alloc.n_slots) % 2 == 1,
-            frame_words: alloc.n_slots,
+            pad: (pushed + frame_words) % 2 == 1,
+            frame_words,
+            n_spill_slots: alloc.n_slots,
         }
     }
 
@@ -401,6 +413,84 @@ impl<'a> Lowerer<'a> {
                 let addr = self.addr(base, index, &mut k)?;
                 self.push(Inst::Mem { op, rt, addr })
             }
+            VInst::Call {
+                dst,
+                index,
+                ref args,
+            } => self.call(dst, index, args),
+            VInst::SlotStore { slot, src } => {
+                let rt = self.read(src, &mut k)?;
+                self.slot(MemOp::Str, rt, self.n_spill_slots + slot)
+            }
+            VInst::SlotLoad { dst, slot } => {
+                let rt = self.target(dst);
+                self.slot(MemOp::Ldr, rt, self.n_spill_slots + slot)?;
+                self.written_back(dst, rt)
+            }
+            VInst::SlotAddr { dst, slot } => {
+                let rd = self.target(dst);
+                self.push(Inst::Alu {
+                    op: AluOp::Add,
+                    s: false,
+                    rd,
+                    rn: Reg::SP,
+                    rhs: Operand::Imm(4 * (self.n_spill_slots + slot)),
+                })
+                .map_err(|_| "too many frame slots for the frame".to_string())?;
+                self.written_back(dst, rd)
+            }
+        }
+    }
+
+    /// A helper call: arguments to `r0`.., the entry of the fun table into `r3`, `blx`, the
+    /// result from `r0` to its place.
+    fn call(&mut self, dst: VReg, index: u32, args: &[VReg]) -> Result<(), String> {
+        let mut moves = Vec::new();
+        let mut loads = Vec::new();
+        for (i, &a) in args.iter().enumerate() {
+            let to = Reg(i as u8);
+            match self.alloc.loc(a) {
+                Loc::Reg(r) if r != to => moves.push((to, r)),
+                Loc::Reg(_) => {}
+                Loc::Slot(s) => loads.push((to, s)),
+            }
+        }
+        // Spilled arguments are loaded last: their registers may be other moves' sources.
+        self.parallel_move(moves)?;
+        for (to, s) in loads {
+            self.slot(MemOp::Ldr, to, s)?;
+        }
+        let entry = Inst::Mem {
+            op: MemOp::Ldr,
+            rt: Reg::R3,
+            addr: Addr::Imm {
+                rn: FUN_TABLE,
+                offset: 4 * index as i32,
+            },
+        };
+        if encode(&entry, self.arch).is_err() {
+            // ARMv6-M's 16-bit form reaches entry 31; later ones go by register offset.
+            self.mov_imm(Reg::R3, 4 * index)?;
+            self.push(Inst::Mem {
+                op: MemOp::Ldr,
+                rt: Reg::R3,
+                addr: Addr::Reg {
+                    rn: FUN_TABLE,
+                    rm: Reg::R3,
+                    shift: 0,
+                },
+            })?;
+        } else {
+            self.push(entry)?;
+        }
+        self.push(Inst::Bx {
+            link: true,
+            rm: Reg::R3,
+        })?;
+        match self.alloc.locs[dst.0 as usize] {
+            Some(Loc::Reg(rd)) if rd != Reg::R0 => self.mov(rd, Reg::R0),
+            Some(Loc::Slot(s)) => self.slot(MemOp::Str, Reg::R0, s),
+            _ => Ok(()),
         }
     }
 
@@ -459,6 +549,9 @@ impl<'a> Lowerer<'a> {
                 }
                 self.epilogue()
             }
+            VTerm::Raise => Err("raising exceptions needs the native ABI's nlr frames \
+                                 (not yet on thumb2)"
+                .into()),
         }
     }
 
@@ -478,6 +571,12 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
+        self.parallel_move(moves)
+    }
+
+    /// Register moves `(dst, src)` done as if at once: in an order that reads every source
+    /// before overwriting it, breaking cycles through a scratch register.
+    fn parallel_move(&mut self, mut moves: Vec<(Reg, Reg)>) -> Result<(), String> {
         while !moves.is_empty() {
             let ready = moves
                 .iter()

@@ -12,55 +12,138 @@
 //! - [`encode`]: each instruction's encoding (tested against `llvm-mc`);
 //! - [`disasm`]: bytes back to text through capstone (listings, and the tests' decoder).
 //!
-//! What a compiled function is today: an AAPCS function of up to four 32-bit arguments in
-//! `r0`-`r3`, returning its result in `r0`, over viper scalars (`int`, `uint`, `bool`,
-//! pointers): arithmetic, shifts, comparisons, branches, loops and `ptr8`/`ptr16`/`ptr32`
-//! loads and stores. An arena address is a machine address on a device (the arena is all of
-//! memory), so loads and stores use addresses as they are.
+//! What a compiled body is: an AAPCS function of up to four 32-bit arguments in `r0`-`r3`,
+//! returning its result in `r0`, over viper values: arithmetic, shifts, comparisons,
+//! branches, loops, `ptr8`/`ptr16`/`ptr32` loads and stores, and helper calls through the
+//! fun table in `r7`. An arena address is a machine address on a device (the arena is all
+//! of memory), so loads and stores use addresses as they are. [`abi`] puts MicroPython's
+//! native entry in front of it, [`tables`] reaches the module's qstrs and constants through
+//! the function's context, and [`ThumbTarget`] is what the compiler drives for a native
+//! `.mpy`.
 //!
-//! Where the MicroPython native ABI goes (not yet written), from what `mpy-cross -march=armv7m`
-//! emits for a viper function:
-//! - Entry: MicroPython calls native code as `f(fun_obj, n_args, n_kw, args)` in `r0`-`r3`.
-//!   Its prologue loads the function's context from `fun_obj`, the fun table
-//!   (`mp_fun_table`) from the context into `r7` (`REG_FUN_TABLE` in `py/asmthumb.h`), checks
-//!   the argument count through `mp_arg_check_num_sig`, and converts each argument with
-//!   `convert_obj_to_native(obj, type)` (fun-table entry 3). That belongs in a separate entry
-//!   stub in front of the body compiled here, which then keeps its AAPCS shape; the result
-//!   goes back through `convert_native_to_obj` (entry 4).
-//! - Helper calls (`mir::Inst::Call`): `ldr rX, [r7, #4 * index]` + `blx rX`, arguments in
-//!   `r0`-`r2` (MicroPython's helpers take no context word), result in `r0`. The allocator
-//!   then gives values live across a call only `r4`-`r11`, `r7` leaves the allocatable and
-//!   scratch sets (ARMv6-M's scratch pair moves to `r6` and a high register reached with
-//!   `mov`), and the exception edges become MicroPython's `nlr` frames: a raising helper
-//!   does not return.
-//! - Frame slots, constants and qstrs: through the context's tables, as the host reads them
-//!   through `CTX_*`; the native `.mpy` section (`MP_CODE_NATIVE_VIPER` raw code with its
-//!   prelude offset, and its qstr links) is written by `krait-cross` beside the bytecode.
+//! Globals work as in mpy-cross's code: the entry makes the function's module globals
+//! current and restores the caller's on return and, through an `nlr` frame of its own, when
+//! an exception passes (`abi::Entry`).
 //!
-//! How it compares today: on `for i in range(n): s += p[i]` over a `ptr8`, MicroPython 1.29's
-//! ARMv7-M code runs 32 instructions per iteration (13 of them stack loads and stores); this
-//! backend's runs 5 (`ldrb r4, [r0, r3]; adds; adds; cmp; blt`) on both architectures.
+//! Not yet: exception handlers and raising (`try` needs `nlr` frames inside the body),
+//! helpers whose arguments differ from krait's (iteration, closures, making functions),
+//! `@micropython.native` code (its prelude and `mp_setup_code_state` entry), and so most
+//! `-X emit=native|viper` modules. These are refused with a message naming what the function
+//! uses. On ARMv6-M a function that calls helpers has one callee-saved register to allocate
+//! (`r4`; `r5`, `r6` are scratch and `r7` the fun table), so values live across calls
+//! mostly spill.
+//!
+//! How it compares: on `for i in range(n): s += p[i]` over a `ptr8`, mpy-cross 1.29's code
+//! runs 29 (ARMv6-M) and 30 (ARMv7-M) instructions per iteration, counted under qemu
+//! (`targets/tests/thumb2_native_abi.rs`); this backend's runs 5 (`ldrb; adds; adds; cmp;
+//! blt`) on both, entry stub included in a 98-byte function (mpy-cross: 188 and 156 bytes).
 
+pub mod abi;
 pub mod disasm;
 pub mod encode;
 pub mod isel;
 pub mod layout;
 pub mod lower;
 pub mod regalloc;
+pub mod tables;
 
 use crate::device::DeviceCode;
 use emit::mir::Func;
+use emit::ScopeAbi;
 pub use encode::Arch;
+use vm::rawcode::{MachineCode, NativeArch};
 
-/// Compiles `func` for `arch`; an error says what it uses that this backend cannot yet do.
+/// Compiles `func` for `arch` as a bare AAPCS function (no MicroPython entry); an error says
+/// what it uses that this backend cannot yet do.
 pub fn compile(func: &Func, arch: Arch) -> Result<DeviceCode, String> {
-    let vcode = isel::select(func, arch)?;
-    let alloc = regalloc::allocate(&vcode, arch);
-    regalloc::check(&vcode, &alloc).map_err(|e| format!("register allocation: {e}"))?;
-    let code = lower::lower(&vcode, &alloc, arch)?;
+    if func
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .any(|i| matches!(i, emit::mir::Inst::Call { .. }))
+    {
+        return Err(
+            "helper calls need the native ABI's fun table (not yet on thumb2 \
+                    outside ThumbTarget)"
+                .into(),
+        );
+    }
     Ok(DeviceCode {
-        code: layout::assemble(&code, arch)?,
+        code: layout::assemble(&body(func, arch)?, arch)?,
         arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
         return_type: func.ret as u8,
     })
+}
+
+/// The instructions of `func` as an AAPCS function, branches still to labels.
+fn body(func: &Func, arch: Arch) -> Result<Vec<lower::MInst>, String> {
+    let vcode = isel::select(func, arch)?;
+    let alloc = regalloc::allocate(&vcode, arch);
+    regalloc::check(&vcode, &alloc).map_err(|e| format!("register allocation: {e}"))?;
+    lower::lower(&vcode, &alloc, arch)
+}
+
+/// The compiler's target for a native `.mpy` on a Cortex-M: viper functions under
+/// MicroPython's native ABI ([`abi`]).
+pub struct ThumbTarget {
+    pub arch: Arch,
+    /// The `.mpy` architecture, which names the target in messages.
+    pub mpy_arch: NativeArch,
+}
+
+impl ThumbTarget {
+    /// The target for a `.mpy` architecture, if it is a Cortex-M one.
+    pub fn for_mpy_arch(mpy_arch: NativeArch) -> Option<ThumbTarget> {
+        let arch = match mpy_arch {
+            NativeArch::Armv6m => Arch::V6M,
+            NativeArch::Armv7m
+            | NativeArch::Armv7em
+            | NativeArch::Armv7emsp
+            | NativeArch::Armv7emdp => Arch::V7M,
+            _ => return None,
+        };
+        Some(ThumbTarget { arch, mpy_arch })
+    }
+
+    fn arch_name(&self) -> String {
+        format!("{:?}", self.mpy_arch).to_lowercase()
+    }
+}
+
+impl emit::Target for ThumbTarget {
+    fn fun_table_in_constants(&self) -> bool {
+        true
+    }
+
+    fn compile(&self, func: &Func, scope: &ScopeAbi) -> Result<MachineCode, String> {
+        let arch = self.arch_name();
+        if !scope.viper {
+            return Err(format!(
+                "@micropython.native code is not supported for {arch} yet (viper is)"
+            ));
+        }
+        let func = &abi::without_unneeded_roots(func);
+        if let Some(what) = abi::unsupported(func) {
+            return Err(format!("viper code for {arch}: {what} not supported yet"));
+        }
+        let fun_table = scope
+            .fun_table_const
+            .ok_or("the fun table is missing from the module's constants")?;
+        let context = tables::uses_tables(func);
+        let func = &if context {
+            tables::through_context(func)
+        } else {
+            func.clone()
+        };
+        let body = body(func, self.arch)?;
+        let entry = abi::Entry {
+            context,
+            globals: abi::uses_globals(func),
+        };
+        let code = abi::viper_function(func, entry, body, fun_table, self.arch)?;
+        Ok(MachineCode::Device {
+            fun_data: layout::assemble(&code, self.arch)?,
+            prelude_offset: 0,
+        })
+    }
 }

@@ -13,7 +13,12 @@
 //!   values: `r12` and `lr` on ARMv7-M; `r6` and `r7` on ARMv6-M, whose 16-bit forms cannot
 //!   name `r8`-`r12`, leaving it `r0`-`r5`.
 //!
-//! [`check`] verifies an allocation independently: no two values live at once share a place.
+//! - Helper calls (MicroPython's native ABI) clobber `r0`-`r3`, `r12` and `lr`: a value live
+//!   across a call takes only `r4`-`r11`, and `r7` holds the fun table in a function that
+//!   calls, so it leaves the allocatable set (on ARMv6-M the scratch pair moves to `r5`, `r6`).
+//!
+//! [`check`] verifies an allocation independently: no two values live at once share a place,
+//! and no value live across a call sits in a register the call clobbers.
 
 use super::encode::{Arch, Reg};
 use super::isel::{VCode, VInst};
@@ -41,20 +46,51 @@ impl Allocation {
     }
 }
 
-/// The registers values may live in, in order of preference.
-pub fn allocatable(arch: Arch) -> Vec<Reg> {
-    match arch {
-        Arch::V7M => (0..12).map(Reg).collect(),
-        Arch::V6M => (0..6).map(Reg).collect(),
-    }
+/// `REG_FUN_TABLE`: where a function that calls helpers keeps the fun table.
+pub const FUN_TABLE: Reg = Reg(7);
+
+/// The registers values may live in, in order of preference, in a function that calls
+/// helpers (`calls`) or not.
+pub fn allocatable(arch: Arch, calls: bool) -> Vec<Reg> {
+    let top = match (arch, calls) {
+        (Arch::V7M, _) => 12,
+        (Arch::V6M, false) => 6,
+        (Arch::V6M, true) => 5,
+    };
+    (0..top)
+        .map(Reg)
+        .filter(|&r| !(calls && r == FUN_TABLE))
+        .collect()
 }
 
 /// The registers kept for reloading spilled values.
-pub fn scratch(arch: Arch) -> [Reg; 2] {
-    match arch {
-        Arch::V7M => [Reg::R12, Reg::LR],
-        Arch::V6M => [Reg(6), Reg(7)],
+pub fn scratch(arch: Arch, calls: bool) -> [Reg; 2] {
+    match (arch, calls) {
+        (Arch::V7M, _) => [Reg::R12, Reg::LR],
+        (Arch::V6M, false) => [Reg(6), Reg(7)],
+        (Arch::V6M, true) => [Reg(5), Reg(6)],
     }
+}
+
+/// Whether a helper call may overwrite `r` (AAPCS's caller-saved registers).
+pub fn clobbered_by_calls(r: Reg) -> bool {
+    r.0 <= 3 || r == Reg::R12 || r == Reg::LR
+}
+
+/// The number of each call instruction, as [`intervals`] numbers instructions.
+fn call_positions(vcode: &VCode) -> Vec<u32> {
+    let mut n = 0u32;
+    let mut calls = Vec::new();
+    for block in &vcode.blocks {
+        for inst in &block.insts {
+            if matches!(inst, VInst::Call { .. }) {
+                calls.push(n);
+            }
+            n += 1;
+        }
+        n += 1;
+    }
+    calls
 }
 
 /// The vregs live on entry to each block.
@@ -167,6 +203,12 @@ fn preferences(vcode: &VCode) -> Vec<Vec<Pref>> {
             match *inst {
                 VInst::Mov { dst, src } => prefs[dst.0 as usize].push(Pref::SameAs(src)),
                 VInst::Alu { dst, a, .. } => prefs[dst.0 as usize].push(Pref::SameAs(a)),
+                VInst::Call { dst, ref args, .. } => {
+                    prefs[dst.0 as usize].push(Pref::Reg(Reg::R0));
+                    for (i, a) in args.iter().enumerate() {
+                        prefs[a.0 as usize].push(Pref::Reg(Reg(i as u8)));
+                    }
+                }
                 _ => {}
             }
         }
@@ -178,13 +220,19 @@ fn preferences(vcode: &VCode) -> Vec<Vec<Pref>> {
 }
 
 pub fn allocate(vcode: &VCode, arch: Arch) -> Allocation {
-    let regs = allocatable(arch);
+    let regs = allocatable(arch, vcode.has_calls());
+    let calls = call_positions(vcode);
     let prefs = preferences(vcode);
     let mut locs: Vec<Option<Loc>> = vec![None; vcode.n_vregs];
     let mut active: Vec<(Interval, Reg)> = Vec::new();
     let mut n_slots = 0;
     for iv in intervals(vcode) {
         active.retain(|(a, _)| a.end >= iv.start);
+        // Live when a call starts (read at 2n) and after it returns (past 2n + 1).
+        let crosses_call = calls
+            .iter()
+            .any(|&n| iv.start <= 2 * n && iv.end > 2 * n + 1);
+        let allowed = |r: Reg| !(crosses_call && clobbered_by_calls(r));
         let busy = |r: Reg, active: &[(Interval, Reg)]| active.iter().any(|&(_, x)| x == r);
         let preferred = prefs[iv.vreg.0 as usize].iter().find_map(|p| {
             let r = match *p {
@@ -194,23 +242,29 @@ pub fn allocate(vcode: &VCode, arch: Arch) -> Allocation {
                     _ => return None,
                 },
             };
-            (regs.contains(&r) && !busy(r, &active)).then_some(r)
+            (regs.contains(&r) && allowed(r) && !busy(r, &active)).then_some(r)
         });
-        let free = preferred.or_else(|| regs.iter().copied().find(|&r| !busy(r, &active)));
+        let free = preferred.or_else(|| {
+            regs.iter()
+                .copied()
+                .find(|&r| allowed(r) && !busy(r, &active))
+        });
         if let Some(r) = free {
             locs[iv.vreg.0 as usize] = Some(Loc::Reg(r));
             active.push((iv, r));
             continue;
         }
-        // Spill whichever ends last: the new interval or the longest active one.
-        let (longest, _) = active
+        // Spill whichever ends last: the new interval or the longest active one whose
+        // register it may take.
+        let longest = active
             .iter()
             .enumerate()
+            .filter(|(_, &(_, r))| allowed(r))
             .max_by_key(|(_, (a, _))| a.end)
-            .expect("no free register means some are active");
+            .map(|(i, _)| i);
         let slot = Loc::Slot(n_slots);
         n_slots += 1;
-        if active[longest].0.end > iv.end {
+        if let Some(longest) = longest.filter(|&i| active[i].0.end > iv.end) {
             let (victim, r) = active.swap_remove(longest);
             locs[victim.vreg.0 as usize] = Some(slot);
             locs[iv.vreg.0 as usize] = Some(Loc::Reg(r));
@@ -248,6 +302,15 @@ pub fn check(vcode: &VCode, alloc: &Allocation) -> Result<(), String> {
         for (i, inst) in block.insts.iter().enumerate().rev() {
             if let Some(d) = inst.def() {
                 clash(d, &live, &format!("after b{b} instruction {i}"))?;
+            }
+            if let VInst::Call { dst, .. } = inst {
+                for &v in live.iter().filter(|&&v| v != *dst) {
+                    if let Loc::Reg(r) = place(v)? {
+                        if clobbered_by_calls(r) {
+                            return Err(format!("{v} is live across the call b{b} instruction {i} in {r}, which it clobbers"));
+                        }
+                    }
+                }
             }
             step_back(&mut live, inst);
         }
@@ -293,13 +356,14 @@ mod tests {
             }],
             params: vec![],
             n_vregs: 2 * n as usize,
+            frame_slots: 0,
         }
     }
 
     #[test]
     fn allocations_pass_the_checker_and_spill_only_when_needed() {
         for arch in [Arch::V6M, Arch::V7M] {
-            let few = many_live(allocatable(arch).len() as u32);
+            let few = many_live(allocatable(arch, false).len() as u32);
             let alloc = allocate(&few, arch);
             assert_eq!(check(&few, &alloc), Ok(()));
             assert_eq!(alloc.n_slots, 0, "{arch:?}: as many values as registers");

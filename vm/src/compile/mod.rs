@@ -18,7 +18,7 @@ mod tests;
 
 use crate::ast::{self, Name};
 use crate::error::{CompileError, ErrorKind};
-use crate::rawcode::{CodeKind, CompiledModule, NativeArch, NativeSection, RawCode};
+use crate::rawcode::{CodeKind, CompiledModule, MachineCode, NativeArch, NativeSection, RawCode};
 use bytecode_emitter::{assemble, BytecodeEmitter, PreludeInfo, Recording};
 use emit::{BreakTarget, Emitter, Label, Pass};
 use native::NativeBackend;
@@ -179,9 +179,10 @@ fn compile_bytecode_scope(
     })
 }
 
-/// A native or viper scope: machine code from the backend, and as `fun_data` the bytecode
-/// prelude alone (signature, name, argument names), which MicroPython's native code carries
-/// too and the VM reads for the function's name and argument binding.
+/// A native or viper scope: machine code from the backend. For host code `fun_data` is the
+/// bytecode prelude alone (signature, name, argument names), which MicroPython's native code
+/// carries too and the VM reads for the function's name and argument binding; device code
+/// is the `fun_data` a native `.mpy` stores, as the backend laid it out.
 fn compile_native_scope(
     scopes: &mut Vec<Scope>,
     sid: ScopeId,
@@ -190,25 +191,41 @@ fn compile_native_scope(
     backend: &dyn NativeBackend,
     option: EmitOption,
 ) -> CResult<ScopeCode> {
-    let (host, children) = {
+    let (code, children) = {
         let mut emitter = backend.new_emitter(option, tables);
         let mut comp = Compiler::new(scopes, sid, Pass::Emit, &mut *emitter, opts);
         comp.native_available = true;
         comp.compile_scope()?;
         emitter.finish()?
     };
-    let prelude = PreludeInfo::new(&scopes[sid], 0, tables);
     let kind = match option {
         EmitOption::Viper => CodeKind::NativeViper,
         _ => CodeKind::NativePy,
     };
+    let (fun_data, native) = match code {
+        MachineCode::Host(host) => {
+            let prelude = PreludeInfo::new(&scopes[sid], 0, tables);
+            let section = NativeSection {
+                host: Some(host),
+                ..NativeSection::default()
+            };
+            (assemble(&Recording::default(), &prelude), section)
+        }
+        MachineCode::Device {
+            fun_data,
+            prelude_offset,
+        } => {
+            let section = NativeSection {
+                prelude_offset,
+                ..NativeSection::default()
+            };
+            (fun_data, section)
+        }
+    };
     Ok(ScopeCode {
         kind,
-        fun_data: assemble(&Recording::default(), &prelude),
-        native: Some(NativeSection {
-            host: Some(host),
-            ..NativeSection::default()
-        }),
+        fun_data,
+        native: Some(native),
         children,
     })
 }

@@ -10,7 +10,7 @@
 use super::emit::{ConstOrigin, Emitter};
 use super::scope::{EmitOption, ScopeId};
 use crate::error::CompileError;
-use crate::rawcode::{ConstObj, HostCode};
+use crate::rawcode::{ConstObj, MachineCode};
 
 /// The module-wide qstr and constant tables, as a native emitter may extend them: native code
 /// names a qstr or a constant by its index there, and reaches it at run time through its
@@ -46,5 +46,5 @@ pub trait NativeBackend {
 pub trait NativeEmitter: Emitter {
     /// The scope's code and its child scopes in the order their functions are made; or the
     /// first error met (a `ViperTypeError`, or an operation the backend cannot compile yet).
-    fn finish(&mut self) -> Result<(HostCode, Vec<ScopeId>), CompileError>;
+    fn finish(&mut self) -> Result<(MachineCode, Vec<ScopeId>), CompileError>;
 }
