@@ -531,7 +531,32 @@ enum Flavour {
 }
 
 impl VExpr {
+    /// Whether the expression is made of literals only.
+    fn is_constant(&self) -> bool {
+        match self {
+            VExpr::Lit(_) => true,
+            VExpr::Param(_) | VExpr::Load(..) => false,
+            VExpr::Bin(a, _, b) => a.is_constant() && b.is_constant(),
+            VExpr::Shift(a, ..) => a.is_constant(),
+        }
+    }
+
     fn render(&self, ty: VType, flavour: Flavour) -> String {
+        // MicroPython's parser folds an operation on plain literals with unbounded precision
+        // before viper sees it (`(64 << 25) >> 17` is 16384, not the 32-bit -16384), and a
+        // folded value past a small int becomes an object. The oracle wraps every operation,
+        // so in such a subexpression the viper rendering casts its literals, `int(64)`, which
+        // the parser leaves alone: the operations then run in viper at 32 bits.
+        self.render_with(ty, flavour, false)
+    }
+
+    /// `cast_literals`: inside an operation on literals only (see [`VExpr::render`]).
+    fn render_with(&self, ty: VType, flavour: Flavour, cast_literals: bool) -> String {
+        let cast_literals = cast_literals
+            || (flavour == Flavour::Viper
+                && ty == VType::Int
+                && matches!(self, VExpr::Bin(..) | VExpr::Shift(..))
+                && self.is_constant());
         let wrap = |e: String| match (flavour, ty) {
             (Flavour::Viper, _) => e,
             (Flavour::Oracle, VType::Int) => format!("w32({e})"),
@@ -540,14 +565,18 @@ impl VExpr {
         match self {
             // A bare literal is an `int`; in a uint function it is cast like viper code would.
             VExpr::Lit(n) if ty == VType::Uint && flavour == Flavour::Viper => format!("uint({n})"),
+            VExpr::Lit(n) if cast_literals => format!("int({n})"),
             VExpr::Lit(n) => n.to_string(),
             VExpr::Param(k) => VPARAMS[*k].to_string(),
             VExpr::Bin(a, op, b) => wrap(format!(
                 "({} {op} {})",
-                a.render(ty, flavour),
-                b.render(ty, flavour)
+                a.render_with(ty, flavour, cast_literals),
+                b.render_with(ty, flavour, cast_literals)
             )),
-            VExpr::Shift(a, op, n) => wrap(format!("({} {op} {n})", a.render(ty, flavour))),
+            VExpr::Shift(a, op, n) => wrap(format!(
+                "({} {op} {n})",
+                a.render_with(ty, flavour, cast_literals)
+            )),
             VExpr::Load(width, p) => {
                 let index = load_index(*width, *p);
                 let load = match flavour {

@@ -38,12 +38,10 @@ fn smoke_plain_programs_agree_on_every_path() {
     assert!(report.harness.opcodes.len() >= 40, "{}", report.summary());
 }
 
-/// Viper programs run on the host backend (not skipped), against their oracle on CPython.
-/// Agreement is not asserted here: krait's viper does not wrap intermediate results at 32
-/// bits yet (see fuzz/README.md), so the oracle finds divergences that are reported, not
-/// committed as failing tests.
+/// Viper programs run on the host backend (not skipped) and agree with their oracle, the
+/// same function as plain Python with 32-bit wrap-around, run by CPython.
 #[test]
-fn smoke_viper_programs_compile_and_run() {
+fn smoke_viper_programs_agree_with_their_oracle() {
     let report = diff::run(&RunConfig {
         paths: &["cpython", "viper"],
         duration: Duration::from_secs(5),
@@ -56,6 +54,11 @@ fn smoke_viper_programs_compile_and_run() {
     let viper = &report.harness.stats[1];
     assert!(viper.runs >= 10, "{}", report.summary());
     assert_eq!(viper.skipped, 0, "{}", report.summary());
+    assert!(
+        report.divergences.is_empty(),
+        "viper disagrees with its oracle:\n{}",
+        report.summary()
+    );
 }
 
 /// Line reduction keeps a divergence while deleting everything that does not matter.
