@@ -227,7 +227,9 @@ impl Vm {
     }
 
     /// Records the traceback entry for this frame and jumps to its innermost handler that
-    /// is not already running; false if the frame has none.
+    /// is not already running; false if the frame has none, or if the step limit is spent:
+    /// that limit (krait's, for fuzzing and tests; MicroPython has none) ends the program,
+    /// so no `except` or `finally` may run and spend steps the run no longer has.
     fn catch(&mut self, f: &mut Frame) -> bool {
         let exc = self.pending_exception();
         self.set_cur_exception(exc);
@@ -235,6 +237,9 @@ impl Vm {
         if opcode != op::END_FINALLY && opcode != op::RAISE_LAST {
             let entry = self.traceback_entry(f);
             self.add_traceback(exc, entry);
+        }
+        if self.steps_left == 0 {
+            return false;
         }
         while f.exc_sp >= f.exc_base
             && self.arena().load_u32(f.exc_sp + exc_stack::HANDLER) <= f.instr

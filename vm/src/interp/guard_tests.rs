@@ -91,3 +91,33 @@ fn the_step_limit_ends_an_endless_loop() {
         .format_exception(exc)
         .ends_with("RuntimeError: step limit exceeded\n"));
 }
+
+/// A program that catches everything cannot outlive the step limit: the limit's error passes
+/// every `except` and `finally` (the fuzzer's generated programs wrap statements in `try`).
+#[test]
+fn the_step_limit_is_not_caught_by_the_program() {
+    let source = "\
+n = 0
+while True:
+    try:
+        try:
+            while True:
+                n += 1
+        finally:
+            n += 1
+    except:
+        n += 1
+";
+    let opts = crate::compile::CompileOptions::default();
+    let module = crate::compile::compile_source(source, "<stdin>", &opts).expect("compiles");
+    let mut vm = Vm::new(VmConfig {
+        max_steps: 10_000,
+        ..VmConfig::default()
+    })
+    .expect("vm starts");
+    assert!(vm.run_module(&module).is_err());
+    let exc = vm.pending_exception();
+    assert!(vm
+        .format_exception(exc)
+        .ends_with("RuntimeError: step limit exceeded\n"));
+}
