@@ -324,9 +324,11 @@ pub fn micropython_wasm() -> std::path::PathBuf {
 
 fn node_runner() -> Command {
     let mut command = Command::new("node");
+    // The module's path goes in the environment, not in argv: micropython.mjs starts its own
+    // command line (a REPL on stdin) when `process.argv[1]` names it.
     command
         .args(["--input-type=module", "-e", NODE_RUNNER])
-        .arg(micropython_wasm());
+        .env("KRAIT_MICROPYTHON_MJS", micropython_wasm());
     command
 }
 
@@ -334,7 +336,7 @@ fn node_runner() -> Command {
 /// imported as module `m` from the in-memory filesystem (dropped from `sys.modules` first).
 const NODE_RUNNER: &str = r#"
 import { pathToFileURL } from "node:url";
-const { loadMicroPython } = await import(pathToFileURL(process.argv[1]).href);
+const { loadMicroPython } = await import(pathToFileURL(process.env.KRAIT_MICROPYTHON_MJS).href);
 let chunks = [];
 const collect = (bytes) => chunks.push(Buffer.from(bytes));
 const mp = await loadMicroPython({ stdout: collect, stderr: collect, linebuffer: false, heapsize: 16 << 20 });

@@ -8,7 +8,8 @@
 //!   (`% modulus`, `[:n]` slices) so nothing grows without bound;
 //! - every statement at module level runs inside `try`, printing only the exception's type
 //!   name (messages differ between CPython and MicroPython);
-//! - floats print through `'%.6g' %`, dict contents sorted, so output is defined in both.
+//! - floats print as `int(x * 1000)` (MicroPython rounds `'%.6g'` ties up where CPython rounds
+//!   the exact value half-even), dict contents sorted, so output is defined in both.
 //!
 //! Viper programs ([`ViperProgram`]) render twice: with `@micropython.viper` functions over
 //! `int`, `uint`, `bool` and `ptr8/16/32` into a `bytearray`, and as plain Python with 32-bit
@@ -282,7 +283,7 @@ impl Stmt {
                 c.render(v)
             )),
             Stmt::PrintFloat(a, op, b) => out.line(&format!(
-                "print('%.6g' % (float({}) {op} {}))",
+                "print(int((float({}) {op} {}) * 1000))",
                 a.render(v),
                 b.render(v)
             )),

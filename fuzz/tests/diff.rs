@@ -12,10 +12,8 @@ fn divergences_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("divergences")
 }
 
-/// Plain programs through every path but viper: all must print the same. Ignored until
-/// krait's VM stops spinning on some generated programs (fuzz/README.md, "Known").
+/// Plain programs through every path but viper: all must print the same.
 #[test]
-#[ignore = "krait's VM runs some generated programs for minutes; cargo test -- --ignored"]
 fn smoke_plain_programs_agree_on_every_path() {
     let paths: Vec<&str> = ALL.iter().copied().filter(|&p| p != "viper").collect();
     let report = diff::run(&RunConfig {
