@@ -453,6 +453,7 @@ pub fn construct(vm: &mut Vm, t: u32, args: Args) -> PyResult<Obj> {
         ty::BYTES => super::methods::bytes::bytes_new(vm, args),
         ty::COMPLEX => super::methods::complex::construct(vm, args),
         ty::BYTEARRAY => super::methods::bytes::bytearray_new(vm, args),
+        ty::ARRAY => crate::modules::array::construct(vm, args),
         ty::MEMORYVIEW => super::methods::bytes::memoryview_new(vm, args),
         _ => {
             let name = vm

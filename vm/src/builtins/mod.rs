@@ -118,6 +118,8 @@ builtin_table! {
     BYTEARRAY_HEX = BYTEARRAY."hex" [1, 2] => methods::bytes::hex;
     BYTEARRAY_FROMHEX = BYTEARRAY."fromhex" [2, 2] => methods::bytes::fromhex;
     BYTEARRAY_DECODE = BYTEARRAY."decode" [1, 3] => methods::bytes::decode;
+    ARRAY_APPEND = ARRAY."append" [2, 2] => methods::bytes::array_append;
+    ARRAY_EXTEND = ARRAY."extend" [2, 2] => methods::bytes::array_extend;
     BYTES_HEX = BYTES."hex" [1, 2] => methods::bytes::hex;
     BYTES_FROMHEX = BYTES."fromhex" [2, 2] => methods::bytes::fromhex;
     BYTES_DECODE = BYTES."decode" [1, 3] => methods::bytes::decode;

@@ -99,7 +99,7 @@ impl Vm {
             | ty::RANGE
             | ty::SET
             | ty::FROZENSET => Ok(self.len_of(obj)? != 0),
-            ty::BYTEARRAY | ty::MEMORYVIEW => Ok(self.array_len(obj) != 0),
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => Ok(self.array_len(obj) != 0),
             ty::DICT_VIEW => Ok(self.dict_len(self.field(obj, 1)) != 0),
             t if self.is_user_type(t) => {
                 if let Some(value) = self.call_special(obj, qstrs::BOOL, &[])? {
@@ -128,7 +128,9 @@ impl Vm {
                 ty::DICT => return Ok(i64::from(self.dict_len(obj))),
                 ty::SET | ty::FROZENSET => return Ok(i64::from(self.set_len(obj))),
                 ty::RANGE => return Ok(self.range_len(obj)),
-                ty::BYTEARRAY | ty::MEMORYVIEW => return Ok(i64::from(self.array_len(obj))),
+                ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => {
+                    return Ok(i64::from(self.array_len(obj)))
+                }
                 ty::DICT_VIEW => return Ok(i64::from(self.dict_len(self.field(obj, 1)))),
                 _ => {}
             }
@@ -188,7 +190,13 @@ impl Vm {
             ty::FROZENSET => self.frozenset_hash(obj),
             // Of the dict views only `values()` hashes (by identity), as in MicroPython.
             ty::DICT_VIEW if self.field(obj, 2).raw() == DICT_VALUES => Ok(obj.raw()),
-            ty::LIST | ty::DICT | ty::SET | ty::BYTEARRAY | ty::MEMORYVIEW | ty::DICT_VIEW => {
+            ty::LIST
+            | ty::DICT
+            | ty::SET
+            | ty::BYTEARRAY
+            | ty::MEMORYVIEW
+            | ty::ARRAY
+            | ty::DICT_VIEW => {
                 let name = self.type_name_of(obj);
                 Err(self.type_error(&format!("unsupported type for __hash__: '{name}'")))
             }
@@ -458,14 +466,26 @@ impl Vm {
             op,
             B::Less | B::More | B::LessEqual | B::MoreEqual | B::Equal | B::NotEqual
         );
-        if matches!(lt, ty::BYTEARRAY | ty::MEMORYVIEW) {
+        // array.array, unlike bytearray and memoryview, has no equality with other types
+        // (MicroPython's MP_TYPE_FLAG_EQ_CHECKS_OTHER_TYPE): `array('b', b'a') == b'a'` is False.
+        if matches!(op, B::Equal | B::NotEqual) && (lt == ty::ARRAY) != (rt == ty::ARRAY) {
+            let other = if lt == ty::ARRAY { rt } else { lt };
+            if !matches!(other, ty::BYTEARRAY | ty::MEMORYVIEW) {
+                return Ok(Some(Obj::bool((lhs == rhs) == (op == B::Equal))));
+            }
+            if lt == ty::ARRAY {
+                return self.array_binary_op(op, rhs, lhs);
+            }
+        }
+        if matches!(lt, ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY) {
             return self.array_binary_op(op, lhs, rhs);
         }
         if lt == ty::DICT && rt == ty::DICT && matches!(op, B::Equal | B::NotEqual) {
             let equal = self.dicts_equal(lhs, rhs)?;
             return Ok(Some(Obj::bool(equal == (op == B::Equal))));
         }
-        let bytes_with_buffer = lt == ty::BYTES && matches!(rt, ty::BYTEARRAY | ty::MEMORYVIEW);
+        let bytes_with_buffer =
+            lt == ty::BYTES && matches!(rt, ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY);
         if (lt == ty::STR && rt == ty::STR)
             || (lt == ty::BYTES && rt == ty::BYTES)
             || bytes_with_buffer
@@ -614,7 +634,7 @@ impl Vm {
             ty::DICT_VIEW if self.field(container, 2).raw() == DICT_KEYS => {
                 Ok(self.dict_get(self.field(container, 1), item)?.is_some())
             }
-            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_contains(container, item),
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => self.array_contains(container, item),
             _ if self.is_user_type(t) && self.class_lookup(t, qstrs::CONTAINS)?.is_some() => {
                 let value = self.call_special(container, qstrs::CONTAINS, &[item])?;
                 self.is_true(value.unwrap_or(Obj::FALSE))
@@ -722,7 +742,7 @@ impl Vm {
                 }
             },
             ty::RANGE => self.range_subscr(obj, index),
-            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_subscr(obj, index),
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => self.array_subscr(obj, index),
             _ => match self.call_special(obj, qstrs::GETITEM, &[index])? {
                 Some(value) => Ok(value),
                 None => {
@@ -779,7 +799,9 @@ impl Vm {
                 Ok(())
             }
             ty::DICT => self.dict_store(obj, index, value),
-            ty::BYTEARRAY | ty::MEMORYVIEW => self.array_store_subscr(obj, index, value),
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => {
+                self.array_store_subscr(obj, index, value)
+            }
             _ => match self.call_special(obj, qstrs::SETITEM, &[index, value])? {
                 Some(_) => Ok(()),
                 None => {

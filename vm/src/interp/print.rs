@@ -41,6 +41,7 @@ impl Vm {
             }
             ty::BYTES => repr_bytes(&self.str_bytes(obj)),
             ty::BYTEARRAY | ty::MEMORYVIEW => self.array_repr(obj),
+            ty::ARRAY => self.typed_array_repr(obj)?,
             ty::TUPLE | ty::LIST => {
                 let items = self.seq_items(obj);
                 let mark = self.stack_mark();

@@ -55,6 +55,7 @@ pub mod stdio;
 pub mod sys;
 
 mod args;
+pub mod array;
 pub mod binascii;
 pub mod collections;
 pub mod errno;
@@ -89,6 +90,7 @@ pub const BUILTIN_MODULES: &[&ModuleDef] = &[
     &time::MODULE,
     &errno::MODULE,
     &heapq::MODULE,
+    &array::MODULE,
     &binascii::MODULE,
     &random::MODULE,
     &json::MODULE,

@@ -22,11 +22,14 @@ pub const TYPECODE_FLAG_RW: u8 = 0x80;
 const APPEND_GROWTH: u32 = 8;
 
 impl Vm {
-    /// Whether `obj` is laid out as `mp_obj_array_t` (bytearray or memoryview).
+    /// Whether `obj` is laid out as `mp_obj_array_t` (bytearray, memoryview or array).
     pub fn is_array(&self, obj: Obj) -> bool {
         obj.is_ptr()
             && obj.raw() >= 16
-            && matches!(self.type_of(obj), ty::BYTEARRAY | ty::MEMORYVIEW)
+            && matches!(
+                self.type_of(obj),
+                ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY
+            )
     }
 
     /// A new array of type `type_` holding `data` (a whole number of `typecode` elements).
@@ -237,7 +240,7 @@ impl Vm {
         let (start, stop) = self.unit_slice(index, len)?;
         let size = typecode_size(buffer.typecode).unwrap_or(1);
         let src = match self.type_of(value) {
-            ty::BYTEARRAY | ty::MEMORYVIEW | ty::BYTES => {
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY | ty::BYTES => {
                 let src = self.get_buffer_raise(value)?;
                 if typecode_size(src.typecode) != Some(size) {
                     return Err(self.value_error("lhs and rhs should be compatible"));
@@ -314,6 +317,18 @@ impl Vm {
                 let Some(rhs_buf) = self.get_buffer(rhs) else {
                     return Ok(Some(Obj::bool(op == B::NotEqual)));
                 };
+                // Bytes compare only for the same integer element kind (signedness aside for
+                // `==`), and only unsigned for ordering, as MicroPython does: other pairs
+                // would need element-wise comparison, which it does not do.
+                let (lhs_kind, lhs_unsigned) = comparison_kind(lhs_buf.typecode);
+                let (rhs_kind, rhs_unsigned) = comparison_kind(rhs_buf.typecode);
+                let equality = matches!(op, B::Equal | B::NotEqual);
+                if lhs_kind != rhs_kind
+                    || matches!(lhs_kind, b'f' | b'd')
+                    || !(equality || lhs_unsigned || rhs_unsigned)
+                {
+                    return Err(self.raise_type(ty::NOT_IMPLEMENTED_ERROR));
+                }
                 let (a, b) = (self.buffer_bytes(lhs_buf), self.buffer_bytes(rhs_buf));
                 Ok(Some(Obj::bool(compare_result(op, a.cmp(&b)))))
             }
@@ -344,6 +359,17 @@ impl Vm {
             String::from_utf8_lossy(&quote(&data, true))
         )
     }
+}
+
+/// A typecode as MicroPython compares buffers (`typecode_for_comparison`): the lowercase
+/// element kind, and whether it was unsigned (bytearray's is `B`).
+fn comparison_kind(typecode: u8) -> (u8, bool) {
+    let typecode = if typecode == BYTEARRAY_TYPECODE {
+        b'B'
+    } else {
+        typecode
+    };
+    (typecode.to_ascii_lowercase(), typecode.is_ascii_uppercase())
 }
 
 /// Index of the first occurrence of `needle` in `hay` (an empty needle is found at 0).

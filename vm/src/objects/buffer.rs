@@ -55,7 +55,9 @@ impl Vm {
                     writable: false,
                 })
             }
-            ty::BYTEARRAY | ty::MEMORYVIEW => Some(self.array_buffer(ArrayObj(obj.raw()))),
+            ty::BYTEARRAY | ty::MEMORYVIEW | ty::ARRAY => {
+                Some(self.array_buffer(ArrayObj(obj.raw())))
+            }
             _ => None,
         }
     }
@@ -114,7 +116,7 @@ impl Vm {
         let raw = match typecode {
             b'f' => u64::from((self.get_float(value)? as f32).to_bits()),
             b'd' => self.get_float(value)?.to_bits(),
-            _ => self.element_int(value, size)?,
+            _ => self.element_int(value)?,
         };
         let at = items + index * size;
         for i in 0..size {
@@ -123,30 +125,16 @@ impl Vm {
         Ok(())
     }
 
-    /// An int to store in an element of `size` bytes: MicroPython's machine-word conversion
-    /// (`OverflowError` beyond it), truncated to the element.
-    fn element_int(&mut self, value: Obj, size: u32) -> PyResult<u64> {
+    /// An int to store in an element (`mp_binary_set_val_array`): a small int as it is, a
+    /// big int as the low 64 bits of its two's complement (MicroPython writes it with
+    /// `to_bytes`, truncating); the caller keeps the element's bytes.
+    fn element_int(&mut self, value: Obj) -> PyResult<u64> {
         let Some(big) = self.as_bigint(value) else {
             let name = self.type_name_of(value);
             return Err(self.type_error(&format!("can't convert {name} to int")));
         };
-        let word = if size == 8 {
-            i64::try_from(&big)
-                .ok()
-                .or_else(|| u64::try_from(&big).ok().map(|v| v as i64))
-        } else {
-            i32::try_from(&big)
-                .ok()
-                .map(i64::from)
-                .or_else(|| u32::try_from(&big).ok().map(i64::from))
-        };
-        match word {
-            Some(word) => Ok(word as u64),
-            None => Err(self.raise_msg(
-                ty::OVERFLOW_ERROR,
-                "overflow converting long int to machine word",
-            )),
-        }
+        let low = big & num_bigint::BigInt::from(u64::MAX);
+        Ok(u64::try_from(&low).unwrap_or(0))
     }
 
     /// A float argument (`mp_obj_get_float`).

@@ -133,9 +133,13 @@ impl Vm {
                 let (start, stop, step) = self.range_fields(obj);
                 Some([ty::RANGE_ITER, start as u32, stop as u32, step as u32])
             }
-            ty::LIST | ty::TUPLE | ty::STR | ty::BYTES | ty::BYTEARRAY | ty::MEMORYVIEW => {
-                Some([ty::SEQ_ITER, obj.raw(), 0, 0])
-            }
+            ty::LIST
+            | ty::TUPLE
+            | ty::STR
+            | ty::BYTES
+            | ty::BYTEARRAY
+            | ty::MEMORYVIEW
+            | ty::ARRAY => Some([ty::SEQ_ITER, obj.raw(), 0, 0]),
             ty::DICT => Some([ty::DICT_VIEW_ITER, obj.raw(), 0, DICT_KEYS]),
             ty::SET | ty::FROZENSET => Some([ty::SET_ITER, obj.raw(), 0, 0]),
             ty::DICT_VIEW => Some([

@@ -114,6 +114,7 @@ builtin_types! {
     FILE_IO = "FileIO" < OBJECT;
     ATTR_TUPLE = "tuple" < OBJECT;
     COMPLEX = "complex" < OBJECT;
+    ARRAY = "array" < OBJECT;
     BASE_EXCEPTION = "BaseException" < OBJECT;
     SYSTEM_EXIT = "SystemExit" < BASE_EXCEPTION;
     KEYBOARD_INTERRUPT = "KeyboardInterrupt" < BASE_EXCEPTION;
