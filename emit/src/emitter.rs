@@ -10,7 +10,7 @@
 //! `//` and `%` through their fun-table helpers, control flow (`if`, `while`, `for` over
 //! `range` as the compiler's counted loop and over any iterable, `and`/`or`), casts (`int(x)`, `ptr8(buf)`...),
 //! pointer loads and stores, constants, globals, attributes, subscripts, calls of Python
-//! objects, tuples, lists and dicts, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
+//! objects, tuples, lists, dicts, sets and slices, unpacking, `raise` and `return`. `@native` is the same emitter with every value an object:
 //! each operation goes through its helper. Object values are written to frame slots as they
 //! are made (locals and label stack entries to one slot each, rewritten on every assignment),
 //! which is all the GC needs to see them.
@@ -21,7 +21,12 @@
 //! Module scopes (`-X emit=`) work too: their name lookups and stores are global ones, and
 //! `def` makes functions from the child raw codes.
 //!
-//! Not yet: `finally`, `with`, `except ... as name` (it needs `finally`), sets, slices, closures,
+//! `finally` (and `except ... as name`, which the compiler wraps in one) enters its body from
+//! a landing with the exception or by falling through with `None`; `end_finally` raises what
+//! is not `None`. A `return`, `break` or `continue` that would have to run a `finally` first
+//! is not supported yet.
+//!
+//! Not yet: `with`, closures,
 //! default, keyword-only or star parameters of native functions (calls may pass keywords to
 //! Python functions), class bodies, lambdas, comprehensions, generators. They report a
 //! `NotImplementedError` naming them, so the compile fails instead of running something wrong.
@@ -35,7 +40,8 @@ use vm::bytecode::{BinaryOpNum, UnaryOpNum};
 use vm::compile::emit::*;
 use vm::compile::native::{ModuleTablesMut, NativeEmitter};
 use vm::compile::scope::{
-    EmitOption, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM, SCOPE_FLAG_GENERATOR,
+    EmitOption, IdKind, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM,
+    SCOPE_FLAG_GENERATOR,
 };
 use vm::error::{CompileError, ErrorKind};
 use vm::rawcode::{ConstObj, MachineCode};
@@ -47,6 +53,14 @@ pub const MAX_VIPER_ARGS: usize = 6;
 
 /// `MP_OBJ_SENTINEL`: asks `obj_subscr` to load.
 const OBJ_SENTINEL: u32 = 8;
+
+/// A `try` block between `setup_block` and its `end_finally`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OpenBlock {
+    /// `Some(label)` for a `finally` whose handler is still active (until `label`).
+    finally_label: Option<Label>,
+    is_finally: bool,
+}
 
 /// One entry of the compile-time value stack.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +99,12 @@ pub struct FuncEmitter<'t> {
     raise_block: BlockId,
     /// Landing blocks of the enclosing `try` bodies, innermost last.
     handlers: Vec<BlockId>,
+    /// A label placed after dead code that no jump had reached: its entry stack was taken
+    /// from the dead code's, which the compiler may still correct (`adjust_stack_size`).
+    unreached_label: Option<Label>,
+    /// The `try` blocks set up and not yet ended (`end_finally`), innermost last: a
+    /// `finally`'s handler stays active until its label, where the body falls into it.
+    open_blocks: Vec<OpenBlock>,
     children: Vec<ScopeId>,
     line: u32,
     error: Option<CompileError>,
@@ -118,6 +138,8 @@ impl<'t> FuncEmitter<'t> {
             labels: HashMap::new(),
             raise_block: BlockId(1),
             handlers: Vec::new(),
+            open_blocks: Vec::new(),
+            unreached_label: None,
             children: Vec::new(),
             line: 0,
             error: None,
@@ -347,6 +369,18 @@ impl<'t> FuncEmitter<'t> {
                     self.inst(Inst::Copy {
                         dst: *dst,
                         src: *src,
+                    });
+                    if let Some(&slot) = self.root_slots.get(dst) {
+                        self.inst(Inst::StoreSlot { slot, value: *dst });
+                    }
+                }
+                // `None` reaching a label whose entry is an object (a body falling into its
+                // `finally`, where a landing brings the exception).
+                (Item::Value(dst), Item::None) if self.func.ty(*dst) == Ty::Obj => {
+                    let none = self.constant(Ty::Obj, Obj::NONE.raw());
+                    self.inst(Inst::Copy {
+                        dst: *dst,
+                        src: none,
                     });
                     if let Some(&slot) = self.root_slots.get(dst) {
                         self.inst(Inst::StoreSlot { slot, value: *dst });
@@ -587,12 +621,11 @@ impl Emitter for FuncEmitter<'_> {
         if scope.num_kwonly_args > 0 || scope.flags != 0 || scope.num_def_pos_args > 0 {
             return self.unsupported("default, keyword-only or star arguments");
         }
-        if scope.ids.iter().any(|id| {
-            matches!(
-                id.kind,
-                vm::compile::scope::IdKind::Cell | vm::compile::scope::IdKind::Free
-            )
-        }) {
+        if scope
+            .ids
+            .iter()
+            .any(|id| matches!(id.kind, IdKind::Cell | IdKind::Free))
+        {
             return self.unsupported("closures");
         }
         if def.args.args.len() > MAX_VIPER_ARGS {
@@ -637,12 +670,40 @@ impl Emitter for FuncEmitter<'_> {
                 self.inst(Inst::StoreSlot { slot, value: v });
             }
         }
+        if !viper {
+            // Every local of a native function is an object, defined from the entry (as
+            // `None`, what MicroPython's native code leaves in a deleted one), so a local
+            // assigned in a `try` body is defined on the path a landing takes too.
+            let locals = scope
+                .ids
+                .iter()
+                .filter(|id| id.kind == IdKind::Local && id.flags & ID_FLAG_IS_PARAM == 0);
+            for id in locals {
+                let none = self.constant(Ty::Obj, Obj::NONE.raw());
+                self.set_local(&id.name, id.local_num, none);
+            }
+        }
     }
 
     /// The bytecode emitter's stack count does not follow jumps, so the compiler corrects it
     /// around labels; here a label already restores its own stack, and only the unreachable
     /// code before a label needs the correction (to give an unjumped label its shape).
     fn adjust_stack_size(&mut self, delta: i32) {
+        if let Some(label) = self.unreached_label.take() {
+            // A label only dead code led to (an `if` on a constant): nothing has jumped to it
+            // and its block is empty, so its entry stack takes the correction, as bytecode's
+            // stack count does (`x if 1 else y` leaves `x` on the dead stack before `y`).
+            let info = &self.labels[&label];
+            let untouched =
+                info.block == self.cur && self.func.blocks[self.cur.0 as usize].insts.is_empty();
+            if untouched && delta < 0 {
+                let depth = self.stack.len().saturating_sub((-delta) as usize);
+                self.stack.truncate(depth);
+                let fixed = self.stack.clone();
+                self.labels.get_mut(&label).expect("placed").stack = Some(fixed);
+                return;
+            }
+        }
         if !self.dead {
             return;
         }
@@ -714,15 +775,22 @@ impl Emitter for FuncEmitter<'_> {
         self.call(Helper::StoreGlobal, vec![q, value], Ty::Obj);
     }
 
-    fn delete_local(&mut self, _name: &Name, _local_num: u16, _kind: LocalKind) {
-        self.unsupported("del");
+    /// As MicroPython's native code does, a deleted local holds `None` (a later load is not
+    /// an `UnboundLocalError`): checking every load would cost a branch each.
+    fn delete_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
+        self.load_const_tok(ConstToken::None);
+        self.store_local(name, local_num, kind);
     }
 
-    fn delete_global(&mut self, _name: &Name, _kind: GlobalKind) {
-        self.unsupported("del");
+    fn delete_global(&mut self, name: &Name, _kind: GlobalKind) {
+        let q = self.tables.use_qstr(name) as u32;
+        let q = self.constant(Ty::Uint, q);
+        self.call(Helper::DeleteGlobal, vec![q], Ty::Obj);
     }
 
     fn label_assign(&mut self, label: Label) {
+        let unreached = self.dead && self.label(label).stack.is_none();
+        self.unreached_label = unreached.then_some(label);
         if self.dead {
             // No fall-through: the stack the code before left has the label's shape, but the
             // label's own vregs (fixed now unless a jump already fixed them) hold its values.
@@ -730,6 +798,13 @@ impl Emitter for FuncEmitter<'_> {
         } else {
             let block = self.flow_to(label);
             self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(block));
+        }
+        // A `finally`'s label ends its protected body: the handler is no longer active.
+        if let Some(open) = self.open_blocks.last_mut() {
+            if open.finally_label == Some(label) {
+                open.finally_label = None;
+                self.handlers.pop();
+            }
         }
         let info = self.label(label);
         let block = info.block;
@@ -943,14 +1018,19 @@ impl Emitter for FuncEmitter<'_> {
         self.jump(target.label);
     }
 
-    /// `try`: until the matching `pop_except_jump`, helper calls raise to a landing block
-    /// that catches the exception and enters the handler at `label` with it on the stack.
+    /// `try`: until the matching `pop_except_jump` (for `finally`, until `label`), helper calls
+    /// raise to a landing block that catches the exception and enters the handler at `label`
+    /// with it on the stack. A body that ends normally enters a `finally` with `None` there.
     fn setup_block(&mut self, label: Label, kind: BlockKind) {
-        match kind {
-            BlockKind::Except => {}
+        let is_finally = match kind {
+            BlockKind::Except => false,
+            BlockKind::Finally => true,
             BlockKind::With => return self.unsupported("with"),
-            BlockKind::Finally => return self.unsupported("finally (and `except ... as name`)"),
-        }
+        };
+        self.open_blocks.push(OpenBlock {
+            finally_label: is_finally.then_some(label),
+            is_finally,
+        });
         let landing = self.new_block();
         let (body, body_dead) = (self.cur, self.dead);
         self.cur = landing;
@@ -973,13 +1053,37 @@ impl Emitter for FuncEmitter<'_> {
         self.unsupported("async with");
     }
 
-    /// The end of a `try`'s handlers: no clause matched, so raise the exception again.
+    /// The end of a `try`'s handlers (no clause matched) or of a `finally` body: raise the
+    /// exception on the stack again; after a `finally` it may be `None`, and then go on.
     fn end_finally(&mut self) {
+        let is_finally = self.open_blocks.pop().is_some_and(|b| b.is_finally);
         let exc = self.pop();
-        if !self.dead {
-            self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
-            self.terminate(Term::Raise);
+        if self.dead {
+            return;
         }
+        if !is_finally {
+            self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+            return self.terminate(Term::Raise);
+        }
+        let none = self.constant(Ty::Obj, Obj::NONE.raw());
+        let is_none = self.vreg(Ty::Bool);
+        self.inst(Inst::Cmp {
+            dst: is_none,
+            cond: Cond::Eq,
+            a: exc,
+            b: none,
+        });
+        let (reraise, next) = (self.new_block(), self.new_block());
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            cond: is_none,
+            then: next,
+            else_: reraise,
+        });
+        self.cur = reraise;
+        self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+        self.terminate(Term::Raise);
+        self.cur = next;
+        self.dead = false;
     }
 
     /// The iterator is one object on the compile-time stack: a heap iterator, where bytecode
@@ -1089,7 +1193,17 @@ impl Emitter for FuncEmitter<'_> {
                 let dict = self.call(Helper::BuildMap, vec![hint], Ty::Obj);
                 return self.push(dict);
             }
-            _ => return self.unsupported("building sets or slices"),
+            BuildKind::Set => Helper::BuildSet,
+            BuildKind::Slice => {
+                let step = match n_args {
+                    3 => self.pop_obj(),
+                    _ => self.constant(Ty::Obj, Obj::NONE.raw()),
+                };
+                let stop = self.pop_obj();
+                let start = self.pop_obj();
+                let slice = self.call(Helper::NewSlice, vec![start, stop, step], Ty::Obj);
+                return self.push(slice);
+            }
         };
         let items = self.pop_objs(n_args as usize);
         let addr = self.spill(&items);
@@ -1200,6 +1314,9 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn return_value(&mut self) {
+        if self.open_blocks.iter().any(|b| b.finally_label.is_some()) {
+            return self.unsupported("return out of try/finally or `except ... as name`");
+        }
         let ret = self.func.ret;
         let v = match self.pop_item() {
             Item::None if ret != Ty::Obj => self.constant(ret, 0),

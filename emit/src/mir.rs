@@ -166,6 +166,8 @@ pub enum Helper {
     BuildList = 20,
     /// `(size hint) -> dict`.
     BuildMap = 21,
+    /// `(n, arena address of the items) -> set`.
+    BuildSet = 22,
     /// `(dict, key, value) -> dict`.
     StoreMap = 25,
     /// `(child index, defaults, keyword defaults) -> function`: a function for the running
@@ -179,8 +181,12 @@ pub enum Helper {
     NativeIternext = 31,
     /// `(exception or class) -> never`: always raises.
     NativeRaise = 34,
+    /// `(start, stop, step) -> slice`.
+    NewSlice = 38,
     /// `(seq, n, arena address) -> None`: the items, reversed, at the address.
     UnpackSequence = 39,
+    /// `(qstr index) -> None`: deletes a global (`NameError` if it is not there).
+    DeleteGlobal = 42,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
     SmallIntFloorDivide = 46,
     /// `(dividend, divisor) -> remainder` with the divisor's sign.
@@ -200,6 +206,7 @@ impl Helper {
             | Helper::NativeGetiter
             | Helper::NativeIternext
             | Helper::BuildMap
+            | Helper::DeleteGlobal
             | Helper::NativeRaise => 1,
             Helper::ConvertObjToNative
             | Helper::ConvertNativeToObj
@@ -207,6 +214,7 @@ impl Helper {
             | Helper::StoreGlobal
             | Helper::BuildTuple
             | Helper::BuildList
+            | Helper::BuildSet
             | Helper::UnaryOp
             | Helper::SmallIntFloorDivide
             | Helper::SmallIntModulo => 2,
@@ -214,6 +222,7 @@ impl Helper {
             | Helper::ObjSubscr
             | Helper::BinaryOp
             | Helper::UnpackSequence
+            | Helper::NewSlice
             | Helper::StoreMap
             | Helper::MakeFunction
             | Helper::NativeCallFunctionNKw => 3,
@@ -244,9 +253,12 @@ impl Helper {
             Helper::BuildTuple => "build_tuple",
             Helper::BuildList => "build_list",
             Helper::BuildMap => "build_map",
+            Helper::BuildSet => "build_set",
+            Helper::NewSlice => "new_slice",
             Helper::MakeFunction => "make_function_from_proto_fun",
             Helper::StoreMap => "store_map",
             Helper::UnpackSequence => "unpack_sequence",
+            Helper::DeleteGlobal => "delete_global",
             Helper::NativeGetiter => "native_getiter",
             Helper::NativeIternext => "native_iternext",
             Helper::ObjSubscr => "obj_subscr",

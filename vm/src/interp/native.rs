@@ -87,13 +87,16 @@ pub fn helper_address(index: u32) -> Option<usize> {
         19 => build_tuple,
         20 => build_list,
         21 => build_map,
+        22 => build_set,
         25 => store_map,
         26 => make_function,
         27 => call_function_n_kw,
         30 => native_getiter,
         31 => native_iternext,
         34 => native_raise,
+        38 => new_slice,
         39 => unpack_sequence,
+        42 => delete_global,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
         _ => return None,
@@ -171,6 +174,18 @@ extern "C" fn store_global(ctx: *mut NativeCtx, qstr_index: u32, value: u32, _: 
     })
 }
 
+extern "C" fn delete_global(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let globals = globals_of(vm, fun);
+        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+        if vm.dict_remove(globals, key)?.is_none() {
+            return Err(vm.name_error(q));
+        }
+        Ok(Obj::NONE.raw())
+    })
+}
+
 extern "C" fn store_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, value: u32) -> u32 {
     with_vm(ctx, |vm, fun| {
         let q = qstr_of(vm, fun, qstr_index);
@@ -207,6 +222,30 @@ extern "C" fn build_tuple(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u3
 
 extern "C" fn build_list(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| vm.new_list_from_arena(items, n).map(Obj::raw))
+}
+
+extern "C" fn build_set(ctx: *mut NativeCtx, n: u32, items: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        // The items sit in the native frame's slots, which the GC scans.
+        let set = vm.new_set(n)?;
+        let slot = vm.root(set)?;
+        for i in 0..n {
+            let item = Obj::from_raw(vm.arena().load_u32(items + 4 * i));
+            vm.set_add(vm.slot(slot), item)?;
+        }
+        Ok(vm.slot(slot).raw())
+    })
+}
+
+extern "C" fn new_slice(ctx: *mut NativeCtx, start: u32, stop: u32, step: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.new_slice(
+            Obj::from_raw(start),
+            Obj::from_raw(stop),
+            Obj::from_raw(step),
+        )
+        .map(Obj::raw)
+    })
 }
 
 extern "C" fn build_map(ctx: *mut NativeCtx, size_hint: u32, _: u32, _: u32) -> u32 {
