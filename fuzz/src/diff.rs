@@ -22,14 +22,23 @@ pub struct Divergence {
     pub others: Vec<(&'static str, String)>,
 }
 
+/// Lines of each path's output a saved divergence's header keeps.
+const HEADER_LINES: usize = 40;
+
 impl Divergence {
     /// The case file: a header naming the paths and their outputs, then the program.
     pub fn to_file(&self) -> String {
         let mut text = String::from("# Differential fuzzer divergence: paths disagree.\n");
         for (name, out) in std::iter::once(&self.reference).chain(&self.others) {
             text.push_str(&format!("# {name} printed:\n"));
-            for line in out.lines() {
+            // A program the reducer made endless can print without bound before its path
+            // gives up on it; the header keeps the start.
+            for line in out.lines().take(HEADER_LINES) {
                 text.push_str(&format!("#   {line}\n"));
+            }
+            let more = out.lines().count().saturating_sub(HEADER_LINES);
+            if more > 0 {
+                text.push_str(&format!("#   ... {more} more lines\n"));
             }
         }
         text.push_str(&self.case.to_file());

@@ -87,3 +87,21 @@ fn saved_divergences_of_fixed_bugs_now_agree() {
         }
     }
 }
+
+/// A saved divergence keeps the start of a long output (as comments above the program).
+#[test]
+fn divergence_headers_keep_the_start_of_long_outputs() {
+    let long: String = (0..100).map(|i| format!("{i}\n")).collect();
+    let divergence = diff::Divergence {
+        case: Case::plain("print(1)\n".into()),
+        reference: ("cpython", long),
+        others: vec![("krait", "1\n".into())],
+    };
+    let file = divergence.to_file();
+    assert!(file.contains("#   39\n#   ... 60 more lines\n"), "{file}");
+    assert!(!file.contains("#   40\n"));
+    assert!(
+        file.ends_with("# krait printed:\n#   1\nprint(1)\n"),
+        "{file}"
+    );
+}
