@@ -5,6 +5,7 @@
 //! [`crate::copies`] has removed the MIR's copies:
 //! - [`isel`]: MIR to VCode, Thumb-shaped instructions over MIR's vregs, with immediates
 //!   folded, comparisons fused into branches and addressing modes chosen;
+//! - [`coalesce`]: copies between vregs that never hold different live values merged away;
 //! - [`regalloc`]: linear scan over the VCode's vregs, with a checker;
 //! - [`lower`]: VCode and allocation to instructions over real registers (frame, spills,
 //!   the shortest sequence per operation);
@@ -39,6 +40,7 @@
 //! blt`) on both, entry stub included in a 98-byte function (mpy-cross: 188 and 156 bytes).
 
 pub mod abi;
+pub mod coalesce;
 pub mod disasm;
 pub mod encode;
 pub mod isel;
@@ -77,7 +79,11 @@ pub fn compile(func: &Func, arch: Arch) -> Result<DeviceCode, String> {
 
 /// The instructions of `func` as an AAPCS function, branches still to labels.
 fn body(func: &Func, arch: Arch) -> Result<Vec<lower::MInst>, String> {
-    let vcode = isel::select(func, arch)?;
+    let mut vcode = isel::select(func, arch)?;
+    coalesce::coalesce(&mut vcode);
+    // Blocks that only held copies now only jump.
+    vcode.thread_jumps();
+    vcode.prune_unreachable();
     let alloc = regalloc::allocate(&vcode, arch);
     regalloc::check(&vcode, &alloc).map_err(|e| format!("register allocation: {e}"))?;
     lower::lower(&vcode, &alloc, arch)
