@@ -332,6 +332,37 @@ def f(a: int, b: int, c: uint) -> int:
     }
 }
 
+/// Branches on masked bits become `tst` (or on ARMv6-M a shift, or the mask in a register),
+/// also with 2 * x (a multiply by a power of two, done as a shift).
+#[test]
+fn bit_tests_and_power_of_two_multiplies() {
+    for (a, b) in [(0, 0), (1, 2), (-1, 0x100), (0x12345, 7), (-0x40000000, 3)] {
+        check(
+            "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    r = 0
+    if a & 1:
+        r |= 1
+    if a & 0x100 == 0:
+        r |= 2
+    if (a & 0x12345) != 0:
+        r |= 4
+    if a & -0x40000000:
+        r |= 8
+    if b & 4 == 0:
+        r |= 16
+    while b & 3:
+        b += 1
+        r += 32
+    return r + 4 * b + a * 8 + 2 * (a & 255)
+",
+            &[Arg::Int(a), Arg::Int(b)],
+            &[],
+        );
+    }
+}
+
 #[test]
 fn large_constants_and_many_live_values() {
     for x in [0, 1, -7, 123456, 0x7fff] {

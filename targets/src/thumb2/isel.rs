@@ -97,11 +97,13 @@ pub enum VInst {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VTerm {
     Jump(usize),
-    /// To `then` if `a cond b`, else to `else_`.
+    /// To `then` if `a cond b`, else to `else_`; with `test`, if `(a & b) cond 0` (`tst`,
+    /// `cond` then `Eq` or `Ne`).
     Branch {
         cond: Cond,
         a: VReg,
         b: VOpnd,
+        test: bool,
         then: usize,
         else_: usize,
     },
@@ -209,6 +211,9 @@ impl VTerm {
     }
 }
 
+/// The most instructions a block may have for a jump to it to take a copy of it.
+const TAIL_COPY_MAX: usize = 2;
+
 impl VCode {
     /// Whether the function calls helpers (and so keeps the fun table in `r7`).
     pub fn has_calls(&self) -> bool {
@@ -233,16 +238,20 @@ impl VCode {
         };
         for b in 0..n {
             let mut term = self.blocks[b].term.clone();
-            // A jump to a block that only branches takes the branch itself: a loop's back
-            // edge then tests and loops in one taken branch.
+            // A jump to a short block that ends in a branch (a loop's latch: `i += 1`, test)
+            // takes a copy of it instead: the back edge then steps, tests and loops without
+            // the jump, and a loop body's `if` no longer jumps to a shared latch.
             if let VTerm::Jump(t) = term {
+                let t = forward(&self.blocks, t);
                 if let VBlock {
                     insts,
                     term: branch @ VTerm::Branch { .. },
-                } = &self.blocks[forward(&self.blocks, t)]
+                } = &self.blocks[t]
                 {
-                    if insts.is_empty() {
+                    if t != b && insts.len() <= TAIL_COPY_MAX {
+                        let copied = insts.clone();
                         term = branch.clone();
+                        self.blocks[b].insts.extend(copied);
                     }
                 }
             }
@@ -378,6 +387,8 @@ fn fold_alu(arch: Arch, op: AluOp, imm: u32) -> Option<(AluOp, u32)> {
         }
         AluOp::Rsb if (v7 && modified_imm(imm).is_some()) || imm == 0 => Some((op, imm)),
         AluOp::Lsl | AluOp::Lsr | AluOp::Asr => Some((op, imm & 31)),
+        // A multiply by a power of two is a shift (the low 32 bits agree).
+        AluOp::Mul if imm.is_power_of_two() => Some((AluOp::Lsl, imm.trailing_zeros())),
         _ => None,
     }
 }
@@ -647,7 +658,10 @@ impl BlockSelector<'_> {
 
     fn bin(&self, dst: VReg, op: BinOp, a: VReg, b: VReg) -> VInst {
         let op = alu_op(op);
-        let commutes = matches!(op, AluOp::Add | AluOp::And | AluOp::Orr | AluOp::Eor);
+        let commutes = matches!(
+            op,
+            AluOp::Add | AluOp::Mul | AluOp::And | AluOp::Orr | AluOp::Eor
+        );
         let folded = |x: VReg, op| {
             let imm = self.facts.konst(x)?;
             fold_alu(self.arch, op, imm)
@@ -743,22 +757,55 @@ impl BlockSelector<'_> {
     fn branch(&mut self, cond: VReg, then: BlockId, else_: BlockId) -> VTerm {
         let (then, else_) = (then.0 as usize, else_.0 as usize);
         let end = self.insts.len();
-        if let Some(&Inst::Cmp { cond: c, a, b, .. }) = self.local_def(cond, end, |i| i.uses()) {
-            let (cond, a, b) = self.compare(arm_cond(c), a, b);
-            return VTerm::Branch {
-                cond,
-                a,
-                b,
-                then,
-                else_,
-            };
-        }
-        VTerm::Branch {
-            cond: Cond::Ne,
-            a: cond,
-            b: VOpnd::Imm(0),
+        let branch = |cond, a, b, test| VTerm::Branch {
+            cond,
+            a,
+            b,
+            test,
             then,
             else_,
+        };
+        // `if x & mask:` and `if x & mask == 0:` test the bits (`tst`) instead of computing
+        // the `and` and comparing it.
+        if let Some((x, mask)) = self.masked(cond, end, end) {
+            return branch(Cond::Ne, x, VOpnd::Imm(mask), true);
         }
+        if let Some(&Inst::Cmp { cond: c, a, b, .. }) = self.local_def(cond, end, |i| i.uses()) {
+            let cmp_at = self.insts.iter().rposition(|i| i.def() == Some(cond));
+            let zero_test = matches!(c, emit::mir::Cond::Eq | emit::mir::Cond::Ne)
+                && self.facts.konst(b) == Some(0);
+            if let (true, Some(cmp_at)) = (zero_test, cmp_at) {
+                if let Some((x, mask)) = self.masked(a, cmp_at, end) {
+                    return branch(arm_cond(c), x, VOpnd::Imm(mask), true);
+                }
+            }
+            let (cond, a, b) = self.compare(arm_cond(c), a, b);
+            return branch(cond, a, b, false);
+        }
+        branch(Cond::Ne, cond, VOpnd::Imm(0), false)
+    }
+
+    /// `(x, mask)` when `v` is `x & mask` (a constant mask), computed in this block before
+    /// `before` and used only there, with `x` unchanged until `until`.
+    fn masked(&self, v: VReg, before: usize, until: usize) -> Option<(VReg, u32)> {
+        let &Inst::Bin {
+            op: BinOp::And,
+            a,
+            b,
+            ..
+        } = self.local_def(v, before, |i| i.uses())?
+        else {
+            return None;
+        };
+        let (x, mask) = match (self.facts.konst(a), self.facts.konst(b)) {
+            (_, Some(mask)) => (a, mask),
+            (Some(mask), None) => (b, mask),
+            (None, None) => return None,
+        };
+        let def_at = self.insts[..before]
+            .iter()
+            .rposition(|i| i.def() == Some(v))?;
+        let changed = self.insts[def_at..until].iter().any(|i| i.def() == Some(x));
+        (!changed).then_some((x, mask))
     }
 }

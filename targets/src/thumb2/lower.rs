@@ -294,6 +294,39 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Tests `a & b` for the branch condition `cond` (`Eq`: no bit set, `Ne`: some) and
+    /// returns the condition that then holds: `tst`, or where it cannot take the mask (ARMv6-M
+    /// has no immediate form) for a single bit a shift that moves it into N, or else the mask
+    /// in the scratch register `k`.
+    fn test(&mut self, a: Reg, b: Operand, k: usize, cond: Cond) -> Result<Cond, String> {
+        let tst = |rhs| Inst::Compare {
+            op: CmpOp::Tst,
+            rn: a,
+            rhs,
+        };
+        if encode(&tst(b), self.arch).is_ok() {
+            self.push(tst(b))?;
+            return Ok(cond);
+        }
+        let Operand::Imm(mask) = b else {
+            return Err(format!("no tst of {a:?} and {b:?}"));
+        };
+        let spare = *self.scratch.get(k).ok_or("no scratch register for tst")?;
+        if mask.is_power_of_two() {
+            self.push(Inst::Alu {
+                op: AluOp::Lsl,
+                s: true,
+                rd: spare,
+                rn: a,
+                rhs: Operand::Imm(31 - mask.trailing_zeros()),
+            })?;
+            return Ok(if cond == Cond::Eq { Cond::Pl } else { Cond::Mi });
+        }
+        self.mov_imm(spare, mask)?;
+        self.push(tst(Operand::Reg(spare)))?;
+        Ok(cond)
+    }
+
     fn operand(&mut self, o: VOpnd, next_scratch: &mut usize) -> Result<Operand, String> {
         Ok(match o {
             VOpnd::Reg(v) => Operand::Reg(self.read(v, next_scratch)?),
@@ -521,13 +554,19 @@ impl<'a> Lowerer<'a> {
                 cond,
                 a,
                 b,
+                test,
                 then,
                 else_,
             } => {
                 let mut k = 0;
                 let ra = self.read(a, &mut k)?;
                 let rb = self.operand(b, &mut k)?;
-                self.compare(ra, rb)?;
+                let cond = if test {
+                    self.test(ra, rb, k, cond)?
+                } else {
+                    self.compare(ra, rb)?;
+                    cond
+                };
                 let (cond, target, other) = if Some(then) == next {
                     (cond.invert(), else_, None)
                 } else {
