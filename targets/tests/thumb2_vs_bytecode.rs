@@ -332,6 +332,39 @@ def f(a: int, b: int, c: uint) -> int:
     }
 }
 
+/// Indexes `x ± c` put the constant into the access's offset and share `base + x` (scaled
+/// on ARMv6-M) between accesses; the sums stay right when `x` changes in between.
+#[test]
+fn constant_index_offsets_fold_into_accesses() {
+    let [v6, v7] = check(
+        "
+@micropython.viper
+def f(p: ptr32, n: int) -> int:
+    s = 0
+    for j in range(1, n - 2):
+        x = p[j]
+        y = p[j + 1]
+        if x > y:
+            p[j] = y
+            p[j + 1] = x
+        s += p[j - 1] * 3 + p[j + 2]
+        j = j + 1
+        s += p[j - 1] - p[j + 1]
+    return s
+",
+        &[Arg::Buf(4), Arg::Int(10)],
+        &[
+            9, 0, 0, 0, 3, 0, 0, 0, 250, 1, 0, 0, 7, 0, 0, 0, 1, 2, 3, 4, 8, 0, 0, 0, 2, 0, 0, 0,
+            5, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0,
+        ],
+    );
+    assert!(v6.contains("#4]"), "ARMv6-M folds p[j + 1]:\n{v6}");
+    assert!(
+        v7.contains("lsl #2]"),
+        "ARMv7-M scales p[j + 1]'s index:\n{v7}"
+    );
+}
+
 /// Branches on masked bits become `tst` (or on ARMv6-M a shift, or the mask in a register),
 /// also with 2 * x (a multiply by a power of two, done as a shift).
 #[test]

@@ -512,6 +512,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
     let func = &crate::copies::remove_copies(func);
     let facts = Facts::new(func);
     let mut blocks = Vec::new();
+    let mut n_vregs = func.vregs.len();
     for block in &func.blocks {
         let mut sel = BlockSelector {
             arch,
@@ -519,6 +520,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
             facts: &facts,
             insts: &block.insts,
             out: Vec::new(),
+            n_vregs: &mut n_vregs,
         };
         for (i, inst) in block.insts.iter().enumerate() {
             sel.inst(i, inst)?;
@@ -537,7 +539,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
     let mut vcode = VCode {
         blocks,
         params: func.params.clone(),
-        n_vregs: func.vregs.len(),
+        n_vregs,
         frame_slots: func.frame_slots,
     };
     // Dead copies first: they are what keeps most forwarding blocks from being empty.
@@ -553,6 +555,8 @@ struct BlockSelector<'a> {
     facts: &'a Facts,
     insts: &'a [Inst],
     out: Vec<VInst>,
+    /// The vregs in use: MIR's, then those selection makes.
+    n_vregs: &'a mut usize,
 }
 
 impl BlockSelector<'_> {
@@ -710,8 +714,50 @@ impl BlockSelector<'_> {
         }
     }
 
+    fn new_vreg(&mut self) -> VReg {
+        *self.n_vregs += 1;
+        VReg(*self.n_vregs as u32 - 1)
+    }
+
+    /// Whether no instruction of the block from `from` to `to` assigns `v`.
+    fn unchanged(&self, v: VReg, from: usize, to: usize) -> bool {
+        !self.insts[from..to].iter().any(|i| i.def() == Some(v))
+    }
+
+    /// For an index `offset` (the instruction at `at` uses it) that is `(x ± c) << k`, with
+    /// `x` unchanged until `until`: `(x, (±c) << k, k)`.
+    fn offset_index(&self, offset: VReg, at: usize, until: usize) -> Option<(VReg, u32, u32)> {
+        let def_at = self.insts[..at]
+            .iter()
+            .rposition(|i| i.def() == Some(offset))?;
+        let (sum, k) = match self.local_def(offset, at, |i| i.uses())? {
+            &Inst::Bin {
+                op: BinOp::Shl,
+                a,
+                b,
+                ..
+            } => (a, self.facts.konst(b).filter(|&k| k <= 3)?),
+            _ => (offset, 0),
+        };
+        let &Inst::Bin { op, a: x, b: c, .. } = self.local_def(sum, def_at + 1, |i| i.uses())?
+        else {
+            return None;
+        };
+        let c = self.facts.konst(c)?;
+        let c = match op {
+            BinOp::Add => c,
+            BinOp::Sub => c.wrapping_neg(),
+            _ => return None,
+        };
+        let sum_at = self.insts[..=def_at]
+            .iter()
+            .rposition(|i| i.def() == Some(sum))?;
+        self.unchanged(x, sum_at, until)
+            .then_some((x, c.wrapping_shl(k), k))
+    }
+
     /// The base and index of an access of `size` bytes at `addr`, the instruction at `at`.
-    fn address(&self, at: usize, addr: VReg, size: u32) -> (VReg, Index) {
+    fn address(&mut self, at: usize, addr: VReg, size: u32) -> (VReg, Index) {
         let whole = (addr, Index::Imm(0));
         let Some(&Inst::Bin {
             op: BinOp::Add,
@@ -733,6 +779,34 @@ impl BlockSelector<'_> {
             .iter()
             .rposition(|i| i.def() == Some(addr))
             .expect("found above");
+        // `base[x ± c]`: the constant goes into the access's offset, `base + x` (scaled) into
+        // a vreg that the block's other accesses near `x` share (through `cse`). Where the
+        // access can scale a register index itself (ARMv7-M) that is only worth it unscaled.
+        if let Some((x, offset, k)) = self.offset_index(b, def_at, at) {
+            let worth = k == 0 || self.arch == Arch::V6M;
+            if worth && fold_offset(self.arch, size, offset) && self.unchanged(a, def_at, at) {
+                let scaled = if k == 0 {
+                    x
+                } else {
+                    let scaled = self.new_vreg();
+                    self.out.push(VInst::Alu {
+                        op: AluOp::Lsl,
+                        dst: scaled,
+                        a: x,
+                        b: VOpnd::Imm(k),
+                    });
+                    scaled
+                };
+                let base = self.new_vreg();
+                self.out.push(VInst::Alu {
+                    op: AluOp::Add,
+                    dst: base,
+                    a,
+                    b: VOpnd::Reg(scaled),
+                });
+                return (base, Index::Imm(offset as i32));
+            }
+        }
         if self.arch == Arch::V7M {
             if let Some(&Inst::Bin {
                 op: BinOp::Shl,

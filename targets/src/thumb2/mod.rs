@@ -5,6 +5,7 @@
 //! [`crate::copies`] has removed the MIR's copies:
 //! - [`isel`]: MIR to VCode, Thumb-shaped instructions over MIR's vregs, with immediates
 //!   folded, comparisons fused into branches and addressing modes chosen;
+//! - [`cse`]: arithmetic a block repeats becomes a copy of its first result;
 //! - [`coalesce`]: copies between vregs that never hold different live values merged away;
 //! - [`regalloc`]: linear scan over the VCode's vregs, with a checker;
 //! - [`lower`]: VCode and allocation to instructions over real registers (frame, spills,
@@ -41,6 +42,7 @@
 
 pub mod abi;
 pub mod coalesce;
+pub mod cse;
 pub mod disasm;
 pub mod encode;
 pub mod isel;
@@ -80,6 +82,7 @@ pub fn compile(func: &Func, arch: Arch) -> Result<DeviceCode, String> {
 /// The instructions of `func` as an AAPCS function, branches still to labels.
 fn body(func: &Func, arch: Arch) -> Result<Vec<lower::MInst>, String> {
     let mut vcode = isel::select(func, arch)?;
+    cse::eliminate(&mut vcode);
     coalesce::coalesce(&mut vcode);
     // Blocks that only held copies now only jump.
     vcode.thread_jumps();
