@@ -87,10 +87,10 @@ pub fn coalesce(vcode: &mut VCode) {
     rename(vcode, &map);
 }
 
-/// The copies of `vcode`, those of the most deeply nested loops first (a block's depth is
-/// the number of back edges, to it or before it, that jump over it: cheap and enough for
-/// the emitter's structured loops).
-fn copies_by_depth(vcode: &VCode) -> Vec<(VReg, VReg)> {
+/// The loop depth of each block of `vcode`: the number of back edges (a jump to a block at
+/// or before the jumping one) that jump over it. Cheap, and enough for the emitter's
+/// structured loops.
+pub fn loop_depths(vcode: &VCode) -> Vec<usize> {
     let back_edges: Vec<(usize, usize)> = vcode
         .blocks
         .iter()
@@ -104,12 +104,19 @@ fn copies_by_depth(vcode: &VCode) -> Vec<(VReg, VReg)> {
                 .map(move |t| (t, b))
         })
         .collect();
-    let depth = |b: usize| {
-        back_edges
-            .iter()
-            .filter(|&&(head, tail)| head <= b && b <= tail)
-            .count()
-    };
+    (0..vcode.blocks.len())
+        .map(|b| {
+            back_edges
+                .iter()
+                .filter(|&&(head, tail)| head <= b && b <= tail)
+                .count()
+        })
+        .collect()
+}
+
+/// The copies of `vcode`, those of the most deeply nested loops first.
+fn copies_by_depth(vcode: &VCode) -> Vec<(VReg, VReg)> {
+    let depths = loop_depths(vcode);
     let mut copies: Vec<(usize, VReg, VReg)> = vcode
         .blocks
         .iter()
@@ -120,7 +127,7 @@ fn copies_by_depth(vcode: &VCode) -> Vec<(VReg, VReg)> {
                 _ => None,
             })
         })
-        .map(|(b, dst, src)| (depth(b), dst, src))
+        .map(|(b, dst, src)| (depths[b], dst, src))
         .collect();
     copies.sort_by_key(|&(depth, ..)| std::cmp::Reverse(depth));
     copies.into_iter().map(|(_, dst, src)| (dst, src)).collect()
