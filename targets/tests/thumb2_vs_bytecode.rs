@@ -365,12 +365,12 @@ def f(p: ptr32, n: int) -> int:
     );
 }
 
-/// Branches on masked bits become `tst` (or on ARMv6-M a shift, or the mask in a register),
-/// also with 2 * x (a multiply by a power of two, done as a shift).
+/// Branches on masked bits become `tst` (or on ARMv6-M a shift, or the mask in a register);
+/// multiplies by powers of two are shifts, on ARMv7-M folded into the add that uses them.
 #[test]
 fn bit_tests_and_power_of_two_multiplies() {
     for (a, b) in [(0, 0), (1, 2), (-1, 0x100), (0x12345, 7), (-0x40000000, 3)] {
-        check(
+        let [_, v7] = check(
             "
 @micropython.viper
 def f(a: int, b: int) -> int:
@@ -393,6 +393,8 @@ def f(a: int, b: int) -> int:
             &[Arg::Int(a), Arg::Int(b)],
             &[],
         );
+        // `r + 4 * b` and the like: the shift rides on the add.
+        assert!(v7.contains(", lsl #2"), "{v7}");
     }
 }
 

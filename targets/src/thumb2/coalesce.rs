@@ -157,6 +157,11 @@ fn rename(vcode: &mut VCode, map: &[VReg]) {
                     r(dst);
                     r(src);
                 }
+                VInst::AluShifted { dst, a, b, .. } => {
+                    r(dst);
+                    r(a);
+                    r(b);
+                }
                 VInst::Alu { dst, a, b, .. } | VInst::SetCond { dst, a, b, .. } => {
                     r(dst);
                     r(a);

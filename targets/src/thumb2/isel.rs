@@ -52,6 +52,14 @@ pub enum VInst {
         a: VReg,
         b: VOpnd,
     },
+    /// `dst = a op (b << shift)` (ARMv7-M's shifted register operand; `shift` 1 to 3).
+    AluShifted {
+        op: AluOp,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+        shift: u8,
+    },
     /// `dst = (a cond b) ? 1 : 0`.
     SetCond {
         dst: VReg,
@@ -150,6 +158,7 @@ impl VInst {
             VInst::MovImm { dst, .. }
             | VInst::Mov { dst, .. }
             | VInst::Alu { dst, .. }
+            | VInst::AluShifted { dst, .. }
             | VInst::SetCond { dst, .. }
             | VInst::Load { dst, .. }
             | VInst::Call { dst, .. }
@@ -175,6 +184,7 @@ impl VInst {
             VInst::SlotLoad { .. } | VInst::SlotAddr { .. } => vec![],
             VInst::MovImm { .. } => vec![],
             VInst::Mov { src, .. } => vec![src],
+            VInst::AluShifted { a, b, .. } => vec![a, b],
             VInst::Alu { a, b, .. } | VInst::SetCond { a, b, .. } => {
                 [Some(a), opnd_uses(b)].into_iter().flatten().collect()
             }
@@ -598,7 +608,9 @@ impl BlockSelector<'_> {
             },
             Inst::Bin { dst, op, a, b } => match facts.konst(dst) {
                 Some(value) => VInst::MovImm { dst, value },
-                None => self.bin(dst, op, a, b),
+                None => self
+                    .shifted_operand(at, dst, op, a, b)
+                    .unwrap_or_else(|| self.bin(dst, op, a, b)),
             },
             Inst::Cmp { dst, cond, a, b } => {
                 let (cond, a, b) = self.compare(arm_cond(cond), a, b);
@@ -658,6 +670,46 @@ impl BlockSelector<'_> {
         };
         self.out.push(v);
         Ok(())
+    }
+
+    /// `a op (x << k)` on ARMv7-M when an operand is `x << k` or `x * 2**k` (k 1 to 3),
+    /// computed in this block for this use alone: the shift rides on the operation.
+    fn shifted_operand(&self, at: usize, dst: VReg, op: BinOp, a: VReg, b: VReg) -> Option<VInst> {
+        if self.arch != Arch::V7M {
+            return None;
+        }
+        let op = match op {
+            BinOp::Add => AluOp::Add,
+            BinOp::Sub => AluOp::Sub,
+            BinOp::And => AluOp::And,
+            BinOp::Or => AluOp::Orr,
+            BinOp::Xor => AluOp::Eor,
+            _ => return None,
+        };
+        let scaled = |v: VReg| -> Option<(VReg, u8)> {
+            let &Inst::Bin { op, a, b, .. } = self.local_def(v, at, |i| i.uses())? else {
+                return None;
+            };
+            let (x, k) = match (op, self.facts.konst(a), self.facts.konst(b)) {
+                (BinOp::Shl, _, Some(k)) => (a, k),
+                (BinOp::Mul, _, Some(m)) if m.is_power_of_two() => (a, m.trailing_zeros()),
+                (BinOp::Mul, Some(m), _) if m.is_power_of_two() => (b, m.trailing_zeros()),
+                _ => return None,
+            };
+            (1..=3).contains(&k).then_some((x, k as u8))
+        };
+        let (a, (b, shift)) = match (scaled(b), scaled(a)) {
+            (Some(x), _) => (a, x),
+            (None, Some(x)) if op != AluOp::Sub => (b, x),
+            _ => return None,
+        };
+        Some(VInst::AluShifted {
+            op,
+            dst,
+            a,
+            b,
+            shift,
+        })
     }
 
     fn bin(&self, dst: VReg, op: BinOp, a: VReg, b: VReg) -> VInst {

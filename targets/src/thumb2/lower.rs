@@ -352,6 +352,26 @@ impl<'a> Lowerer<'a> {
                     self.written_back(dst, rd)
                 }
             },
+            VInst::AluShifted {
+                op,
+                dst,
+                a,
+                b,
+                shift,
+            } => {
+                let rn = self.read(a, &mut k)?;
+                let rm = self.read(b, &mut k)?;
+                let rd = self.target(dst);
+                self.push(Inst::AluShifted {
+                    op,
+                    s: false,
+                    rd,
+                    rn,
+                    rm,
+                    shift,
+                })?;
+                self.written_back(dst, rd)
+            }
             VInst::Alu { op, dst, a, b } => {
                 let rn = self.read(a, &mut k)?;
                 let mut rhs = self.operand(b, &mut k)?;
@@ -644,7 +664,10 @@ impl<'a> Lowerer<'a> {
 /// The register an instruction writes, for the frame's save set.
 fn written(inst: &Inst) -> Option<Reg> {
     match *inst {
-        Inst::Alu { rd, .. } | Inst::Mov { rd, .. } | Inst::MovWide { rd, .. } => Some(rd),
+        Inst::Alu { rd, .. }
+        | Inst::AluShifted { rd, .. }
+        | Inst::Mov { rd, .. }
+        | Inst::MovWide { rd, .. } => Some(rd),
         Inst::Mem { op, rt, .. } if !matches!(op, MemOp::Str | MemOp::Strh | MemOp::Strb) => {
             Some(rt)
         }

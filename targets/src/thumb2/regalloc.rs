@@ -203,7 +203,9 @@ fn preferences(vcode: &VCode) -> Vec<Vec<Pref>> {
         for inst in &block.insts {
             match *inst {
                 VInst::Mov { dst, src } => prefs[dst.0 as usize].push(Pref::SameAs(src)),
-                VInst::Alu { dst, a, .. } => prefs[dst.0 as usize].push(Pref::SameAs(a)),
+                VInst::Alu { dst, a, .. } | VInst::AluShifted { dst, a, .. } => {
+                    prefs[dst.0 as usize].push(Pref::SameAs(a))
+                }
                 VInst::Call { dst, ref args, .. } => {
                     prefs[dst.0 as usize].push(Pref::Reg(Reg::R0));
                     for (i, a) in args.iter().enumerate() {
