@@ -39,6 +39,9 @@
 //! runs 29 (ARMv6-M) and 30 (ARMv7-M) instructions per iteration, counted under qemu
 //! (`targets/tests/thumb2_native_abi.rs`); this backend's runs 5 (`ldrb; adds; adds; cmp;
 //! blt`) on both, entry stub included in a 98-byte function (mpy-cross: 188 and 156 bytes).
+//! Over the viper kernels of `benches/kernels/` on the emulated boards
+//! (`benches/src/bin/board_kernels.rs`) it executes 0.18x-0.29x mpy-cross's instructions in
+//! about half the code, and 1.1x-1.5x what `arm-none-eabi-gcc -O2` executes.
 
 pub mod abi;
 pub mod coalesce;
