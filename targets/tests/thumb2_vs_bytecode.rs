@@ -616,11 +616,6 @@ def f(x: int) -> int:
 def f(x: int, y: int) -> int:
     return x // y
 ",
-        "
-@micropython.viper
-def f(a: int, b: int, c: int, d: int, e: int) -> int:
-    return a + e
-",
     ] {
         let func = mir(source);
         for arch in [Arch::V6M, Arch::V7M] {

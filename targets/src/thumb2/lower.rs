@@ -618,11 +618,33 @@ impl<'a> Lowerer<'a> {
     /// overwrite no register), then register moves in an order that reads every source
     /// before overwriting it, breaking cycles through a scratch register.
     fn entry_moves(&mut self, vcode: &VCode) -> Result<(), String> {
-        if vcode.params.len() > 4 {
-            return Err("more than 4 arguments (not yet on thumb2)".into());
+        // Past four arguments, the fourth register holds the address of the arguments from
+        // the fourth on (words in the caller's frame: see `abi::viper_function`).
+        let in_regs = if vcode.params.len() > 4 { 3 } else { 4 };
+        let (table, temp) = (self.scratch[1], self.scratch[0]);
+        let in_memory = &vcode.params[in_regs.min(vcode.params.len())..];
+        if !in_memory.is_empty() {
+            self.mov(table, Reg::R3)?;
+        }
+        let word = |i: usize| Addr::Imm {
+            rn: table,
+            offset: 4 * i as i32,
+        };
+        for (i, p) in in_memory.iter().enumerate() {
+            if let Some(Loc::Slot(s)) = self.alloc.locs[p.0 as usize] {
+                self.push(Inst::Mem {
+                    op: MemOp::Ldr,
+                    rt: temp,
+                    addr: word(i),
+                })?;
+                self.slot(MemOp::Str, temp, s)?;
+            }
         }
         let mut moves: Vec<(Reg, Reg)> = Vec::new();
-        for (i, p) in vcode.params.iter().enumerate() {
+        for (i, p) in vcode.params[..in_regs.min(vcode.params.len())]
+            .iter()
+            .enumerate()
+        {
             let src = Reg(i as u8);
             match self.alloc.locs[p.0 as usize] {
                 Some(Loc::Slot(s)) => self.slot(MemOp::Str, src, s)?,
@@ -630,7 +652,19 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        self.parallel_move(moves)
+        // (The cycle breaker uses `temp`, not `table`.)
+        self.parallel_move(moves)?;
+        // Each of these registers is no register-held argument's: all are in place now.
+        for (i, p) in in_memory.iter().enumerate() {
+            if let Some(Loc::Reg(dst)) = self.alloc.locs[p.0 as usize] {
+                self.push(Inst::Mem {
+                    op: MemOp::Ldr,
+                    rt: dst,
+                    addr: word(i),
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Register moves `(dst, src)` done as if at once: in an order that reads every source

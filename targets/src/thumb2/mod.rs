@@ -14,7 +14,8 @@
 //! - [`encode`]: each instruction's encoding (tested against `llvm-mc`);
 //! - [`disasm`]: bytes back to text through capstone (listings, and the tests' decoder).
 //!
-//! What a compiled body is: an AAPCS function of up to four 32-bit arguments in `r0`-`r3`,
+//! What a compiled body is: an AAPCS function of up to four 32-bit arguments in `r0`-`r3`
+//! (past four: the first three there and in `r3` the address of the others, in order),
 //! returning its result in `r0`, over viper values: arithmetic, shifts, comparisons,
 //! branches, loops, `ptr8`/`ptr16`/`ptr32` loads and stores, and helper calls through the
 //! fun table in `r7`. An arena address is a machine address on a device (the arena is all
