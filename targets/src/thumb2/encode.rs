@@ -369,6 +369,16 @@ pub enum Inst {
         rn: Reg,
         rhs: Operand,
     },
+    /// `rd = rn op (rm << shift)`, `shift` 1 to 31, for the operations with a 32-bit
+    /// register form (`add`, `sub`, `rsb`, `and`, `orr`, `eor`, `bic`); ARMv7-M only.
+    AluShifted {
+        op: AluOp,
+        s: bool,
+        rd: Reg,
+        rn: Reg,
+        rm: Reg,
+        shift: u8,
+    },
     /// `rd = src` (`mov`/`movs`), or `rd = !src` (`mvn`/`mvns`) when `not`.
     Mov {
         not: bool,
@@ -888,6 +898,26 @@ fn encode_wide(inst: &Inst) -> Option<Result<Encoding, EncodeError>> {
                 Some(rt) => Encoding::Wide(0xF85D, (rt.n() << 12) | 0x0B04),
                 None => Encoding::Wide(0xE8BD, list.0),
             }
+        }
+        Inst::AluShifted {
+            op,
+            s,
+            rd,
+            rn,
+            rm,
+            shift,
+        } => {
+            if ![rd, rn, rm].iter().all(|r| r.is_general()) {
+                return None;
+            }
+            if !(1..32).contains(&shift) {
+                return out_of_range();
+            }
+            let shift = u16::from(shift);
+            Encoding::Wide(
+                0xEA00 | (op.wide_op()? << 5) | s_bit(s) | rn.n(),
+                ((shift >> 2) << 12) | (rd.n() << 8) | ((shift & 3) << 6) | rm.n(),
+            )
         }
         Inst::Bl { .. } | Inst::Bx { .. } | Inst::Nop => return None,
     };

@@ -52,6 +52,14 @@ pub enum VInst {
         a: VReg,
         b: VOpnd,
     },
+    /// `dst = a op (b << shift)` (ARMv7-M's shifted register operand; `shift` 1 to 3).
+    AluShifted {
+        op: AluOp,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+        shift: u8,
+    },
     /// `dst = (a cond b) ? 1 : 0`.
     SetCond {
         dst: VReg,
@@ -97,11 +105,13 @@ pub enum VInst {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VTerm {
     Jump(usize),
-    /// To `then` if `a cond b`, else to `else_`.
+    /// To `then` if `a cond b`, else to `else_`; with `test`, if `(a & b) cond 0` (`tst`,
+    /// `cond` then `Eq` or `Ne`).
     Branch {
         cond: Cond,
         a: VReg,
         b: VOpnd,
+        test: bool,
         then: usize,
         else_: usize,
     },
@@ -148,6 +158,7 @@ impl VInst {
             VInst::MovImm { dst, .. }
             | VInst::Mov { dst, .. }
             | VInst::Alu { dst, .. }
+            | VInst::AluShifted { dst, .. }
             | VInst::SetCond { dst, .. }
             | VInst::Load { dst, .. }
             | VInst::Call { dst, .. }
@@ -173,6 +184,7 @@ impl VInst {
             VInst::SlotLoad { .. } | VInst::SlotAddr { .. } => vec![],
             VInst::MovImm { .. } => vec![],
             VInst::Mov { src, .. } => vec![src],
+            VInst::AluShifted { a, b, .. } => vec![a, b],
             VInst::Alu { a, b, .. } | VInst::SetCond { a, b, .. } => {
                 [Some(a), opnd_uses(b)].into_iter().flatten().collect()
             }
@@ -209,6 +221,9 @@ impl VTerm {
     }
 }
 
+/// The most instructions a block may have for a jump to it to take a copy of it.
+const TAIL_COPY_MAX: usize = 2;
+
 impl VCode {
     /// Whether the function calls helpers (and so keeps the fun table in `r7`).
     pub fn has_calls(&self) -> bool {
@@ -233,16 +248,20 @@ impl VCode {
         };
         for b in 0..n {
             let mut term = self.blocks[b].term.clone();
-            // A jump to a block that only branches takes the branch itself: a loop's back
-            // edge then tests and loops in one taken branch.
+            // A jump to a short block that ends in a branch (a loop's latch: `i += 1`, test)
+            // takes a copy of it instead: the back edge then steps, tests and loops without
+            // the jump, and a loop body's `if` no longer jumps to a shared latch.
             if let VTerm::Jump(t) = term {
+                let t = forward(&self.blocks, t);
                 if let VBlock {
                     insts,
                     term: branch @ VTerm::Branch { .. },
-                } = &self.blocks[forward(&self.blocks, t)]
+                } = &self.blocks[t]
                 {
-                    if insts.is_empty() {
+                    if t != b && insts.len() <= TAIL_COPY_MAX {
+                        let copied = insts.clone();
                         term = branch.clone();
+                        self.blocks[b].insts.extend(copied);
                     }
                 }
             }
@@ -378,6 +397,8 @@ fn fold_alu(arch: Arch, op: AluOp, imm: u32) -> Option<(AluOp, u32)> {
         }
         AluOp::Rsb if (v7 && modified_imm(imm).is_some()) || imm == 0 => Some((op, imm)),
         AluOp::Lsl | AluOp::Lsr | AluOp::Asr => Some((op, imm & 31)),
+        // A multiply by a power of two is a shift (the low 32 bits agree).
+        AluOp::Mul if imm.is_power_of_two() => Some((AluOp::Lsl, imm.trailing_zeros())),
         _ => None,
     }
 }
@@ -501,6 +522,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
     let func = &crate::copies::remove_copies(func);
     let facts = Facts::new(func);
     let mut blocks = Vec::new();
+    let mut n_vregs = func.vregs.len();
     for block in &func.blocks {
         let mut sel = BlockSelector {
             arch,
@@ -508,6 +530,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
             facts: &facts,
             insts: &block.insts,
             out: Vec::new(),
+            n_vregs: &mut n_vregs,
         };
         for (i, inst) in block.insts.iter().enumerate() {
             sel.inst(i, inst)?;
@@ -526,7 +549,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
     let mut vcode = VCode {
         blocks,
         params: func.params.clone(),
-        n_vregs: func.vregs.len(),
+        n_vregs,
         frame_slots: func.frame_slots,
     };
     // Dead copies first: they are what keeps most forwarding blocks from being empty.
@@ -542,6 +565,8 @@ struct BlockSelector<'a> {
     facts: &'a Facts,
     insts: &'a [Inst],
     out: Vec<VInst>,
+    /// The vregs in use: MIR's, then those selection makes.
+    n_vregs: &'a mut usize,
 }
 
 impl BlockSelector<'_> {
@@ -583,7 +608,9 @@ impl BlockSelector<'_> {
             },
             Inst::Bin { dst, op, a, b } => match facts.konst(dst) {
                 Some(value) => VInst::MovImm { dst, value },
-                None => self.bin(dst, op, a, b),
+                None => self
+                    .shifted_operand(at, dst, op, a, b)
+                    .unwrap_or_else(|| self.bin(dst, op, a, b)),
             },
             Inst::Cmp { dst, cond, a, b } => {
                 let (cond, a, b) = self.compare(arm_cond(cond), a, b);
@@ -645,9 +672,52 @@ impl BlockSelector<'_> {
         Ok(())
     }
 
+    /// `a op (x << k)` on ARMv7-M when an operand is `x << k` or `x * 2**k` (k 1 to 3),
+    /// computed in this block for this use alone: the shift rides on the operation.
+    fn shifted_operand(&self, at: usize, dst: VReg, op: BinOp, a: VReg, b: VReg) -> Option<VInst> {
+        if self.arch != Arch::V7M {
+            return None;
+        }
+        let op = match op {
+            BinOp::Add => AluOp::Add,
+            BinOp::Sub => AluOp::Sub,
+            BinOp::And => AluOp::And,
+            BinOp::Or => AluOp::Orr,
+            BinOp::Xor => AluOp::Eor,
+            _ => return None,
+        };
+        let scaled = |v: VReg| -> Option<(VReg, u8)> {
+            let &Inst::Bin { op, a, b, .. } = self.local_def(v, at, |i| i.uses())? else {
+                return None;
+            };
+            let (x, k) = match (op, self.facts.konst(a), self.facts.konst(b)) {
+                (BinOp::Shl, _, Some(k)) => (a, k),
+                (BinOp::Mul, _, Some(m)) if m.is_power_of_two() => (a, m.trailing_zeros()),
+                (BinOp::Mul, Some(m), _) if m.is_power_of_two() => (b, m.trailing_zeros()),
+                _ => return None,
+            };
+            (1..=3).contains(&k).then_some((x, k as u8))
+        };
+        let (a, (b, shift)) = match (scaled(b), scaled(a)) {
+            (Some(x), _) => (a, x),
+            (None, Some(x)) if op != AluOp::Sub => (b, x),
+            _ => return None,
+        };
+        Some(VInst::AluShifted {
+            op,
+            dst,
+            a,
+            b,
+            shift,
+        })
+    }
+
     fn bin(&self, dst: VReg, op: BinOp, a: VReg, b: VReg) -> VInst {
         let op = alu_op(op);
-        let commutes = matches!(op, AluOp::Add | AluOp::And | AluOp::Orr | AluOp::Eor);
+        let commutes = matches!(
+            op,
+            AluOp::Add | AluOp::Mul | AluOp::And | AluOp::Orr | AluOp::Eor
+        );
         let folded = |x: VReg, op| {
             let imm = self.facts.konst(x)?;
             fold_alu(self.arch, op, imm)
@@ -696,8 +766,50 @@ impl BlockSelector<'_> {
         }
     }
 
+    fn new_vreg(&mut self) -> VReg {
+        *self.n_vregs += 1;
+        VReg(*self.n_vregs as u32 - 1)
+    }
+
+    /// Whether no instruction of the block from `from` to `to` assigns `v`.
+    fn unchanged(&self, v: VReg, from: usize, to: usize) -> bool {
+        !self.insts[from..to].iter().any(|i| i.def() == Some(v))
+    }
+
+    /// For an index `offset` (the instruction at `at` uses it) that is `(x ± c) << k`, with
+    /// `x` unchanged until `until`: `(x, (±c) << k, k)`.
+    fn offset_index(&self, offset: VReg, at: usize, until: usize) -> Option<(VReg, u32, u32)> {
+        let def_at = self.insts[..at]
+            .iter()
+            .rposition(|i| i.def() == Some(offset))?;
+        let (sum, k) = match self.local_def(offset, at, |i| i.uses())? {
+            &Inst::Bin {
+                op: BinOp::Shl,
+                a,
+                b,
+                ..
+            } => (a, self.facts.konst(b).filter(|&k| k <= 3)?),
+            _ => (offset, 0),
+        };
+        let &Inst::Bin { op, a: x, b: c, .. } = self.local_def(sum, def_at + 1, |i| i.uses())?
+        else {
+            return None;
+        };
+        let c = self.facts.konst(c)?;
+        let c = match op {
+            BinOp::Add => c,
+            BinOp::Sub => c.wrapping_neg(),
+            _ => return None,
+        };
+        let sum_at = self.insts[..=def_at]
+            .iter()
+            .rposition(|i| i.def() == Some(sum))?;
+        self.unchanged(x, sum_at, until)
+            .then_some((x, c.wrapping_shl(k), k))
+    }
+
     /// The base and index of an access of `size` bytes at `addr`, the instruction at `at`.
-    fn address(&self, at: usize, addr: VReg, size: u32) -> (VReg, Index) {
+    fn address(&mut self, at: usize, addr: VReg, size: u32) -> (VReg, Index) {
         let whole = (addr, Index::Imm(0));
         let Some(&Inst::Bin {
             op: BinOp::Add,
@@ -719,6 +831,34 @@ impl BlockSelector<'_> {
             .iter()
             .rposition(|i| i.def() == Some(addr))
             .expect("found above");
+        // `base[x ± c]`: the constant goes into the access's offset, `base + x` (scaled) into
+        // a vreg that the block's other accesses near `x` share (through `cse`). Where the
+        // access can scale a register index itself (ARMv7-M) that is only worth it unscaled.
+        if let Some((x, offset, k)) = self.offset_index(b, def_at, at) {
+            let worth = k == 0 || self.arch == Arch::V6M;
+            if worth && fold_offset(self.arch, size, offset) && self.unchanged(a, def_at, at) {
+                let scaled = if k == 0 {
+                    x
+                } else {
+                    let scaled = self.new_vreg();
+                    self.out.push(VInst::Alu {
+                        op: AluOp::Lsl,
+                        dst: scaled,
+                        a: x,
+                        b: VOpnd::Imm(k),
+                    });
+                    scaled
+                };
+                let base = self.new_vreg();
+                self.out.push(VInst::Alu {
+                    op: AluOp::Add,
+                    dst: base,
+                    a,
+                    b: VOpnd::Reg(scaled),
+                });
+                return (base, Index::Imm(offset as i32));
+            }
+        }
         if self.arch == Arch::V7M {
             if let Some(&Inst::Bin {
                 op: BinOp::Shl,
@@ -743,22 +883,55 @@ impl BlockSelector<'_> {
     fn branch(&mut self, cond: VReg, then: BlockId, else_: BlockId) -> VTerm {
         let (then, else_) = (then.0 as usize, else_.0 as usize);
         let end = self.insts.len();
-        if let Some(&Inst::Cmp { cond: c, a, b, .. }) = self.local_def(cond, end, |i| i.uses()) {
-            let (cond, a, b) = self.compare(arm_cond(c), a, b);
-            return VTerm::Branch {
-                cond,
-                a,
-                b,
-                then,
-                else_,
-            };
-        }
-        VTerm::Branch {
-            cond: Cond::Ne,
-            a: cond,
-            b: VOpnd::Imm(0),
+        let branch = |cond, a, b, test| VTerm::Branch {
+            cond,
+            a,
+            b,
+            test,
             then,
             else_,
+        };
+        // `if x & mask:` and `if x & mask == 0:` test the bits (`tst`) instead of computing
+        // the `and` and comparing it.
+        if let Some((x, mask)) = self.masked(cond, end, end) {
+            return branch(Cond::Ne, x, VOpnd::Imm(mask), true);
         }
+        if let Some(&Inst::Cmp { cond: c, a, b, .. }) = self.local_def(cond, end, |i| i.uses()) {
+            let cmp_at = self.insts.iter().rposition(|i| i.def() == Some(cond));
+            let zero_test = matches!(c, emit::mir::Cond::Eq | emit::mir::Cond::Ne)
+                && self.facts.konst(b) == Some(0);
+            if let (true, Some(cmp_at)) = (zero_test, cmp_at) {
+                if let Some((x, mask)) = self.masked(a, cmp_at, end) {
+                    return branch(arm_cond(c), x, VOpnd::Imm(mask), true);
+                }
+            }
+            let (cond, a, b) = self.compare(arm_cond(c), a, b);
+            return branch(cond, a, b, false);
+        }
+        branch(Cond::Ne, cond, VOpnd::Imm(0), false)
+    }
+
+    /// `(x, mask)` when `v` is `x & mask` (a constant mask), computed in this block before
+    /// `before` and used only there, with `x` unchanged until `until`.
+    fn masked(&self, v: VReg, before: usize, until: usize) -> Option<(VReg, u32)> {
+        let &Inst::Bin {
+            op: BinOp::And,
+            a,
+            b,
+            ..
+        } = self.local_def(v, before, |i| i.uses())?
+        else {
+            return None;
+        };
+        let (x, mask) = match (self.facts.konst(a), self.facts.konst(b)) {
+            (_, Some(mask)) => (a, mask),
+            (Some(mask), None) => (b, mask),
+            (None, None) => return None,
+        };
+        let def_at = self.insts[..before]
+            .iter()
+            .rposition(|i| i.def() == Some(v))?;
+        let changed = self.insts[def_at..until].iter().any(|i| i.def() == Some(x));
+        (!changed).then_some((x, mask))
     }
 }

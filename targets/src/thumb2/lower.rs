@@ -294,6 +294,39 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Tests `a & b` for the branch condition `cond` (`Eq`: no bit set, `Ne`: some) and
+    /// returns the condition that then holds: `tst`, or where it cannot take the mask (ARMv6-M
+    /// has no immediate form) for a single bit a shift that moves it into N, or else the mask
+    /// in the scratch register `k`.
+    fn test(&mut self, a: Reg, b: Operand, k: usize, cond: Cond) -> Result<Cond, String> {
+        let tst = |rhs| Inst::Compare {
+            op: CmpOp::Tst,
+            rn: a,
+            rhs,
+        };
+        if encode(&tst(b), self.arch).is_ok() {
+            self.push(tst(b))?;
+            return Ok(cond);
+        }
+        let Operand::Imm(mask) = b else {
+            return Err(format!("no tst of {a:?} and {b:?}"));
+        };
+        let spare = *self.scratch.get(k).ok_or("no scratch register for tst")?;
+        if mask.is_power_of_two() {
+            self.push(Inst::Alu {
+                op: AluOp::Lsl,
+                s: true,
+                rd: spare,
+                rn: a,
+                rhs: Operand::Imm(31 - mask.trailing_zeros()),
+            })?;
+            return Ok(if cond == Cond::Eq { Cond::Pl } else { Cond::Mi });
+        }
+        self.mov_imm(spare, mask)?;
+        self.push(tst(Operand::Reg(spare)))?;
+        Ok(cond)
+    }
+
     fn operand(&mut self, o: VOpnd, next_scratch: &mut usize) -> Result<Operand, String> {
         Ok(match o {
             VOpnd::Reg(v) => Operand::Reg(self.read(v, next_scratch)?),
@@ -319,6 +352,26 @@ impl<'a> Lowerer<'a> {
                     self.written_back(dst, rd)
                 }
             },
+            VInst::AluShifted {
+                op,
+                dst,
+                a,
+                b,
+                shift,
+            } => {
+                let rn = self.read(a, &mut k)?;
+                let rm = self.read(b, &mut k)?;
+                let rd = self.target(dst);
+                self.push(Inst::AluShifted {
+                    op,
+                    s: false,
+                    rd,
+                    rn,
+                    rm,
+                    shift,
+                })?;
+                self.written_back(dst, rd)
+            }
             VInst::Alu { op, dst, a, b } => {
                 let rn = self.read(a, &mut k)?;
                 let mut rhs = self.operand(b, &mut k)?;
@@ -521,13 +574,19 @@ impl<'a> Lowerer<'a> {
                 cond,
                 a,
                 b,
+                test,
                 then,
                 else_,
             } => {
                 let mut k = 0;
                 let ra = self.read(a, &mut k)?;
                 let rb = self.operand(b, &mut k)?;
-                self.compare(ra, rb)?;
+                let cond = if test {
+                    self.test(ra, rb, k, cond)?
+                } else {
+                    self.compare(ra, rb)?;
+                    cond
+                };
                 let (cond, target, other) = if Some(then) == next {
                     (cond.invert(), else_, None)
                 } else {
@@ -559,11 +618,33 @@ impl<'a> Lowerer<'a> {
     /// overwrite no register), then register moves in an order that reads every source
     /// before overwriting it, breaking cycles through a scratch register.
     fn entry_moves(&mut self, vcode: &VCode) -> Result<(), String> {
-        if vcode.params.len() > 4 {
-            return Err("more than 4 arguments (not yet on thumb2)".into());
+        // Past four arguments, the fourth register holds the address of the arguments from
+        // the fourth on (words in the caller's frame: see `abi::viper_function`).
+        let in_regs = if vcode.params.len() > 4 { 3 } else { 4 };
+        let (table, temp) = (self.scratch[1], self.scratch[0]);
+        let in_memory = &vcode.params[in_regs.min(vcode.params.len())..];
+        if !in_memory.is_empty() {
+            self.mov(table, Reg::R3)?;
+        }
+        let word = |i: usize| Addr::Imm {
+            rn: table,
+            offset: 4 * i as i32,
+        };
+        for (i, p) in in_memory.iter().enumerate() {
+            if let Some(Loc::Slot(s)) = self.alloc.locs[p.0 as usize] {
+                self.push(Inst::Mem {
+                    op: MemOp::Ldr,
+                    rt: temp,
+                    addr: word(i),
+                })?;
+                self.slot(MemOp::Str, temp, s)?;
+            }
         }
         let mut moves: Vec<(Reg, Reg)> = Vec::new();
-        for (i, p) in vcode.params.iter().enumerate() {
+        for (i, p) in vcode.params[..in_regs.min(vcode.params.len())]
+            .iter()
+            .enumerate()
+        {
             let src = Reg(i as u8);
             match self.alloc.locs[p.0 as usize] {
                 Some(Loc::Slot(s)) => self.slot(MemOp::Str, src, s)?,
@@ -571,7 +652,19 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        self.parallel_move(moves)
+        // (The cycle breaker uses `temp`, not `table`.)
+        self.parallel_move(moves)?;
+        // Each of these registers is no register-held argument's: all are in place now.
+        for (i, p) in in_memory.iter().enumerate() {
+            if let Some(Loc::Reg(dst)) = self.alloc.locs[p.0 as usize] {
+                self.push(Inst::Mem {
+                    op: MemOp::Ldr,
+                    rt: dst,
+                    addr: word(i),
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Register moves `(dst, src)` done as if at once: in an order that reads every source
@@ -605,7 +698,10 @@ impl<'a> Lowerer<'a> {
 /// The register an instruction writes, for the frame's save set.
 fn written(inst: &Inst) -> Option<Reg> {
     match *inst {
-        Inst::Alu { rd, .. } | Inst::Mov { rd, .. } | Inst::MovWide { rd, .. } => Some(rd),
+        Inst::Alu { rd, .. }
+        | Inst::AluShifted { rd, .. }
+        | Inst::Mov { rd, .. }
+        | Inst::MovWide { rd, .. } => Some(rd),
         Inst::Mem { op, rt, .. } if !matches!(op, MemOp::Str | MemOp::Strh | MemOp::Strb) => {
             Some(rt)
         }

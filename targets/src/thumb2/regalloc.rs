@@ -7,7 +7,8 @@
 //! - Each interval takes a free register, preferring the one its value comes from (a copy's
 //!   source, an operation's first operand, a parameter's argument register) so that copies
 //!   and the two-operand fix-ups of 16-bit forms vanish; when none is free, whichever of it
-//!   and the active intervals ends last goes to a stack slot.
+//!   and the active intervals is used least, by loop-depth-weighted count, goes to a stack
+//!   slot.
 //! - Registers: caller-saved `r0`-`r3` first (they cost no save), then `r4`-`r11`, which the
 //!   prologue saves. Two scratch registers are kept out of allocation for reloading spilled
 //!   values: `r12` and `lr` on ARMv7-M; `r6` and `r7` on ARMv6-M, whose 16-bit forms cannot
@@ -202,7 +203,9 @@ fn preferences(vcode: &VCode) -> Vec<Vec<Pref>> {
         for inst in &block.insts {
             match *inst {
                 VInst::Mov { dst, src } => prefs[dst.0 as usize].push(Pref::SameAs(src)),
-                VInst::Alu { dst, a, .. } => prefs[dst.0 as usize].push(Pref::SameAs(a)),
+                VInst::Alu { dst, a, .. } | VInst::AluShifted { dst, a, .. } => {
+                    prefs[dst.0 as usize].push(Pref::SameAs(a))
+                }
                 VInst::Call { dst, ref args, .. } => {
                     prefs[dst.0 as usize].push(Pref::Reg(Reg::R0));
                     for (i, a) in args.iter().enumerate() {
@@ -219,10 +222,31 @@ fn preferences(vcode: &VCode) -> Vec<Vec<Pref>> {
     prefs
 }
 
+/// What keeping each vreg in a register saves: its reads and writes, each weighted by 8 to
+/// the power of its loop depth, so that a value the innermost loop uses outweighs any number
+/// used outside it.
+fn spill_costs(vcode: &VCode) -> Vec<u64> {
+    let depths = super::coalesce::loop_depths(vcode);
+    let mut cost = vec![0u64; vcode.n_vregs];
+    for (block, depth) in vcode.blocks.iter().zip(depths) {
+        let weight = 8u64.pow(depth.min(8) as u32);
+        let touched = block
+            .insts
+            .iter()
+            .flat_map(|inst| inst.uses().into_iter().chain(inst.def()))
+            .chain(block.term.uses());
+        for v in touched {
+            cost[v.0 as usize] += weight;
+        }
+    }
+    cost
+}
+
 pub fn allocate(vcode: &VCode, arch: Arch) -> Allocation {
     let regs = allocatable(arch, vcode.has_calls());
     let calls = call_positions(vcode);
     let prefs = preferences(vcode);
+    let cost = spill_costs(vcode);
     let mut locs: Vec<Option<Loc>> = vec![None; vcode.n_vregs];
     let mut active: Vec<(Interval, Reg)> = Vec::new();
     let mut n_slots = 0;
@@ -254,18 +278,20 @@ pub fn allocate(vcode: &VCode, arch: Arch) -> Allocation {
             active.push((iv, r));
             continue;
         }
-        // Spill whichever ends last: the new interval or the longest active one whose
-        // register it may take.
-        let longest = active
+        // Spill whichever costs least to keep in memory (see `spill_costs`), of the new
+        // interval and the active ones whose register it may take; of equals, the one
+        // that ends last.
+        let rank = |i: &Interval| (cost[i.vreg.0 as usize], std::cmp::Reverse(i.end));
+        let cheapest = active
             .iter()
             .enumerate()
             .filter(|(_, &(_, r))| allowed(r))
-            .max_by_key(|(_, (a, _))| a.end)
+            .min_by_key(|(_, (a, _))| rank(a))
             .map(|(i, _)| i);
         let slot = Loc::Slot(n_slots);
         n_slots += 1;
-        if let Some(longest) = longest.filter(|&i| active[i].0.end > iv.end) {
-            let (victim, r) = active.swap_remove(longest);
+        if let Some(cheapest) = cheapest.filter(|&i| rank(&active[i].0) < rank(&iv)) {
+            let (victim, r) = active.swap_remove(cheapest);
             locs[victim.vreg.0 as usize] = Some(slot);
             locs[iv.vreg.0 as usize] = Some(Loc::Reg(r));
             active.push((iv, r));
