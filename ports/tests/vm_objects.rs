@@ -13,6 +13,7 @@ use std::process::Command;
 /// The corpus programs this test runs on the VM.
 const PROGRAMS: &[&str] = &[
     "class_protocols.py",
+    "class_attribute_changes.py",
     "builtin_subclasses.py",
     "exception_details.py",
     "eval_exec.py",

@@ -7,7 +7,8 @@
 //! `__get__` intercepts), then the native part, then `__getattr__`. Stores check the class
 //! for a property or `__set__`/`__delete__`, then `__setattr__`/`__delattr__`, then write the
 //! members. Unlike MicroPython, krait keeps no "has special accessors" flag on classes: it
-//! always checks, which gives the same results without its "already-subclassed" restriction.
+//! always checks (through the class lookup cache), which gives the same results without its
+//! "already-subclassed" restriction.
 use super::{PyResult, Raise, Vm};
 use crate::objects::class::descriptor::Accessor;
 use crate::objects::class::Found;
@@ -26,17 +27,6 @@ const NOT_FOR_GETATTR: [u32; 7] = [
     qstrs::SETATTR,
     qstrs::DELATTR,
 ];
-
-/// Entries in [`Vm::builtin_class_lookup`]'s cache.
-pub const BUILTIN_LOOKUP_CACHE: usize = 256;
-
-/// One cached [`Vm::class_lookup`] of a builtin type: `(type, name)` and the answer. The
-/// empty entry's key `(0, 0)` names no type.
-#[derive(Clone, Copy, Default)]
-pub struct BuiltinLookup {
-    key: (u32, u32),
-    found: Option<Found>,
-}
 
 impl Vm {
     /// `mp_load_method_maybe`: the attribute as (function, self) when it is a method, else
@@ -70,26 +60,8 @@ impl Vm {
         if let Some(value) = self.builtin_type_attr(obj, q)? {
             return Ok(Some((value, Obj::NULL)));
         }
-        let found = if is_builtin_type(t) {
-            self.builtin_class_lookup(t, q)
-        } else {
-            self.class_lookup(t, q)?
-        };
+        let found = self.class_lookup(t, q)?;
         Ok(found.map(|found| self.convert_member(obj, found)))
-    }
-
-    /// [`Vm::class_lookup`] for builtin type `t`, through a small direct-mapped cache: builtin
-    /// types, their bases and their method tables never change, so an answer stays right.
-    fn builtin_class_lookup(&mut self, t: u32, q: u32) -> Option<Found> {
-        let index = (t >> 2 ^ q.wrapping_mul(0x9e37_79b9) >> 20) as usize % BUILTIN_LOOKUP_CACHE;
-        let entry = self.builtin_lookups[index];
-        if entry.key == (t, q) {
-            return entry.found;
-        }
-        // A builtin type's lookup reads only static tables, so it cannot raise.
-        let found = self.class_lookup(t, q).ok().flatten();
-        self.builtin_lookups[index] = BuiltinLookup { key: (t, q), found };
-        found
     }
 
     /// Whether type `t` is a class a builtin module defined (see `obj_type::FLAG_MODULE_CLASS`).
@@ -433,6 +405,7 @@ impl Vm {
         if t == ty::TYPE && self.is_user_type(obj.raw()) {
             let locals = Obj::from_raw(type_locals_dict(self.arena(), obj.raw()));
             let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+            self.class_dicts_changed();
             if value == Obj::NULL {
                 return Ok(self.dict_remove(locals, key)?.is_some());
             }
@@ -486,7 +459,9 @@ impl Vm {
         } else {
             qstrs::SETATTR
         };
-        if let Some((meth, meth_self)) = self.find_method(read(self, 0), hook)? {
+        // As `py/objtype.c` does, the hook is looked for in the class only.
+        if let Some(found) = self.class_lookup(t, hook)? {
+            let (meth, meth_self) = self.convert_member(read(self, 0), found);
             let name = Obj::qstr(q).unwrap_or(Obj::NONE);
             let value = read(self, 1);
             let args: &[Obj] = if deleting { &[name] } else { &[name, value] };

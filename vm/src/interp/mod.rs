@@ -28,6 +28,7 @@ pub mod ops;
 pub mod print;
 pub mod pystack;
 
+use crate::objects::class::{CachedLookup, LOOKUP_CACHE};
 use crate::objects::{self, qstrs, ty};
 use crate::runtime::arena::{Arena, ArenaError, Backing};
 use crate::runtime::gc::{Heap, HeapConfig, HeapError, OutOfMemory, RootId};
@@ -137,8 +138,8 @@ pub struct Vm {
     pub(crate) native_code: Vec<crate::rawcode::HostCode>,
     /// Emptied frame lists of finished interpreter runs, reused by the next ones.
     spare_frame_lists: Vec<Vec<exec::Frame>>,
-    /// Method lookups on builtin types, cached (see `attr::Vm::builtin_class_lookup`).
-    builtin_lookups: Box<[attr::BuiltinLookup; attr::BUILTIN_LOOKUP_CACHE]>,
+    /// Class attribute lookups, cached (see `Vm::class_lookup`).
+    pub(crate) class_lookups: Box<[CachedLookup; LOOKUP_CACHE]>,
 }
 
 impl Vm {
@@ -193,7 +194,7 @@ impl Vm {
             out: Vec::new(),
             native_code: Vec::new(),
             spare_frame_lists: Vec::new(),
-            builtin_lookups: Box::new([attr::BuiltinLookup::default(); attr::BUILTIN_LOOKUP_CACHE]),
+            class_lookups: Box::new([CachedLookup::default(); LOOKUP_CACHE]),
         };
         let exc = vm
             .new_exception(ty::MEMORY_ERROR, Obj::from_raw(objects::EMPTY_TUPLE_OBJ))

@@ -43,6 +43,7 @@ pub fn add_method(
     };
     let locals = crate::objects::type_locals_dict(vm.arena(), class_obj.raw());
     let method_q = vm.intern(method)?;
+    vm.class_dicts_changed();
     vm.dict_store_qstr(Obj::from_raw(locals), method_q, fun)
 }
 

@@ -3,7 +3,7 @@
 use super::ty;
 use crate::interp::{PyResult, Raise, Vm};
 use crate::runtime::gc::{Heap, OutOfMemory};
-use crate::runtime::layout::dict;
+use crate::runtime::layout::{dict, map as map_layout};
 use crate::runtime::map::{self, LookupKind, MapContext, MapRef};
 use crate::runtime::obj::Obj;
 
@@ -49,6 +49,27 @@ impl Vm {
             MapError::Oom(oom) => self.raise_memory_error(oom),
             MapError::Raised(raise) => raise,
         })
+    }
+
+    /// `d.copy()`: a new dict with `d`'s table, flags and order.
+    pub fn dict_copy(&mut self, d: Obj) -> PyResult<Obj> {
+        let mark = self.stack_mark();
+        let slot = self.root(d)?;
+        let alloc = Vm::dict_map(d).alloc(&self.heap);
+        let copy = self.new_dict(alloc)?;
+        let src = self.slot(slot).raw() + dict::MAP;
+        self.stack_release(mark);
+        let dst = copy.raw() + dict::MAP;
+        let flags = self.arena().load_u32(src + map_layout::FLAGS_AND_USED);
+        self.arena_mut()
+            .store_u32(dst + map_layout::FLAGS_AND_USED, flags);
+        let (from, to) = (
+            self.arena().load_u32(src + map_layout::TABLE),
+            self.arena().load_u32(dst + map_layout::TABLE),
+        );
+        self.arena_mut()
+            .copy_within(from, to, alloc * map_layout::ELEM_SIZE);
+        Ok(copy)
     }
 
     pub fn new_dict(&mut self, n: u32) -> PyResult<Obj> {

@@ -105,18 +105,7 @@ pub fn popitem(vm: &mut Vm, args: Args) -> PyResult<Obj> {
 
 /// `d.copy()`: the same table, so the copy iterates in the same order (`dict_copy`).
 pub fn copy(vm: &mut Vm, args: Args) -> PyResult<Obj> {
-    let alloc = Vm::dict_map(vm.arg(&args, 0)).alloc(&vm.heap);
-    let copy = vm.new_dict(alloc)?;
-    let src = vm.arg(&args, 0).raw() + dict::MAP;
-    let dst = copy.raw() + dict::MAP;
-    let flags = vm.arena().load_u32(src + map::FLAGS_AND_USED);
-    vm.arena_mut().store_u32(dst + map::FLAGS_AND_USED, flags);
-    let (from, to) = (
-        vm.arena().load_u32(src + map::TABLE),
-        vm.arena().load_u32(dst + map::TABLE),
-    );
-    vm.arena_mut().copy_within(from, to, alloc * map::ELEM_SIZE);
-    Ok(copy)
+    vm.dict_copy(vm.arg(&args, 0))
 }
 
 /// `d.clear()`: an empty table of no size (`mp_map_clear`).

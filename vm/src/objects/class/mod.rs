@@ -21,6 +21,17 @@ use crate::runtime::obj::Obj;
 
 const TYPE_SIZE: u32 = obj_type::SLOTS + 2 * 4;
 
+/// Entries in [`Vm::class_lookup`]'s cache.
+pub const LOOKUP_CACHE: usize = 512;
+
+/// One cached [`Vm::class_lookup`]: `(type, name)` and the answer. The empty entry's key
+/// `(0, 0)` names no type.
+#[derive(Clone, Copy, Default)]
+pub struct CachedLookup {
+    key: (u32, u32),
+    found: Option<Found>,
+}
+
 /// What [`Vm::class_lookup`] found: the value and the type whose dict (or table) held it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Found {
@@ -69,11 +80,36 @@ impl Vm {
     }
 
     /// `mp_obj_class_lookup`: `name` in `t` or its bases, depth first, `object` skipped
-    /// unless it is `t` itself.
+    /// unless it is `t` itself. Answers come from a small direct-mapped cache: a builtin
+    /// type's never change, and a user class's change only when a class dict does, which
+    /// empties the cache ([`Vm::class_dicts_changed`]).
     pub fn class_lookup(&mut self, t: u32, name: u32) -> PyResult<Option<Found>> {
         if t < 16 {
             return Ok(None);
         }
+        let index = (t >> 2 ^ name.wrapping_mul(0x9e37_79b9) >> 20) as usize % LOOKUP_CACHE;
+        let entry = self.class_lookups[index];
+        if entry.key == (t, name) {
+            return Ok(entry.found);
+        }
+        let found = self.class_lookup_uncached(t, name)?;
+        self.class_lookups[index] = CachedLookup {
+            key: (t, name),
+            found,
+        };
+        Ok(found)
+    }
+
+    /// Forgets every cached [`Vm::class_lookup`]: called whenever a class dict gains, loses or
+    /// replaces an entry, and when a class is made (its address may be a collected class's).
+    ///
+    /// Class dicts change only through krait itself: `cls.__dict__` is a copy, and a new
+    /// class copies the dict it is given (as CPython does), so no Python code holds one.
+    pub fn class_dicts_changed(&mut self) {
+        self.class_lookups.fill(CachedLookup::default());
+    }
+
+    fn class_lookup_uncached(&mut self, t: u32, name: u32) -> PyResult<Option<Found>> {
         if is_builtin_type(t) {
             if let Some(value) = crate::builtins::type_attr(t, name) {
                 return Ok(Some(Found { value, owner: t }));
@@ -92,13 +128,13 @@ impl Vm {
             if parent == ty::OBJECT {
                 return Ok(None);
             }
-            return self.class_lookup(parent, name);
+            return self.class_lookup_uncached(parent, name);
         }
         for base in self.type_bases(t) {
             if base == ty::OBJECT {
                 continue;
             }
-            if let Some(found) = self.class_lookup(base, name)? {
+            if let Some(found) = self.class_lookup_uncached(base, name)? {
                 return Ok(Some(found));
             }
         }
@@ -143,6 +179,9 @@ impl Vm {
         }
         let mark = self.stack_mark();
         let first = self.root_all(&[bases, locals])?;
+        // The class keeps a dict of its own: whoever passed this one may change it later.
+        let own_locals = self.dict_copy(locals)?;
+        self.arena_mut().store_u32(first + 4, own_locals.raw());
         let t = self.alloc(TYPE_SIZE)?;
         let bases = Obj::from_raw(self.arena().load_u32(first));
         let locals = Obj::from_raw(self.arena().load_u32(first + 4));
@@ -170,6 +209,7 @@ impl Vm {
                 self.dict_store_qstr(locals, super::qstrs::NEW, wrapped)?;
             }
         }
+        self.class_dicts_changed();
         self.call_set_names(Obj::from_raw(t), locals)?;
         self.stack_release(mark);
         Ok(Obj::from_raw(t))
