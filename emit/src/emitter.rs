@@ -40,7 +40,7 @@ use vm::bytecode::{BinaryOpNum, UnaryOpNum};
 use vm::compile::emit::*;
 use vm::compile::native::{ModuleTablesMut, NativeEmitter};
 use vm::compile::scope::{
-    EmitOption, IdKind, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM,
+    EmitOption, IdInfo, IdKind, Scope, ScopeId, ScopeKind, ScopeNode, ID_FLAG_IS_PARAM,
     SCOPE_FLAG_GENERATOR,
 };
 use vm::error::{CompileError, ErrorKind};
@@ -72,7 +72,14 @@ enum Item {
     None,
     /// The empty slot `load_method` leaves for a plain function.
     Null,
+    /// A word of the iterator buffer bytecode keeps on its stack (`GET_ITER_STACK`): the
+    /// iterator is one object here, under these, but the compiler counts stack depths (a
+    /// comprehension's collection) in bytecode's words.
+    IterPadding,
 }
+
+/// Words of bytecode's on-stack iterator buffer (`MP_OBJ_ITER_BUF_NSLOTS`).
+const ITER_BUF_WORDS: usize = 4;
 
 struct LabelInfo {
     block: BlockId,
@@ -86,6 +93,8 @@ pub struct FuncEmitter<'t> {
     target: &'t dyn Target,
     /// Viper typing; otherwise `@native`, where every value is an object.
     viper: bool,
+    /// A class body, whose names live in the dict `__build_class__` made for it.
+    class_body: bool,
     func: Func,
     cur: BlockId,
     /// Set after an unconditional transfer of control, until the next label.
@@ -122,6 +131,7 @@ impl<'t> FuncEmitter<'t> {
             tables,
             target,
             viper: option == EmitOption::Viper,
+            class_body: false,
             func: Func {
                 name: String::new(),
                 params: Vec::new(),
@@ -247,6 +257,20 @@ impl<'t> FuncEmitter<'t> {
     }
 
     /// Calls `helper`; an object result is rooted in a fresh frame slot.
+    /// A constant holding `name`'s index in the module's qstr table, as helpers take names.
+    fn qstr_index(&mut self, name: &Name) -> VReg {
+        let q = self.tables.use_qstr(name) as u32;
+        self.constant(Ty::Uint, q)
+    }
+
+    /// Pops a `for` loop's iterator and the padding below it.
+    fn drop_iterator(&mut self) {
+        self.pop_item();
+        while self.stack.last() == Some(&Item::IterPadding) {
+            self.stack.pop();
+        }
+    }
+
     fn call(&mut self, helper: Helper, args: Vec<VReg>, result: Ty) -> VReg {
         let dst = self.vreg(result);
         let on_raise = *self.handlers.last().unwrap_or(&self.raise_block);
@@ -287,6 +311,10 @@ impl<'t> FuncEmitter<'t> {
             Item::Cast(_) | Item::Null => {
                 self.unsupported("a cast used as a value");
                 self.vreg(Ty::Int)
+            }
+            Item::IterPadding => {
+                self.unsupported("this stack shape");
+                self.vreg(Ty::Obj)
             }
         }
     }
@@ -607,14 +635,25 @@ impl Emitter for FuncEmitter<'_> {
             return;
         }
         self.func.name = scope.simple_name.to_string();
-        let def = match scope.node {
-            ScopeNode::Function(def) => def,
+        // A function's annotations type its viper arguments and result; a lambda or a
+        // comprehension (whose one argument is the iterable) has none.
+        let (args, returns, line) = match scope.node {
+            ScopeNode::Function(def) => (Some(&def.args), def.returns.as_ref(), def.line),
+            ScopeNode::Lambda { args, line, .. } => (Some(args), None, line),
+            ScopeNode::Comprehension { line, .. } => (None, None, line),
             // Module code: no arguments, an object result.
             ScopeNode::Module(_) => return,
-            ScopeNode::Class(_) => return self.unsupported("a class body"),
-            _ => return self.unsupported("a lambda or comprehension"),
+            // A class body: no arguments, its names in its own dict (`__class__` is a cell
+            // when a method uses `super()`).
+            ScopeNode::Class(_) => {
+                self.class_body = true;
+                if scope.ids.iter().any(|id| id.kind == IdKind::Cell) {
+                    self.unsupported("closures");
+                }
+                return;
+            }
         };
-        self.line = def.line;
+        self.line = line;
         if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
             return self.fail(ErrorKind::NotImplementedError, "native yield".into());
         }
@@ -628,7 +667,14 @@ impl Emitter for FuncEmitter<'_> {
         {
             return self.unsupported("closures");
         }
-        if def.args.args.len() > MAX_VIPER_ARGS {
+        // A comprehension's argument is its first local, not flagged as a parameter.
+        let comprehension = matches!(scope.node, ScopeNode::Comprehension { .. });
+        let is_param = |id: &&IdInfo| {
+            id.flags & ID_FLAG_IS_PARAM != 0
+                || (comprehension && id.kind == IdKind::Local && id.local_num == 0)
+        };
+        let n_params = scope.ids.iter().filter(is_param).count();
+        if n_params > MAX_VIPER_ARGS {
             return self.unsupported("more than 6 arguments");
         }
         let viper = self.viper;
@@ -636,24 +682,22 @@ impl Emitter for FuncEmitter<'_> {
             Some(_) if viper => annotation_type(annotation),
             _ => Ok(Ty::Obj),
         };
-        match typed(def.returns.as_ref()) {
+        match typed(returns) {
             Ok(ty) => self.func.ret = ty,
             Err(err) => self.error = self.error.take().or(Some(err)),
         }
         let mut params: Vec<(u16, VReg)> = Vec::new();
-        for arg in &def.args.args {
-            let ty = match typed(arg.annotation.as_ref()) {
+        for id in scope.ids.iter().filter(is_param) {
+            let annotation = args
+                .and_then(|args| args.args.iter().find(|arg| arg.name == id.name))
+                .and_then(|arg| arg.annotation.as_ref());
+            let ty = match typed(annotation) {
                 Ok(ty) => ty,
                 Err(err) => {
                     self.error = self.error.take().or(Some(err));
                     Ty::Obj
                 }
             };
-            let id = scope
-                .ids
-                .iter()
-                .find(|id| id.name == arg.name && id.flags & ID_FLAG_IS_PARAM != 0);
-            let Some(id) = id else { continue };
             let v = self.vreg(ty);
             params.push((id.local_num, v));
         }
@@ -677,7 +721,7 @@ impl Emitter for FuncEmitter<'_> {
             let locals = scope
                 .ids
                 .iter()
-                .filter(|id| id.kind == IdKind::Local && id.flags & ID_FLAG_IS_PARAM == 0);
+                .filter(|id| id.kind == IdKind::Local && !is_param(id));
             for id in locals {
                 let none = self.constant(Ty::Obj, Obj::NONE.raw());
                 self.set_local(&id.name, id.local_num, none);
@@ -696,9 +740,11 @@ impl Emitter for FuncEmitter<'_> {
             let info = &self.labels[&label];
             let untouched =
                 info.block == self.cur && self.func.blocks[self.cur.0 as usize].insts.is_empty();
-            if untouched && delta < 0 {
-                let depth = self.stack.len().saturating_sub((-delta) as usize);
-                self.stack.truncate(depth);
+            if untouched {
+                // Growing, the entries are placeholders: the exception a bare `except:`'s
+                // `END_FINALLY` would find, which nothing reaches.
+                let depth = self.stack.len().saturating_add_signed(delta as isize);
+                self.stack.resize(depth, Item::Null);
                 let fixed = self.stack.clone();
                 self.labels.get_mut(&label).expect("placed").stack = Some(fixed);
                 return;
@@ -751,11 +797,14 @@ impl Emitter for FuncEmitter<'_> {
                 return;
             }
         }
-        // Native code runs function and module scopes only, so a name lookup (module level)
-        // is a global lookup: the module's locals are its globals.
-        let q = self.tables.use_qstr(name) as u32;
-        let q = self.constant(Ty::Uint, q);
-        let v = self.call(Helper::LoadGlobal, vec![q], Ty::Obj);
+        // Outside class bodies a name lookup (module level) is a global lookup: the module's
+        // locals are its globals.
+        let helper = match kind {
+            GlobalKind::Name if self.class_body => Helper::LoadName,
+            _ => Helper::LoadGlobal,
+        };
+        let q = self.qstr_index(name);
+        let v = self.call(helper, vec![q], Ty::Obj);
         self.push(v);
     }
 
@@ -767,12 +816,15 @@ impl Emitter for FuncEmitter<'_> {
         self.set_local(name, local_num, v);
     }
 
-    fn store_global(&mut self, name: &Name, _kind: GlobalKind) {
-        // As in `load_global`, a name store is a global store.
+    fn store_global(&mut self, name: &Name, kind: GlobalKind) {
+        // As in `load_global`, a name store outside class bodies is a global store.
+        let helper = match kind {
+            GlobalKind::Name if self.class_body => Helper::StoreName,
+            _ => Helper::StoreGlobal,
+        };
         let value = self.pop_obj();
-        let q = self.tables.use_qstr(name) as u32;
-        let q = self.constant(Ty::Uint, q);
-        self.call(Helper::StoreGlobal, vec![q, value], Ty::Obj);
+        let q = self.qstr_index(name);
+        self.call(helper, vec![q, value], Ty::Obj);
     }
 
     /// As MicroPython's native code does, a deleted local holds `None` (a later load is not
@@ -782,10 +834,13 @@ impl Emitter for FuncEmitter<'_> {
         self.store_local(name, local_num, kind);
     }
 
-    fn delete_global(&mut self, name: &Name, _kind: GlobalKind) {
-        let q = self.tables.use_qstr(name) as u32;
-        let q = self.constant(Ty::Uint, q);
-        self.call(Helper::DeleteGlobal, vec![q], Ty::Obj);
+    fn delete_global(&mut self, name: &Name, kind: GlobalKind) {
+        let helper = match kind {
+            GlobalKind::Name if self.class_body => Helper::DeleteName,
+            _ => Helper::DeleteGlobal,
+        };
+        let q = self.qstr_index(name);
+        self.call(helper, vec![q], Ty::Obj);
     }
 
     fn label_assign(&mut self, label: Label) {
@@ -815,8 +870,28 @@ impl Emitter for FuncEmitter<'_> {
         self.dead = false;
     }
 
-    fn import(&mut self, _name: &Name, _kind: ImportKind) {
-        self.unsupported("import");
+    fn import(&mut self, name: &Name, kind: ImportKind) {
+        match kind {
+            ImportKind::Name => {
+                let fromlist = self.pop_obj();
+                let level = self.pop_obj();
+                let q = self.qstr_index(name);
+                let module = self.call(Helper::ImportName, vec![q, fromlist, level], Ty::Obj);
+                self.push(module);
+            }
+            ImportKind::From => {
+                // The module stays below the value for the next name's import.
+                let module = self.pop_obj();
+                self.push(module);
+                let q = self.qstr_index(name);
+                let value = self.call(Helper::ImportFrom, vec![module, q], Ty::Obj);
+                self.push(value);
+            }
+            ImportKind::Star => {
+                let module = self.pop_obj();
+                self.call(Helper::ImportAll, vec![module], Ty::Obj);
+            }
+        }
     }
 
     fn load_const_tok(&mut self, tok: ConstToken) {
@@ -873,7 +948,8 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn load_build_class(&mut self) {
-        self.unsupported("class definitions");
+        let build = self.call(Helper::LoadBuildClass, Vec::new(), Ty::Obj);
+        self.push(build);
     }
 
     fn subscr(&mut self, kind: AccessKind) {
@@ -928,19 +1004,27 @@ impl Emitter for FuncEmitter<'_> {
                     self.inst(Inst::Store { width, addr, value });
                 }
             }
-            AccessKind::Delete => self.unsupported("del"),
+            AccessKind::Delete => {
+                // `MP_OBJ_NULL` as the value deletes, as `mp_obj_subscr` takes it.
+                let index = self.pop_obj();
+                let base = self.pop_obj();
+                let null = self.constant(Ty::Obj, Obj::NULL.raw());
+                self.call(Helper::ObjSubscr, vec![base, index, null], Ty::Obj);
+            }
         }
     }
 
     fn attr(&mut self, name: &Name, kind: AccessKind) {
         match kind {
             AccessKind::Load => {}
-            AccessKind::Delete => return self.unsupported("del"),
-            AccessKind::Store => {
+            AccessKind::Store | AccessKind::Delete => {
                 let base = self.pop_obj();
-                let value = self.pop_obj();
-                let q = self.tables.use_qstr(name) as u32;
-                let q = self.constant(Ty::Uint, q);
+                // `MP_OBJ_NULL` as the value deletes, as `mp_store_attr` takes it.
+                let value = match kind {
+                    AccessKind::Store => self.pop_obj(),
+                    _ => self.constant(Ty::Obj, Obj::NULL.raw()),
+                };
+                let q = self.qstr_index(name);
                 self.call(Helper::StoreAttr, vec![base, q, value], Ty::Obj);
                 return;
             }
@@ -952,8 +1036,7 @@ impl Emitter for FuncEmitter<'_> {
             let dummy = self.constant(Ty::Obj, Obj::NONE.raw());
             return self.push(dummy);
         }
-        let q = self.tables.use_qstr(name) as u32;
-        let q = self.constant(Ty::Uint, q);
+        let q = self.qstr_index(name);
         let v = self.call(Helper::LoadAttr, vec![base, q], Ty::Obj);
         self.push(v);
     }
@@ -1013,7 +1096,7 @@ impl Emitter for FuncEmitter<'_> {
         }
         if target.from_for && !self.dead {
             // Leaving a `for` over an iterable drops its iterator.
-            self.pop_item();
+            self.drop_iterator();
         }
         self.jump(target.label);
     }
@@ -1057,10 +1140,17 @@ impl Emitter for FuncEmitter<'_> {
     /// exception on the stack again; after a `finally` it may be `None`, and then go on.
     fn end_finally(&mut self) {
         let is_finally = self.open_blocks.pop().is_some_and(|b| b.is_finally);
-        let exc = self.pop();
         if self.dead {
+            // Unreached, as after a bare `except:`, whose handler took the exception off
+            // the stack: there may be nothing to pop.
+            self.stack.pop();
             return;
         }
+        let exc = match self.pop_item() {
+            Item::Value(v) => v,
+            // `None` (a `finally` entered normally), or the placeholder of an unreached one.
+            _ => self.constant(Ty::Obj, Obj::NONE.raw()),
+        };
         if !is_finally {
             self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
             return self.terminate(Term::Raise);
@@ -1087,10 +1177,16 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     /// The iterator is one object on the compile-time stack: a heap iterator, where bytecode
-    /// may keep a 4-word iterator buffer on its stack.
-    fn get_iter(&mut self, _use_stack: bool) {
+    /// may keep a 4-word iterator buffer on its stack (padded to its depth, see
+    /// [`Item::IterPadding`]).
+    fn get_iter(&mut self, use_stack: bool) {
         let obj = self.pop_obj();
         let iter = self.call(Helper::NativeGetiter, vec![obj], Ty::Obj);
+        if use_stack {
+            let padding = ITER_BUF_WORDS - 1;
+            self.stack
+                .extend(std::iter::repeat_n(Item::IterPadding, padding));
+        }
         self.push(iter);
     }
 
@@ -1112,7 +1208,7 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn for_iter_end(&mut self) {
-        self.pop_item();
+        self.drop_iterator();
     }
 
     fn pop_except_jump(&mut self, label: Label, within_exc_handler: bool) {
@@ -1220,8 +1316,25 @@ impl Emitter for FuncEmitter<'_> {
         self.push(dict);
     }
 
-    fn store_comp(&mut self, _kind: ScopeKind, _index: u32) {
-        self.unsupported("comprehensions");
+    /// Adds the item(s) on top to the comprehension's collection, which lies
+    /// `collection_index` entries below them (`MP_BC_STORE_COMP`).
+    fn store_comp(&mut self, kind: ScopeKind, collection_index: u32) {
+        let (helper, items) = match kind {
+            ScopeKind::ListComp => (Helper::ListAppend, vec![self.pop_obj()]),
+            ScopeKind::DictComp => {
+                let key = self.pop_obj();
+                let value = self.pop_obj();
+                (Helper::StoreMap, vec![key, value])
+            }
+            _ => (Helper::StoreSet, vec![self.pop_obj()]),
+        };
+        let at = self.stack.len().checked_sub(collection_index as usize);
+        let Some(Item::Value(collection)) = at.map(|at| self.stack[at]) else {
+            return self.unsupported("this stack shape");
+        };
+        let mut args = vec![collection];
+        args.extend(items);
+        self.call(helper, args, Ty::Obj);
     }
 
     fn unpack_sequence(&mut self, n_args: u32) {
@@ -1260,6 +1373,7 @@ impl Emitter for FuncEmitter<'_> {
                 Item::Null | Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
                 Item::Value(v) => self.box_value(v),
                 Item::Cast(_) => return self.unsupported("a cast as keyword defaults"),
+                Item::IterPadding => return self.unsupported("this stack shape"),
             };
             (self.pop_obj(), kw)
         };

@@ -143,10 +143,16 @@ pub enum Helper {
     ConvertObjToNative = 3,
     /// `(native value, type) -> obj` (`mp_native_to_obj`).
     ConvertNativeToObj = 4,
+    /// `(qstr index) -> obj`: a class body's name (`mp_load_name`).
+    LoadName = 6,
     /// `(qstr index) -> obj`.
     LoadGlobal = 7,
+    /// `() -> __build_class__`.
+    LoadBuildClass = 8,
     /// `(obj, qstr index) -> obj`.
     LoadAttr = 9,
+    /// `(qstr index, value) -> None`: a class body's name.
+    StoreName = 12,
     /// `(qstr index, value) -> None`.
     StoreGlobal = 13,
     /// `(obj, qstr index, value) -> None`.
@@ -168,6 +174,10 @@ pub enum Helper {
     BuildMap = 21,
     /// `(n, arena address of the items) -> set`.
     BuildSet = 22,
+    /// `(set, item) -> None`.
+    StoreSet = 23,
+    /// `(list, item) -> None`.
+    ListAppend = 24,
     /// `(dict, key, value) -> dict`.
     StoreMap = 25,
     /// `(child index, defaults, keyword defaults) -> function`: a function for the running
@@ -181,10 +191,18 @@ pub enum Helper {
     NativeIternext = 31,
     /// `(exception or class) -> never`: always raises.
     NativeRaise = 34,
+    /// `(qstr index, fromlist, level) -> module` (`mp_import_name`).
+    ImportName = 35,
+    /// `(module, qstr index) -> obj`: `from module import name`'s value.
+    ImportFrom = 36,
+    /// `(module) -> None`: `from module import *` into the globals.
+    ImportAll = 37,
     /// `(start, stop, step) -> slice`.
     NewSlice = 38,
     /// `(seq, n, arena address) -> None`: the items, reversed, at the address.
     UnpackSequence = 39,
+    /// `(qstr index) -> None`: deletes a class body's name (`NameError` if it is not there).
+    DeleteName = 41,
     /// `(qstr index) -> None`: deletes a global (`NameError` if it is not there).
     DeleteGlobal = 42,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
@@ -201,21 +219,29 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadGlobal
+            Helper::LoadBuildClass => 0,
+            Helper::LoadName
+            | Helper::DeleteName
+            | Helper::LoadGlobal
             | Helper::ObjIsTrue
             | Helper::NativeGetiter
             | Helper::NativeIternext
             | Helper::BuildMap
             | Helper::DeleteGlobal
+            | Helper::ImportAll
             | Helper::NativeRaise => 1,
             Helper::ConvertObjToNative
             | Helper::ConvertNativeToObj
             | Helper::LoadAttr
+            | Helper::StoreName
             | Helper::StoreGlobal
             | Helper::BuildTuple
             | Helper::BuildList
             | Helper::BuildSet
             | Helper::UnaryOp
+            | Helper::ImportFrom
+            | Helper::StoreSet
+            | Helper::ListAppend
             | Helper::SmallIntFloorDivide
             | Helper::SmallIntModulo => 2,
             Helper::StoreAttr
@@ -225,6 +251,7 @@ impl Helper {
             | Helper::NewSlice
             | Helper::StoreMap
             | Helper::MakeFunction
+            | Helper::ImportName
             | Helper::NativeCallFunctionNKw => 3,
         }
     }
@@ -245,7 +272,11 @@ impl Helper {
         match self {
             Helper::ConvertObjToNative => "convert_obj_to_native",
             Helper::ConvertNativeToObj => "convert_native_to_obj",
+            Helper::LoadName => "load_name",
             Helper::LoadGlobal => "load_global",
+            Helper::LoadBuildClass => "load_build_class",
+            Helper::StoreName => "store_name",
+            Helper::DeleteName => "delete_name",
             Helper::LoadAttr => "load_attr",
             Helper::StoreGlobal => "store_global",
             Helper::StoreAttr => "store_attr",
@@ -255,8 +286,13 @@ impl Helper {
             Helper::BuildMap => "build_map",
             Helper::BuildSet => "build_set",
             Helper::NewSlice => "new_slice",
+            Helper::ImportName => "import_name",
+            Helper::ImportFrom => "import_from",
+            Helper::ImportAll => "import_all",
             Helper::MakeFunction => "make_function_from_proto_fun",
             Helper::StoreMap => "store_map",
+            Helper::StoreSet => "store_set",
+            Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::DeleteGlobal => "delete_global",
             Helper::NativeGetiter => "native_getiter",

@@ -602,6 +602,70 @@ print(table, total, [tri(3, 1), tri(4, 1)])
     }
 }
 
+/// `-X emit=native` over what a module does at its top level: imports, class bodies (their
+/// names in the class's dict), `del` of names, attributes and items, lambdas and every kind of
+/// comprehension (nested, over stack iterators, with `break` in loops), and a bare `except:`.
+#[test]
+fn module_level_constructs_compile_to_native_code() {
+    let source = "
+import math
+from math import sqrt, floor as fl
+import collections as c
+try:
+    import no_such_module
+except:
+    print('no module')
+
+class Base:
+    scale = 2
+    tmp = scale + 1
+    del tmp
+    def area(self):
+        return self.w * self.h * self.scale
+
+class Rect(Base):
+    def __init__(self, w, h):
+        self.w = w
+        self.h = h
+
+r = Rect(2, 3)
+r.extra = 1
+del r.extra
+d = {k: v for k, v in [(1, 'a'), (2, 'b')]}
+del d[1]
+square = lambda x: x * x
+grid = [(i, j) for i in range(3) for j in range(i) if j != 1]
+evens = {n % 4 for n in range(10)}
+for i in range(5):
+    if i == 3:
+        break
+total = 0
+for i in [1, 2, 3]:
+    for j in [4, 5]:
+        if j == 5:
+            break
+        total += i * j
+print(r.area(), hasattr(r, 'extra'), hasattr(Base, 'tmp'), d, square(7), grid)
+print(sorted(evens), i, total, sqrt(16.0), fl(2.5), math.pi > 3, c.OrderedDict.__name__)
+del square
+try:
+    square
+except NameError:
+    print('deleted')
+";
+    let backend = targets::host_backend().expect("host backend");
+    let bytecode = run(source, None);
+    assert!(bytecode.contains("deleted"), "{bytecode}");
+    for gc_stress in [false, true] {
+        let config = VmConfig {
+            gc_stress,
+            ..VmConfig::default()
+        };
+        let native = run_with(source, Some(&backend), config, EmitKind::Native);
+        assert_eq!(native, bytecode, "gc_stress {gc_stress}");
+    }
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

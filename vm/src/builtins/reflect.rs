@@ -96,7 +96,12 @@ pub fn build_class(vm: &mut Vm, args: Args) -> PyResult<Obj> {
         n_pos: 0,
         n_kw: 0,
     };
-    let cell = match vm.prepare_call(body, no_args)? {
+    // A native body runs inside `prepare_call` and reaches its locals through the VM.
+    let locals = vm.slot(locals_slot);
+    let outer = std::mem::replace(&mut vm.class_body_locals, locals);
+    let called = vm.prepare_call(body, no_args);
+    vm.class_body_locals = outer;
+    let cell = match called? {
         CallTarget::Frame(frame) => {
             vm.set_frame_locals(&frame, vm.slot(locals_slot));
             vm.run_frame(frame)?

@@ -581,10 +581,8 @@ impl Vm {
                     self.push(f, bound_self);
                 }
                 op::LOAD_BUILD_CLASS => {
-                    // A program may replace it through the `builtins` module.
-                    let builtins = self.builtins();
-                    let build = self.dict_get_qstr(builtins, crate::objects::qstrs::BUILD_CLASS)?;
-                    self.push(f, build.unwrap_or_else(crate::builtins::build_class_fun));
+                    let build = self.load_build_class()?;
+                    self.push(f, build);
                 }
                 op::LOAD_SUBSCR => {
                     let index = self.pop(f);
@@ -672,10 +670,7 @@ impl Vm {
                     } else {
                         self.frame_globals(f)
                     };
-                    let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-                    if self.dict_remove(dict, key)?.is_none() {
-                        return Err(self.name_error(q));
-                    }
+                    self.delete_name(dict, q)?;
                 }
                 op::DUP_TOP => {
                     let value = self.top(f);

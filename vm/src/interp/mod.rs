@@ -138,6 +138,10 @@ pub struct Vm {
     pub(crate) native_code: Vec<crate::rawcode::HostCode>,
     /// Emptied frame lists of finished interpreter runs, reused by the next ones.
     spare_frame_lists: Vec<Vec<exec::Frame>>,
+    /// The locals dict of the native class body running (`NULL` when none), which its name
+    /// helpers use as MicroPython's use `mp_locals_get()`. Not a GC root of its own:
+    /// `__build_class__` keeps it rooted while the body runs.
+    pub(crate) class_body_locals: Obj,
     /// Class attribute lookups, cached (see `Vm::class_lookup`).
     pub(crate) class_lookups: Box<[CachedLookup; LOOKUP_CACHE]>,
 }
@@ -194,6 +198,7 @@ impl Vm {
             out: Vec::new(),
             native_code: Vec::new(),
             spare_frame_lists: Vec::new(),
+            class_body_locals: Obj::NULL,
             class_lookups: Box::new([CachedLookup::default(); LOOKUP_CACHE]),
         };
         let exc = vm

@@ -76,8 +76,11 @@ pub fn helper_address(index: u32) -> Option<usize> {
     let f: HelperFn = match index {
         3 => convert_obj_to_native,
         4 => convert_native_to_obj,
+        6 => load_name,
         7 => load_global,
+        8 => load_build_class,
         9 => load_attr,
+        12 => store_name,
         13 => store_global,
         14 => store_attr,
         15 => obj_subscr,
@@ -88,14 +91,20 @@ pub fn helper_address(index: u32) -> Option<usize> {
         20 => build_list,
         21 => build_map,
         22 => build_set,
+        23 => store_set,
+        24 => list_append,
         25 => store_map,
         26 => make_function,
         27 => call_function_n_kw,
         30 => native_getiter,
         31 => native_iternext,
         34 => native_raise,
+        35 => import_name,
+        36 => import_from,
+        37 => import_all,
         38 => new_slice,
         39 => unpack_sequence,
+        41 => delete_name,
         42 => delete_global,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
@@ -178,14 +187,76 @@ extern "C" fn delete_global(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32
     with_vm(ctx, |vm, fun| {
         let q = qstr_of(vm, fun, qstr_index);
         let globals = globals_of(vm, fun);
-        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
-        if vm.dict_remove(globals, key)?.is_none() {
-            return Err(vm.name_error(q));
-        }
+        vm.delete_name(globals, q)?;
         Ok(Obj::NONE.raw())
     })
 }
 
+/// The dict a native class body's names live in (`mp_locals_get`): the one
+/// `__build_class__` made for the running body.
+fn name_locals(vm: &Vm, fun: u32) -> Obj {
+    match vm.class_body_locals {
+        Obj::NULL => globals_of(vm, fun),
+        locals => locals,
+    }
+}
+
+extern "C" fn load_name(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let (locals, globals) = (name_locals(vm, fun), globals_of(vm, fun));
+        vm.load_name(locals, globals, q).map(Obj::raw)
+    })
+}
+
+extern "C" fn store_name(ctx: *mut NativeCtx, qstr_index: u32, value: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let locals = name_locals(vm, fun);
+        vm.dict_store_qstr(locals, q, Obj::from_raw(value))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn delete_name(ctx: *mut NativeCtx, qstr_index: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let locals = name_locals(vm, fun);
+        vm.delete_name(locals, q)?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn load_build_class(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.load_build_class().map(Obj::raw))
+}
+
+extern "C" fn import_name(ctx: *mut NativeCtx, qstr_index: u32, fromlist: u32, level: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let globals = globals_of(vm, fun);
+        vm.import_name(q, Obj::from_raw(fromlist), Obj::from_raw(level), globals)
+            .map(Obj::raw)
+    })
+}
+
+extern "C" fn import_from(ctx: *mut NativeCtx, module: u32, qstr_index: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        vm.import_from(Obj::from_raw(module), q).map(Obj::raw)
+    })
+}
+
+/// `from module import *`: into the globals, where native code keeps a module's names.
+extern "C" fn import_all(ctx: *mut NativeCtx, module: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let globals = globals_of(vm, fun);
+        vm.import_all(Obj::from_raw(module), globals)?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+/// `obj.name = value`, or with `MP_OBJ_NULL` as the value `del obj.name` (`mp_store_attr`).
 extern "C" fn store_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, value: u32) -> u32 {
     with_vm(ctx, |vm, fun| {
         let q = qstr_of(vm, fun, qstr_index);
@@ -197,10 +268,11 @@ extern "C" fn store_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, value: 
 extern "C" fn obj_subscr(ctx: *mut NativeCtx, base: u32, index: u32, value: u32) -> u32 {
     with_vm(ctx, |vm, _| {
         let (base, index) = (Obj::from_raw(base), Obj::from_raw(index));
-        if value == Obj::SENTINEL.raw() {
-            return vm.subscr(base, index).map(Obj::raw);
+        match Obj::from_raw(value) {
+            Obj::SENTINEL => return vm.subscr(base, index).map(Obj::raw),
+            Obj::NULL => vm.delete_subscr(base, index)?,
+            value => vm.store_subscr(base, index, value)?,
         }
-        vm.store_subscr(base, index, Obj::from_raw(value))?;
         Ok(Obj::NONE.raw())
     })
 }
@@ -250,6 +322,20 @@ extern "C" fn new_slice(ctx: *mut NativeCtx, start: u32, stop: u32, step: u32) -
 
 extern "C" fn build_map(ctx: *mut NativeCtx, size_hint: u32, _: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| vm.new_dict(size_hint).map(Obj::raw))
+}
+
+extern "C" fn store_set(ctx: *mut NativeCtx, set: u32, item: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.set_add(Obj::from_raw(set), Obj::from_raw(item))?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn list_append(ctx: *mut NativeCtx, list: u32, item: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.list_append(Obj::from_raw(list), Obj::from_raw(item))?;
+        Ok(Obj::NONE.raw())
+    })
 }
 
 extern "C" fn store_map(ctx: *mut NativeCtx, dict: u32, key: u32, value: u32) -> u32 {

@@ -66,6 +66,22 @@ impl Vm {
         }
     }
 
+    /// `del name` from `dict` (a scope's locals or globals): `NameError` if it is not there.
+    pub fn delete_name(&mut self, dict: Obj, q: u32) -> PyResult<()> {
+        let key = Obj::qstr(q).unwrap_or(Obj::NONE);
+        if self.dict_remove(dict, key)?.is_none() {
+            return Err(self.name_error(q));
+        }
+        Ok(())
+    }
+
+    /// `LOAD_BUILD_CLASS`: `builtins.__build_class__`, which a program may replace.
+    pub fn load_build_class(&mut self) -> PyResult<Obj> {
+        let builtins = self.builtins();
+        let build = self.dict_get_qstr(builtins, crate::objects::qstrs::BUILD_CLASS)?;
+        Ok(build.unwrap_or_else(crate::builtins::build_class_fun))
+    }
+
     /// Truth value (`mp_obj_is_true`).
     pub fn is_true(&mut self, obj: Obj) -> PyResult<bool> {
         if obj == Obj::FALSE || obj == Obj::NONE {
