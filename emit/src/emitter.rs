@@ -657,21 +657,20 @@ impl Emitter for FuncEmitter<'_> {
         if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
             return self.fail(ErrorKind::NotImplementedError, "native yield".into());
         }
-        if scope.num_kwonly_args > 0 || scope.flags != 0 || scope.num_def_pos_args > 0 {
-            return self.unsupported("default, keyword-only or star arguments");
-        }
-        if scope
+        let closes_over = scope
             .ids
             .iter()
-            .any(|id| matches!(id.kind, IdKind::Cell | IdKind::Free))
-        {
-            return self.unsupported("closures");
+            .any(|id| matches!(id.kind, IdKind::Cell | IdKind::Free));
+        if closes_over && self.viper {
+            return self.unsupported("closures in viper code");
         }
         // A comprehension's argument is its first local, not flagged as a parameter.
         let comprehension = matches!(scope.node, ScopeNode::Comprehension { .. });
+        // The cells a closure holds arrive first, as arguments (`closure_call`).
         let is_param = |id: &&IdInfo| {
             id.flags & ID_FLAG_IS_PARAM != 0
-                || (comprehension && id.kind == IdKind::Local && id.local_num == 0)
+                || id.kind == IdKind::Free
+                || (comprehension && id.kind == IdKind::Local && id.name.is_empty())
         };
         let n_params = scope.ids.iter().filter(is_param).count();
         if n_params > MAX_VIPER_ARGS {
@@ -713,6 +712,16 @@ impl Emitter for FuncEmitter<'_> {
                 self.root_slots.insert(v, slot);
                 self.inst(Inst::StoreSlot { slot, value: v });
             }
+        }
+        // A variable an inner function closes over lives in a cell (a parameter's holds the
+        // argument): the local holds the cell.
+        for id in scope.ids.iter().filter(|id| id.kind == IdKind::Cell) {
+            let value = match self.locals.get(id.local_num as usize).copied().flatten() {
+                Some(param) if id.flags & ID_FLAG_IS_PARAM != 0 => param,
+                _ => self.constant(Ty::Obj, Obj::NULL.raw()),
+            };
+            let cell = self.call(Helper::NewCell, vec![value], Ty::Obj);
+            self.set_local(&id.name, id.local_num, cell);
         }
         if !viper {
             // Every local of a native function is an object, defined from the entry (as
@@ -767,7 +776,11 @@ impl Emitter for FuncEmitter<'_> {
 
     fn load_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
         if kind != LocalKind::Fast {
-            return self.unsupported("closed-over variables");
+            let Some(cell) = self.locals.get(local_num as usize).copied().flatten() else {
+                return self.unsupported("closed-over variables");
+            };
+            let value = self.call(Helper::CellGet, vec![cell], Ty::Obj);
+            return self.push(value);
         }
         match self.locals.get(local_num as usize).copied().flatten() {
             Some(local) => {
@@ -810,7 +823,12 @@ impl Emitter for FuncEmitter<'_> {
 
     fn store_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
         if kind != LocalKind::Fast {
-            return self.unsupported("closed-over variables");
+            let Some(cell) = self.locals.get(local_num as usize).copied().flatten() else {
+                return self.unsupported("closed-over variables");
+            };
+            let value = self.pop_obj();
+            self.call(Helper::CellSet, vec![cell, value], Ty::Obj);
+            return;
         }
         let v = self.pop();
         self.set_local(name, local_num, v);
@@ -1387,13 +1405,21 @@ impl Emitter for FuncEmitter<'_> {
         self.push(fun);
     }
 
-    fn make_closure(&mut self, _child: ScopeId, _n: u32, _n_pos: u32, _n_kw: u32) {
-        self.unsupported("nested functions");
+    /// The cells lie above the defaults: the function is made as `make_function` makes it,
+    /// then wrapped with them.
+    fn make_closure(&mut self, child: ScopeId, n_closed: u32, n_pos: u32, n_kw: u32) {
+        let cells = self.pop_objs(n_closed as usize);
+        self.make_function(child, n_pos, n_kw);
+        let fun = self.pop();
+        let n = self.constant(Ty::Uint, n_closed);
+        let cells = self.spill(&cells);
+        let closure = self.call(Helper::NewClosure, vec![fun, n, cells], Ty::Obj);
+        self.push(closure);
     }
 
     fn call_function(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
         if star_flags != 0 {
-            return self.unsupported("star arguments");
+            return self.call_with_star_args(n_positional, n_keyword, false);
         }
         let n = n_positional as usize + 2 * n_keyword as usize;
         let fun_at = self.stack.len().checked_sub(n + 1);
@@ -1422,7 +1448,7 @@ impl Emitter for FuncEmitter<'_> {
 
     fn call_method(&mut self, n_positional: u32, n_keyword: u32, star_flags: u32) {
         if star_flags != 0 {
-            return self.unsupported("star arguments");
+            return self.call_with_star_args(n_positional, n_keyword, true);
         }
         self.call_with_args(n_positional, n_keyword, true);
     }
@@ -1496,6 +1522,34 @@ impl FuncEmitter<'_> {
     /// Calls the object under `n` arguments (and, for a method call, under the slot that
     /// `load_method` left): the arguments go to consecutive frame slots as objects, as
     /// `mp_call_function_n_kw` reads them.
+    /// A call with `*args` or `**kwargs`: the function, the self slot of a method call, the
+    /// arguments (a `**` mapping's key is `NULL`) and the star bitmap on top go to the helper
+    /// as one array, as bytecode leaves them (`mp_call_method_n_kw_var`).
+    fn call_with_star_args(&mut self, n_positional: u32, n_keyword: u32, method: bool) {
+        let n = 1 + n_positional as usize + 2 * n_keyword as usize + usize::from(method);
+        let mut words = Vec::with_capacity(n + 1);
+        for _ in 0..n {
+            let word = match self.pop_item() {
+                Item::Null => self.constant(Ty::Obj, Obj::NULL.raw()),
+                Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+                Item::Value(v) => self.box_value(v),
+                _ => return self.unsupported("this stack shape"),
+            };
+            words.push(word);
+        }
+        words.push(self.pop_obj());
+        words.reverse();
+        let addr = self.spill(&words);
+        let have_self = self.constant(Ty::Uint, u32::from(method));
+        let count = self.constant(Ty::Uint, n_positional | n_keyword << 8);
+        let r = self.call(
+            Helper::CallMethodNKwVar,
+            vec![have_self, count, addr],
+            Ty::Obj,
+        );
+        self.push(r);
+    }
+
     fn call_with_args(&mut self, n_positional: u32, n_keyword: u32, method: bool) {
         let args = self.pop_objs((n_positional + 2 * n_keyword) as usize);
         if method && self.pop_item() != Item::Null {

@@ -185,6 +185,9 @@ pub enum Helper {
     MakeFunction = 26,
     /// `(fun, n_args, arena address of the arguments) -> obj`.
     NativeCallFunctionNKw = 27,
+    /// `(has self, n_args | n_kw << 8, arena address of [fun, self?, args..., star bitmap])
+    /// -> obj`: a call with `*args`/`**kwargs`.
+    CallMethodNKwVar = 29,
     /// `(obj) -> iterator`.
     NativeGetiter = 30,
     /// `(iterator) -> next item, or MP_OBJ_STOP_ITERATION`.
@@ -205,10 +208,20 @@ pub enum Helper {
     DeleteName = 41,
     /// `(qstr index) -> None`: deletes a global (`NameError` if it is not there).
     DeleteGlobal = 42,
+    /// `(function, n, arena address of n cells) -> closure` (`mp_obj_new_closure`).
+    NewClosure = 43,
     /// `(dividend, divisor) -> quotient`, Python's flooring division.
     SmallIntFloorDivide = 46,
     /// `(dividend, divisor) -> remainder` with the divisor's sign.
     SmallIntModulo = 47,
+    // krait's own helpers, past MicroPython's table (the host's code only: on a device,
+    // `mp_setup_code_state` makes cells and native code reads them inline).
+    /// `(value, or MP_OBJ_NULL for none) -> cell`.
+    NewCell = 64,
+    /// `(cell) -> value`; an empty cell raises `NameError`, as bytecode does.
+    CellGet = 65,
+    /// `(cell, value) -> None`.
+    CellSet = 66,
 }
 
 impl Helper {
@@ -220,7 +233,9 @@ impl Helper {
     pub fn n_args(self) -> usize {
         match self {
             Helper::LoadBuildClass => 0,
-            Helper::LoadName
+            Helper::NewCell
+            | Helper::CellGet
+            | Helper::LoadName
             | Helper::DeleteName
             | Helper::LoadGlobal
             | Helper::ObjIsTrue
@@ -241,6 +256,7 @@ impl Helper {
             | Helper::UnaryOp
             | Helper::ImportFrom
             | Helper::StoreSet
+            | Helper::CellSet
             | Helper::ListAppend
             | Helper::SmallIntFloorDivide
             | Helper::SmallIntModulo => 2,
@@ -252,6 +268,8 @@ impl Helper {
             | Helper::StoreMap
             | Helper::MakeFunction
             | Helper::ImportName
+            | Helper::NewClosure
+            | Helper::CallMethodNKwVar
             | Helper::NativeCallFunctionNKw => 3,
         }
     }
@@ -292,6 +310,11 @@ impl Helper {
             Helper::MakeFunction => "make_function_from_proto_fun",
             Helper::StoreMap => "store_map",
             Helper::StoreSet => "store_set",
+            Helper::NewClosure => "new_closure",
+            Helper::CallMethodNKwVar => "call_method_n_kw_var",
+            Helper::NewCell => "new_cell",
+            Helper::CellGet => "cell_get",
+            Helper::CellSet => "cell_set",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::DeleteGlobal => "delete_global",

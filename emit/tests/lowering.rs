@@ -19,6 +19,7 @@ impl Target for Recorder {
             arg_types: vec![],
             return_type: 0,
             frame_slots: func.frame_slots,
+            viper: false,
         }))
     }
 }

@@ -666,6 +666,64 @@ except NameError:
     }
 }
 
+/// Closures (cells made at entry, a parameter's holding the argument; closed-over cells
+/// arriving first as arguments), default, keyword-only, `*args` and `**kwargs` parameters
+/// bound as bytecode binds them, and calls with `*`/`**` arguments, in `@native` code.
+#[test]
+fn closures_and_every_argument_kind_in_native_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.native
+def counter(start, step=1):
+    n = start
+    def inc(k=None):
+        nonlocal n
+        n += step if k is None else k
+        return n
+    return inc
+
+@micropython.native
+def nested(x):
+    def mid():
+        def inner():
+            return x * 10
+        return inner()
+    x += 1
+    return mid()
+
+@micropython.native
+def late():
+    def f():
+        return y
+    try:
+        f()
+    except NameError as e:
+        print('unbound', e)
+    y = 7
+    return f()
+
+@micropython.native
+def signature(a, b=2, *rest, c, d=4, **kw):
+    return a, b, rest, c, d, sorted(kw.items())
+
+@micropython.native
+def spread(f, l, d):
+    return f(*l), f(0, *l, 3, **d), f(**d, y=2), '{}-{}'.format(*l), max(*l)
+
+c = counter(5)
+c()
+print(c(), c(10), nested(1), late(), [(lambda q: q + z)(1) for z in range(3)])
+print(signature(1, c=3), signature(1, 5, 6, 7, c=3, e=9, d=0))
+print(spread(lambda *a, **k: (a, sorted(k.items())), [1, 2], {'x': 1}))
+for bad in [lambda: signature(), lambda: signature(1, 2), lambda: counter(1)(1, 2)]:
+    try:
+        bad()
+    except TypeError as e:
+        print('TypeError', e)
+",
+    );
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

@@ -33,6 +33,7 @@ impl emit::Target for Capture {
             arg_types: vec![],
             return_type: 0,
             frame_slots: 0,
+            viper: false,
         }))
     }
 }

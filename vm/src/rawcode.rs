@@ -131,6 +131,9 @@ pub struct HostCode {
     pub return_type: u8,
     /// Words of GC-scanned frame the code needs on the Python stack.
     pub frame_slots: u32,
+    /// Viper code takes exactly its positional arguments, as MicroPython's does
+    /// (`mp_arg_check_num_sig`); `@native` code binds them as bytecode does.
+    pub viper: bool,
 }
 
 /// `MP_NATIVE_ARCH_*`: the architecture of native code in a `.mpy`.

@@ -50,7 +50,7 @@ impl HostTarget {
 }
 
 impl emit::Target for HostTarget {
-    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
+    fn compile(&self, func: &Func, abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
         let mut module = self.module.borrow_mut();
         let ptr = module.target_config().pointer_type();
         let call_conv = module.target_config().default_call_conv;
@@ -92,6 +92,7 @@ impl emit::Target for HostTarget {
             arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
             return_type: func.ret as u8,
             frame_slots: func.frame_slots,
+            viper: abi.viper,
         }))
     }
 }

@@ -101,7 +101,10 @@ impl Vm {
                 let n_closed = self.arena().load_u32(fun.raw() + closure::N_CLOSED);
                 // The closed-over cells are the function's first arguments.
                 let args = self.prepend_words(fun.raw() + closure::CLOSED, n_closed, args)?;
-                self.call_bytecode(inner, args)
+                match self.type_of(inner) {
+                    ty::FUN_NATIVE => self.call_native(inner, args).map(CallTarget::Done),
+                    _ => self.call_bytecode(inner, args),
+                }
             }
             ty::BOUND_METHOD => {
                 let meth = self.field(fun, 1);
@@ -220,6 +223,41 @@ impl Vm {
         Ok(frame)
     }
 
+    /// The parameters of native function `fun` for `args`, bound as [`Vm::setup_frame`] binds
+    /// a frame's (defaults, keywords, `*args`, `**kwargs`), in order; a call that passes
+    /// exactly the positional parameters takes its arguments as they are. What binding makes
+    /// is rooted on the Python stack, which the caller releases.
+    pub(crate) fn bind_native_args(&mut self, fun: Obj, args: Args) -> PyResult<Vec<Obj>> {
+        let prelude_at = FunBcObj(fun.raw()).bytecode(self.arena());
+        let prelude = self
+            .arena()
+            .bytes(prelude_at, 64.min(self.prelude_room(prelude_at)));
+        let mut pos = 0;
+        let (Ok(sig), Ok(_)) = (
+            decode_signature(prelude, &mut pos),
+            decode_prelude_size(prelude, &mut pos),
+        ) else {
+            return Err(self.value_error("incompatible .mpy file"));
+        };
+        let starred = sig.scope_flags & (SCOPE_FLAG_VARARGS | SCOPE_FLAG_VARKEYWORDS) != 0;
+        if !starred && sig.n_kwonly_args == 0 && args.n_kw == 0 && args.n_pos == sig.n_pos_args {
+            return Ok((0..args.n_pos).map(|i| self.arg(&args, i)).collect());
+        }
+        let n_slots = sig.n_pos_args
+            + sig.n_kwonly_args
+            + u32::from(sig.scope_flags & SCOPE_FLAG_VARARGS != 0)
+            + u32::from(sig.scope_flags & SCOPE_FLAG_VARKEYWORDS != 0);
+        let size = CodeStateObj::size(n_slots, 0);
+        let Some(cs) = self.pystack.alloc(&mut self.heap, size) else {
+            return Err(self.raise_recursion_error());
+        };
+        let slots = Frame::new(cs, n_slots, 0, 0, self.stack_mark());
+        self.bind_args(fun, &slots, sig, prelude_at + pos as u32, args)?;
+        Ok((0..n_slots)
+            .map(|i| Obj::from_raw(self.arena().load_u32(slots.local_addr(i))))
+            .collect())
+    }
+
     /// Calls bytecode function `fun`: a frame to run, or (for a generator function) a new
     /// generator holding the bound frame.
     pub fn call_bytecode(&mut self, fun: Obj, args: Args) -> PyResult<CallTarget> {
@@ -261,7 +299,10 @@ impl Vm {
         let n_def = sig.n_def_pos_args;
         let flags = sig.scope_flags;
         let f = FunBcObj(fun.raw());
-        let extra = |vm: &Vm, i: u32| Obj::from_raw(vm.arena().load_u32(f.extra_arg_offset(i)));
+        // A native function keeps its code's index before the defaults.
+        let lead = u32::from(self.type_of(fun) == ty::FUN_NATIVE);
+        let extra =
+            |vm: &Vm, i: u32| Obj::from_raw(vm.arena().load_u32(f.extra_arg_offset(lead + i)));
         let var_slot = n_pos_args + n_kwonly;
         let mut n_args = args.n_pos;
         let mut next_var = var_slot;

@@ -1098,7 +1098,7 @@ impl Vm {
         Ok(())
     }
 
-    fn unbound_local(&mut self) -> Raise {
+    pub(crate) fn unbound_local(&mut self) -> Raise {
         self.raise_msg(
             ty::NAME_ERROR,
             "local variable referenced before assignment",
@@ -1260,7 +1260,7 @@ impl Vm {
     /// Flattens `*args` and `**kwargs` into a plain argument list on the stack top
     /// (`mp_call_prepare_args_n_kw_var`). `base` holds [self,] positional words, keyword
     /// pairs (a `NULL` key marks a `**` mapping) and the star bitmap.
-    fn prepare_var_args(
+    pub(crate) fn prepare_var_args(
         &mut self,
         base: u32,
         n_pos: u32,

@@ -23,7 +23,6 @@
 
 use super::call::Args;
 use super::{PyResult, Raise, Vm};
-use crate::objects::fun::raw_code;
 use crate::objects::ty;
 use crate::rawcode::HostCode;
 use crate::runtime::arena::Backing;
@@ -96,6 +95,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         25 => store_map,
         26 => make_function,
         27 => call_function_n_kw,
+        29 => call_method_n_kw_var,
         30 => native_getiter,
         31 => native_iternext,
         34 => native_raise,
@@ -106,8 +106,12 @@ pub fn helper_address(index: u32) -> Option<usize> {
         39 => unpack_sequence,
         41 => delete_name,
         42 => delete_global,
+        43 => new_closure,
         46 => small_int_floor_divide,
         47 => small_int_modulo,
+        64 => new_cell,
+        65 => cell_get,
+        66 => cell_set,
         _ => return None,
     };
     Some(f as usize)
@@ -324,6 +328,30 @@ extern "C" fn build_map(ctx: *mut NativeCtx, size_hint: u32, _: u32, _: u32) -> 
     with_vm(ctx, |vm, _| vm.new_dict(size_hint).map(Obj::raw))
 }
 
+extern "C" fn new_closure(ctx: *mut NativeCtx, fun: u32, n: u32, cells: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.new_closure(Obj::from_raw(fun), cells, n).map(Obj::raw)
+    })
+}
+
+extern "C" fn new_cell(ctx: *mut NativeCtx, value: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| vm.new_cell(Obj::from_raw(value)).map(Obj::raw))
+}
+
+extern "C" fn cell_get(ctx: *mut NativeCtx, cell: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| match vm.cell_get(Obj::from_raw(cell)) {
+        Obj::NULL => Err(vm.unbound_local()),
+        value => Ok(value.raw()),
+    })
+}
+
+extern "C" fn cell_set(ctx: *mut NativeCtx, cell: u32, value: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        vm.cell_set(Obj::from_raw(cell), Obj::from_raw(value));
+        Ok(Obj::NONE.raw())
+    })
+}
+
 extern "C" fn store_set(ctx: *mut NativeCtx, set: u32, item: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| {
         vm.set_add(Obj::from_raw(set), Obj::from_raw(item))?;
@@ -407,6 +435,15 @@ extern "C" fn call_function_n_kw(ctx: *mut NativeCtx, fun: u32, n_args_kw: u32, 
             n_kw: (n_args_kw >> 8) & 0xff,
         };
         vm.call(Obj::from_raw(fun), args).map(Obj::raw)
+    })
+}
+
+extern "C" fn call_method_n_kw_var(ctx: *mut NativeCtx, has_self: u32, n: u32, args: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let fun = Obj::from_raw(vm.arena().load_u32(args));
+        let (n_pos, n_kw) = (n & 0xff, (n >> 8) & 0xff);
+        let args = vm.prepare_var_args(args + 4, n_pos, n_kw, has_self != 0)?;
+        vm.call(fun, args).map(Obj::raw)
     })
 }
 
@@ -503,28 +540,18 @@ impl Vm {
         self.native_code.len() as u32
     }
 
-    /// `MAKE_FUNCTION` for a raw code whose machine code is registered as `native`: the
-    /// `fun_bc` layout (its `bytecode` is the prelude, so the name reads as usual), then the
-    /// index of the code.
-    pub(crate) fn new_native_function(
-        &mut self,
-        rc: Obj,
-        context: Obj,
-        native: u32,
-    ) -> PyResult<Obj> {
-        let mark = self.stack_mark();
-        let first = self.root_all(&[rc, context])?;
-        let obj = self.alloc_obj(ty::FUN_NATIVE, fun_bc::EXTRA_ARGS + 4)?;
-        let rc = self.arena().load_u32(first);
-        let context = self.arena().load_u32(first + 4);
-        let f = FunBcObj(obj);
-        let arena = self.heap.arena_mut();
-        f.set_context(arena, context);
-        f.set_child_table(arena, arena.load_u32(rc + raw_code::CHILDREN));
-        f.set_bytecode(arena, arena.load_u32(rc + raw_code::FUN_DATA));
-        arena.store_u32(obj + fun_bc::EXTRA_ARGS, native);
-        self.stack_release(mark);
-        Ok(Obj::from_raw(obj))
+    /// A viper function's arguments: exactly its positional parameters.
+    fn viper_args(&mut self, args: Args, n_params: u32) -> PyResult<Vec<Obj>> {
+        if args.n_kw != 0 {
+            return Err(self.type_error("function doesn't take keyword arguments"));
+        }
+        if args.n_pos != n_params {
+            return Err(self.type_error(&format!(
+                "function takes {n_params} positional arguments but {} were given",
+                args.n_pos
+            )));
+        }
+        Ok((0..n_params).map(|i| self.arg(&args, i)).collect())
     }
 
     /// Calls a native function object: checks and converts the arguments, runs the machine
@@ -542,24 +569,29 @@ impl Vm {
             let msg = "native code needs the memory-mapped arena";
             return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, msg));
         }
-        let n_params = code.arg_types.len() as u32;
-        if args.n_kw != 0 {
-            return Err(self.type_error("function doesn't take keyword arguments"));
-        }
-        if args.n_pos != n_params {
-            return Err(self.type_error(&format!(
-                "function takes {n_params} positional arguments but {} were given",
-                args.n_pos
-            )));
-        }
+        // Bound values made here (a `*args` tuple) stay rooted until the call returns.
+        let mark = self.stack_mark();
         let mut words = [0u32; N_REG_ARGS];
-        for (i, &t) in code.arg_types.iter().enumerate() {
-            words[i] = self.native_from_obj(self.arg(&args, i as u32), u32::from(t))?;
+        let bound = if code.viper {
+            self.viper_args(args, code.arg_types.len() as u32)
+        } else {
+            self.bind_native_args(fun, args)
+        };
+        let converted = bound.and_then(|values| {
+            for (i, &t) in code.arg_types.iter().enumerate() {
+                let value = values.get(i).copied().unwrap_or(Obj::NONE);
+                words[i] = self.native_from_obj(value, u32::from(t))?;
+            }
+            Ok(())
+        });
+        if let Err(raise) = converted {
+            self.stack_release(mark);
+            return Err(raise);
         }
         if self.reentry >= super::MAX_REENTRY {
+            self.stack_release(mark);
             return Err(self.raise_recursion_error());
         }
-        let mark = self.stack_mark();
         let Some(frame) = self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) else {
             return Err(self.raise_recursion_error());
         };

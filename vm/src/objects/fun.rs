@@ -29,10 +29,12 @@ impl Vm {
         defaults: Obj,
         kw_defaults: Obj,
     ) -> PyResult<Obj> {
+        // Machine code: the index of its registered code comes before the defaults.
         let native = self.arena().load_u32(rc.raw() + raw_code::NATIVE);
-        if native != 0 {
-            return self.new_native_function(rc, context, native);
-        }
+        let (kind, lead) = match native {
+            0 => (ty::FUNCTION, 0),
+            _ => (ty::FUN_NATIVE, 1),
+        };
         let mark = self.stack_mark();
         let first = self.root_all(&[rc, context, defaults, kw_defaults])?;
         let n_defaults = if defaults.raw() >= 16 && self.type_of(defaults) == ty::TUPLE {
@@ -40,8 +42,8 @@ impl Vm {
         } else {
             0
         };
-        let n_extra = n_defaults + u32::from(kw_defaults != Obj::NULL);
-        let obj = self.alloc_obj(ty::FUNCTION, fun_bc::EXTRA_ARGS + 4 * n_extra)?;
+        let n_extra = lead + n_defaults + u32::from(kw_defaults != Obj::NULL);
+        let obj = self.alloc_obj(kind, fun_bc::EXTRA_ARGS + 4 * n_extra)?;
         let read = |vm: &Vm, i: u32| Obj::from_raw(vm.arena().load_u32(first + 4 * i));
         let (rc, context, defaults, kw_defaults) =
             (read(self, 0), read(self, 1), read(self, 2), read(self, 3));
@@ -50,14 +52,17 @@ impl Vm {
         f.set_context(arena, context.raw());
         f.set_child_table(arena, arena.load_u32(rc.raw() + raw_code::CHILDREN));
         f.set_bytecode(arena, arena.load_u32(rc.raw() + raw_code::FUN_DATA));
+        if native != 0 {
+            arena.store_u32(f.extra_arg_offset(0), native);
+        }
         if n_defaults > 0 {
             let (items, _) = self.seq_raw(defaults);
             self.arena_mut()
-                .copy_within(items, f.extra_arg_offset(0), 4 * n_defaults);
+                .copy_within(items, f.extra_arg_offset(lead), 4 * n_defaults);
         }
         if kw_defaults != Obj::NULL {
             self.arena_mut()
-                .store_u32(f.extra_arg_offset(n_defaults), kw_defaults.raw());
+                .store_u32(f.extra_arg_offset(lead + n_defaults), kw_defaults.raw());
         }
         self.stack_release(mark);
         Ok(Obj::from_raw(obj))
