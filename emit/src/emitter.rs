@@ -60,6 +60,32 @@ struct OpenBlock {
     /// `Some(label)` for a `finally` whose handler is still active (until `label`).
     finally_label: Option<Label>,
     is_finally: bool,
+    /// The stack's depth outside the block.
+    outer_depth: usize,
+    /// Unique in the function: which jumps pass through it.
+    id: usize,
+}
+
+/// A `break` or `continue` leaving `finally` bodies to run on its way (its marker is the
+/// small int of its index in `FuncEmitter::pending_jumps`).
+#[derive(Clone)]
+struct PendingJump {
+    target: BreakTarget,
+    /// The outermost block it leaves, as an index into `FuncEmitter::open_blocks`.
+    outermost: usize,
+    /// The stack's depth outside that block.
+    outer_depth: usize,
+    /// The blocks it leaves ([`OpenBlock::id`]).
+    through: Vec<usize>,
+}
+
+/// What a `finally` body (or `with` cleanup) finds in place of the exception when a
+/// `return` passes through it: a small int, as in bytecode (`-1`).
+const RETURN_MARKER: u32 = 0xffff_ffff;
+
+/// The marker of pending jump `k` (a small int, never [`RETURN_MARKER`]).
+fn jump_marker(k: usize) -> u32 {
+    (k as u32) << 1 | 1
 }
 
 /// One entry of the compile-time value stack.
@@ -95,6 +121,12 @@ pub struct FuncEmitter<'t> {
     viper: bool,
     /// A class body, whose names live in the dict `__build_class__` made for it.
     class_body: bool,
+    /// The value a `return` inside `try`/`finally` or `with` returns once the `finally`
+    /// bodies have run (made at the first such `return`).
+    pending_return: Option<VReg>,
+    pending_jumps: Vec<PendingJump>,
+    /// Blocks set up so far (the next [`OpenBlock::id`]).
+    blocks_opened: usize,
     func: Func,
     cur: BlockId,
     /// Set after an unconditional transfer of control, until the next label.
@@ -132,6 +164,9 @@ impl<'t> FuncEmitter<'t> {
             target,
             viper: option == EmitOption::Viper,
             class_body: false,
+            pending_return: None,
+            pending_jumps: Vec::new(),
+            blocks_opened: 0,
             func: Func {
                 name: String::new(),
                 params: Vec::new(),
@@ -261,6 +296,104 @@ impl<'t> FuncEmitter<'t> {
     fn qstr_index(&mut self, name: &Name) -> VReg {
         let q = self.tables.use_qstr(name) as u32;
         self.constant(Ty::Uint, q)
+    }
+
+    /// Until the handler's `label` (an `except`'s: until `pop_except_jump`), helper calls
+    /// raise to a landing block that catches the exception and enters the handler with it on
+    /// the stack.
+    fn protect(&mut self, label: Label, is_finally: bool, outer_depth: usize) {
+        self.open_blocks.push(OpenBlock {
+            finally_label: is_finally.then_some(label),
+            is_finally,
+            outer_depth,
+            id: self.blocks_opened,
+        });
+        self.blocks_opened += 1;
+        let landing = self.new_block();
+        let (body, body_dead) = (self.cur, self.dead);
+        self.cur = landing;
+        self.dead = false;
+        let exc = self.vreg(Ty::Obj);
+        self.inst(Inst::CatchException { dst: exc });
+        self.push(exc);
+        self.jump_to(label);
+        self.stack.pop();
+        self.cur = body;
+        self.dead = body_dead;
+        self.handlers.push(landing);
+    }
+
+    /// The handler label of the innermost `finally` or `with` whose body is being emitted.
+    fn innermost_finally(&self) -> Option<Label> {
+        self.open_blocks.iter().rev().find_map(|b| b.finally_label)
+    }
+
+    /// Enters `label`'s `finally` body as a `return` does: the stack cut to the handler's
+    /// depth, [`RETURN_MARKER`] in the exception's place.
+    fn unwind_to_finally(&mut self, label: Label, marker: u32) {
+        let depth = self.label(label).stack.as_ref().map_or(1, Vec::len);
+        self.stack.truncate(depth.saturating_sub(1));
+        let marker = self.constant(Ty::Obj, marker);
+        self.push(marker);
+        self.jump_to(label);
+    }
+
+    /// Takes pending jump `k` on from inside `open_blocks[..upto]`: into the next `finally`
+    /// body it leaves, or, past the last, out of the blocks to its target.
+    fn continue_jump(&mut self, k: usize, upto: usize) {
+        let jump = &self.pending_jumps[k];
+        let (target, outermost, outer_depth) = (jump.target, jump.outermost, jump.outer_depth);
+        let next = self
+            .open_blocks
+            .get(outermost..upto)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find_map(|b| b.finally_label);
+        if let Some(label) = next {
+            return self.unwind_to_finally(label, jump_marker(k));
+        }
+        self.stack.truncate(outer_depth);
+        if target.from_for {
+            self.drop_iterator();
+        }
+        self.jump_to(target.label);
+    }
+
+    /// The variable a `return` through `finally` leaves its value in, defined from the
+    /// entry so that every path reads a value.
+    fn pending_return_var(&mut self) -> VReg {
+        if let Some(var) = self.pending_return {
+            return var;
+        }
+        let ret = self.func.ret;
+        let var = self.vreg(ret);
+        let initial = if ret == Ty::Obj { Obj::NONE.raw() } else { 0 };
+        self.func.blocks[0].insts.insert(
+            0,
+            Inst::Const {
+                dst: var,
+                value: initial,
+            },
+        );
+        if ret == Ty::Obj {
+            let slot = self.new_slot();
+            self.root_slots.insert(var, slot);
+        }
+        self.pending_return = Some(var);
+        var
+    }
+
+    fn root_pending_return(&mut self, var: VReg) {
+        if let Some(&slot) = self.root_slots.get(&var) {
+            self.inst(Inst::StoreSlot { slot, value: var });
+        }
+    }
+
+    /// `obj.name`, for names the emitter itself looks up.
+    fn load_attr_named(&mut self, obj: VReg, name: &str) -> VReg {
+        let q = self.qstr_index(&Name::from(name));
+        self.call(Helper::LoadAttr, vec![obj, q], Ty::Obj)
     }
 
     /// Pops a `for` loop's iterator and the padding below it.
@@ -1110,7 +1243,20 @@ impl Emitter for FuncEmitter<'_> {
 
     fn unwind_jump(&mut self, target: BreakTarget, except_depth: u16) {
         if except_depth != 0 {
-            return self.unsupported("break or continue out of try, with or finally");
+            let Some(outermost) = self.open_blocks.len().checked_sub(except_depth as usize) else {
+                return self.unsupported("this block structure");
+            };
+            if !self.dead {
+                let through = self.open_blocks[outermost..].iter().map(|b| b.id).collect();
+                self.pending_jumps.push(PendingJump {
+                    target,
+                    outermost,
+                    outer_depth: self.open_blocks[outermost].outer_depth,
+                    through,
+                });
+                self.continue_jump(self.pending_jumps.len() - 1, self.open_blocks.len());
+            }
+            return;
         }
         if target.from_for && !self.dead {
             // Leaving a `for` over an iterable drops its iterator.
@@ -1119,35 +1265,37 @@ impl Emitter for FuncEmitter<'_> {
         self.jump(target.label);
     }
 
-    /// `try`: until the matching `pop_except_jump` (for `finally`, until `label`), helper calls
-    /// raise to a landing block that catches the exception and enters the handler at `label`
-    /// with it on the stack. A body that ends normally enters a `finally` with `None` there.
+    /// `try` and `with` (see [`FuncEmitter::protect`]). A body that ends normally enters a
+    /// `finally` with `None` on the stack.
     fn setup_block(&mut self, label: Label, kind: BlockKind) {
-        let is_finally = match kind {
-            BlockKind::Except => false,
-            BlockKind::Finally => true,
-            BlockKind::With => return self.unsupported("with"),
-        };
-        self.open_blocks.push(OpenBlock {
-            finally_label: is_finally.then_some(label),
-            is_finally,
-        });
-        let landing = self.new_block();
-        let (body, body_dead) = (self.cur, self.dead);
-        self.cur = landing;
-        self.dead = false;
-        let exc = self.vreg(Ty::Obj);
-        self.inst(Inst::CatchException { dst: exc });
-        self.push(exc);
-        self.jump_to(label);
-        self.stack.pop();
-        self.cur = body;
-        self.dead = body_dead;
-        self.handlers.push(landing);
+        if kind == BlockKind::With {
+            // The manager's bound `__exit__` stays on the stack for `with_cleanup`, below a
+            // `finally`-like handler's exception; `__enter__`'s result goes above it.
+            let manager = self.pop_obj();
+            let outer_depth = self.stack.len();
+            let exit = self.load_attr_named(manager, "__exit__");
+            self.push(exit);
+            let enter = self.load_attr_named(manager, "__enter__");
+            let no_args = self.spill(&[]);
+            let count = self.constant(Ty::Uint, 0);
+            let value = self.call(
+                Helper::NativeCallFunctionNKw,
+                vec![enter, count, no_args],
+                Ty::Obj,
+            );
+            self.protect(label, true, outer_depth);
+            return self.push(value);
+        }
+        self.protect(label, kind == BlockKind::Finally, self.stack.len());
     }
 
-    fn with_cleanup(&mut self, _label: Label) {
-        self.unsupported("with");
+    fn with_cleanup(&mut self, label: Label) {
+        self.load_const_tok(ConstToken::None);
+        self.label_assign(label);
+        let exc = self.pop_obj();
+        let exit = self.pop_obj();
+        let pending = self.call(Helper::WithExit, vec![exit, exc], Ty::Obj);
+        self.push(pending);
     }
 
     fn async_with_setup_finally(&mut self, _a: Label, _b: Label, _c: Label) {
@@ -1157,7 +1305,8 @@ impl Emitter for FuncEmitter<'_> {
     /// The end of a `try`'s handlers (no clause matched) or of a `finally` body: raise the
     /// exception on the stack again; after a `finally` it may be `None`, and then go on.
     fn end_finally(&mut self) {
-        let is_finally = self.open_blocks.pop().is_some_and(|b| b.is_finally);
+        let block = self.open_blocks.pop();
+        let is_finally = block.as_ref().is_some_and(|b| b.is_finally);
         if self.dead {
             // Unreached, as after a bare `except:`, whose handler took the exception off
             // the stack: there may be nothing to pop.
@@ -1188,6 +1337,57 @@ impl Emitter for FuncEmitter<'_> {
             else_: reraise,
         });
         self.cur = reraise;
+        if let Some(var) = self.pending_return {
+            // A `return` passing through: on to the next `finally` out, or return.
+            let marker = self.constant(Ty::Obj, RETURN_MARKER);
+            let returning = self.vreg(Ty::Bool);
+            self.inst(Inst::Cmp {
+                dst: returning,
+                cond: Cond::Eq,
+                a: exc,
+                b: marker,
+            });
+            let (unwind, raise) = (self.new_block(), self.new_block());
+            self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                cond: returning,
+                then: unwind,
+                else_: raise,
+            });
+            self.cur = unwind;
+            let saved = self.stack.clone();
+            match self.innermost_finally() {
+                Some(outer) => self.unwind_to_finally(outer, RETURN_MARKER),
+                None => self.terminate(Term::Return(var)),
+            }
+            self.stack = saved;
+            self.cur = raise;
+        }
+        // A `break` or `continue` passing through: on to the next `finally` out, or its target.
+        let id = block.map_or(usize::MAX, |b| b.id);
+        let passing: Vec<usize> = (0..self.pending_jumps.len())
+            .filter(|&k| self.pending_jumps[k].through.contains(&id))
+            .collect();
+        for k in passing {
+            let marker = self.constant(Ty::Obj, jump_marker(k));
+            let this_one = self.vreg(Ty::Bool);
+            self.inst(Inst::Cmp {
+                dst: this_one,
+                cond: Cond::Eq,
+                a: exc,
+                b: marker,
+            });
+            let (go_on, other) = (self.new_block(), self.new_block());
+            self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                cond: this_one,
+                then: go_on,
+                else_: other,
+            });
+            self.cur = go_on;
+            let saved = self.stack.clone();
+            self.continue_jump(k, self.open_blocks.len());
+            self.stack = saved;
+            self.cur = other;
+        }
         self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
         self.terminate(Term::Raise);
         self.cur = next;
@@ -1454,9 +1654,6 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn return_value(&mut self) {
-        if self.open_blocks.iter().any(|b| b.finally_label.is_some()) {
-            return self.unsupported("return out of try/finally or `except ... as name`");
-        }
         let ret = self.func.ret;
         let v = match self.pop_item() {
             Item::None if ret != Ty::Obj => self.constant(ret, 0),
@@ -1477,7 +1674,16 @@ impl Emitter for FuncEmitter<'_> {
             ));
             self.constant(ret, 0)
         };
-        self.terminate(Term::Return(v));
+        match self.innermost_finally() {
+            Some(label) => {
+                // The `finally` bodies run first; the last one returns the value.
+                let var = self.pending_return_var();
+                self.inst(Inst::Copy { dst: var, src: v });
+                self.root_pending_return(var);
+                self.unwind_to_finally(label, RETURN_MARKER);
+            }
+            None => self.terminate(Term::Return(v)),
+        }
     }
 
     fn raise_varargs(&mut self, n_args: u32) {

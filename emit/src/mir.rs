@@ -222,6 +222,9 @@ pub enum Helper {
     CellGet = 65,
     /// `(cell, value) -> None`.
     CellSet = 66,
+    /// `(bound __exit__, exception, None or a small int) -> what END_FINALLY gets`: calls
+    /// `__exit__` as a `with` ends; `None` if it swallowed the exception, else the argument.
+    WithExit = 67,
 }
 
 impl Helper {
@@ -256,6 +259,7 @@ impl Helper {
             | Helper::UnaryOp
             | Helper::ImportFrom
             | Helper::StoreSet
+            | Helper::WithExit
             | Helper::CellSet
             | Helper::ListAppend
             | Helper::SmallIntFloorDivide
@@ -315,6 +319,7 @@ impl Helper {
             Helper::NewCell => "new_cell",
             Helper::CellGet => "cell_get",
             Helper::CellSet => "cell_set",
+            Helper::WithExit => "with_exit",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::DeleteGlobal => "delete_global",

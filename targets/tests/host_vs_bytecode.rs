@@ -724,6 +724,90 @@ for bad in [lambda: signature(), lambda: signature(1, 2), lambda: counter(1)(1, 
     );
 }
 
+/// `with` (`__exit__` called on every way out, an exception swallowed when it returns
+/// true), and `return`, `break` and `continue` running the `finally` bodies and `__exit__`s
+/// they pass on the way, nested, in loops, and a `return` in a `finally` overriding.
+#[test]
+fn with_and_jumps_through_finally_in_native_code() {
+    assert_same_as_bytecode(
+        "
+class CM:
+    def __init__(self, name, swallow=False):
+        self.name = name
+        self.swallow = swallow
+    def __enter__(self):
+        print('enter', self.name)
+        return self.name.upper()
+    def __exit__(self, t, v, tb):
+        print('exit', self.name, t.__name__ if t else None, v)
+        return self.swallow
+
+@micropython.native
+def managers():
+    with CM('a') as x:
+        print('body', x)
+    with CM('b', True):
+        raise ValueError('swallowed')
+    try:
+        with CM('c') as y, CM('d'):
+            raise KeyError(y)
+    except KeyError as e:
+        print('caught', e)
+
+@micropython.native
+def returns(x):
+    try:
+        try:
+            if x:
+                return 'early'
+        finally:
+            print('inner finally')
+        with CM('r'):
+            for i in range(10):
+                if i == 2:
+                    return i
+    finally:
+        print('outer finally')
+
+@micropython.native
+def overrides():
+    try:
+        return 'body'
+    finally:
+        return 'finally wins'
+
+@micropython.native
+def jumps():
+    out = []
+    for i in range(5):
+        try:
+            if i == 1:
+                continue
+            if i == 3:
+                break
+            out.append(i)
+        finally:
+            print('finally', i)
+    for j in range(3):
+        with CM(str(j)):
+            if j == 1:
+                break
+    while True:
+        try:
+            try:
+                break
+            finally:
+                print('inner')
+        finally:
+            print('outer')
+    return out
+
+managers()
+print(returns(1), returns(0), overrides(), jumps())
+",
+    );
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");
@@ -823,10 +907,6 @@ fn viper_type_errors_use_micropythons_messages() {
             "NotImplementedError: native raise",
         ),
         ("def f(): yield", "NotImplementedError: native yield"),
-        (
-            "def f():\n    try:\n        return 1\n    finally:\n        pass",
-            "NotImplementedError: native code: return out of try/finally or `except ... as name` not supported yet",
-        ),
     ];
     for (code, expected) in cases {
         let source = format!("@micropython.viper\n{code}\n");

@@ -112,6 +112,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         64 => new_cell,
         65 => cell_get,
         66 => cell_set,
+        67 => with_exit,
         _ => return None,
     };
     Some(f as usize)
@@ -349,6 +350,25 @@ extern "C" fn cell_set(ctx: *mut NativeCtx, cell: u32, value: u32, _: u32) -> u3
     with_vm(ctx, |vm, _| {
         vm.cell_set(Obj::from_raw(cell), Obj::from_raw(value));
         Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn with_exit(ctx: *mut NativeCtx, exit: u32, exc: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (exit, exc) = (Obj::from_raw(exit), Obj::from_raw(exc));
+        // `None`, or the small int of a `return` passing through, goes on unchanged.
+        if exc == Obj::NONE || exc.is_small_int() {
+            vm.call_objs(exit, &[Obj::NONE, Obj::NONE, Obj::NONE])?;
+            return Ok(exc.raw());
+        }
+        let exc_type = Obj::from_raw(vm.type_of(exc));
+        let suppress = vm.call_objs(exit, &[exc_type, exc, Obj::NONE])?;
+        Ok(if vm.is_true(suppress)? {
+            Obj::NONE
+        } else {
+            exc
+        }
+        .raw())
     })
 }
 
