@@ -64,6 +64,11 @@ struct OpenBlock {
     outer_depth: usize,
     /// Unique in the function: which jumps pass through it.
     id: usize,
+    /// Where its handler starts.
+    handler: Label,
+    /// From the handler on: what it caught (an exception, or in a `finally` entered
+    /// another way `None` or a marker), which a bare `raise` raises again.
+    caught: Option<VReg>,
 }
 
 /// A `break` or `continue` leaving `finally` bodies to run on its way (its marker is the
@@ -307,6 +312,8 @@ impl<'t> FuncEmitter<'t> {
             is_finally,
             outer_depth,
             id: self.blocks_opened,
+            handler: label,
+            caught: None,
         });
         self.blocks_opened += 1;
         let landing = self.new_block();
@@ -1019,6 +1026,11 @@ impl Emitter for FuncEmitter<'_> {
         }
         self.cur = block;
         self.dead = false;
+        if let Some(Item::Value(exc)) = self.stack.last().copied() {
+            if let Some(open) = self.open_blocks.iter_mut().find(|b| b.handler == label) {
+                open.caught = Some(exc);
+            }
+        }
     }
 
     fn import(&mut self, name: &Name, kind: ImportKind) {
@@ -1686,16 +1698,32 @@ impl Emitter for FuncEmitter<'_> {
         }
     }
 
+    /// `raise exc`, `raise exc from cause`, and a bare `raise`, which raises again the
+    /// innermost exception a handler being run caught (where MicroPython's native code
+    /// refuses the last two).
     fn raise_varargs(&mut self, n_args: u32) {
-        if n_args != 1 {
-            // Re-raise and `raise ... from ...` need the exception stack (MicroPython's text).
-            return self.fail(ErrorKind::NotImplementedError, "native raise".into());
-        }
-        let exc = self.pop();
-        if self.func.ty(exc) != Ty::Obj {
+        let (helper, args) = match n_args {
+            0 => {
+                let caught: Vec<VReg> = self
+                    .open_blocks
+                    .iter()
+                    .rev()
+                    .filter_map(|b| b.caught)
+                    .collect();
+                let n = self.constant(Ty::Uint, caught.len() as u32);
+                let candidates = self.spill(&caught);
+                (Helper::Reraise, vec![n, candidates])
+            }
+            1 => (Helper::NativeRaise, vec![self.pop()]),
+            _ => {
+                let cause = self.pop_obj();
+                (Helper::RaiseFrom, vec![self.pop(), cause])
+            }
+        };
+        if helper != Helper::Reraise && self.func.ty(args[0]) != Ty::Obj {
             return self.viper_error("must raise an object".into());
         }
-        self.call(Helper::NativeRaise, vec![exc], Ty::Obj);
+        self.call(helper, args, Ty::Obj);
         self.terminate(Term::Raise);
     }
 

@@ -225,6 +225,11 @@ pub enum Helper {
     /// `(bound __exit__, exception, None or a small int) -> what END_FINALLY gets`: calls
     /// `__exit__` as a `with` ends; `None` if it swallowed the exception, else the argument.
     WithExit = 67,
+    /// `(n, arena address of n candidates) -> never`: raises the first candidate that is an
+    /// exception (a bare `raise`), else `RuntimeError`.
+    Reraise = 68,
+    /// `(exception or class, cause) -> never`: `raise ... from ...`.
+    RaiseFrom = 69,
 }
 
 impl Helper {
@@ -260,6 +265,8 @@ impl Helper {
             | Helper::ImportFrom
             | Helper::StoreSet
             | Helper::WithExit
+            | Helper::Reraise
+            | Helper::RaiseFrom
             | Helper::CellSet
             | Helper::ListAppend
             | Helper::SmallIntFloorDivide
@@ -320,6 +327,8 @@ impl Helper {
             Helper::CellGet => "cell_get",
             Helper::CellSet => "cell_set",
             Helper::WithExit => "with_exit",
+            Helper::Reraise => "reraise",
+            Helper::RaiseFrom => "raise_from",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::DeleteGlobal => "delete_global",

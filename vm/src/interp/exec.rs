@@ -986,14 +986,8 @@ impl Vm {
                     return Err(self.raise(exc));
                 }
                 op::RAISE_FROM => {
-                    if self.top(f) != Obj::NONE {
-                        let warning = b"Warning: exception chaining not supported\n";
-                        self.write_stdio(crate::modules::stdio::STDERR, warning);
-                    }
-                    self.drop_words(f, 1)?;
-                    let obj = self.top(f);
-                    let exc = self.make_raise_obj(obj)?;
-                    return Err(self.raise(exc));
+                    let cause = self.pop(f);
+                    return Err(self.raise_from(self.top(f), cause));
                 }
                 op::IMPORT_NAME => {
                     let q = self.fetch_qstr(f);
@@ -1096,6 +1090,18 @@ impl Vm {
         }
         self.push(f, value);
         Ok(())
+    }
+
+    /// `raise obj from cause`: MicroPython keeps no cause, and says so.
+    pub(crate) fn raise_from(&mut self, obj: Obj, cause: Obj) -> Raise {
+        if cause != Obj::NONE {
+            let warning = b"Warning: exception chaining not supported\n";
+            self.write_stdio(crate::modules::stdio::STDERR, warning);
+        }
+        match self.make_raise_obj(obj) {
+            Ok(exc) => self.raise(exc),
+            Err(raise) => raise,
+        }
     }
 
     pub(crate) fn unbound_local(&mut self) -> Raise {

@@ -113,6 +113,8 @@ pub fn helper_address(index: u32) -> Option<usize> {
         65 => cell_get,
         66 => cell_set,
         67 => with_exit,
+        68 => reraise,
+        69 => raise_from,
         _ => return None,
     };
     Some(f as usize)
@@ -369,6 +371,24 @@ extern "C" fn with_exit(ctx: *mut NativeCtx, exit: u32, exc: u32, _: u32) -> u32
             exc
         }
         .raw())
+    })
+}
+
+extern "C" fn reraise(ctx: *mut NativeCtx, n: u32, candidates: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        for i in 0..n {
+            let exc = Obj::from_raw(vm.arena().load_u32(candidates + 4 * i));
+            if vm.is_exception_instance(exc) {
+                return Err(vm.raise(exc));
+            }
+        }
+        Err(vm.raise_msg(ty::RUNTIME_ERROR, "no active exception to reraise"))
+    })
+}
+
+extern "C" fn raise_from(ctx: *mut NativeCtx, exc: u32, cause: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        Err(vm.raise_from(Obj::from_raw(exc), Obj::from_raw(cause)))
     })
 }
 
