@@ -126,6 +126,8 @@ pub struct FuncEmitter<'t> {
     viper: bool,
     /// A class body, whose names live in the dict `__build_class__` made for it.
     class_body: bool,
+    /// A generator expression's body.
+    gen_expr: bool,
     /// The value a `return` inside `try`/`finally` or `with` returns once the `finally`
     /// bodies have run (made at the first such `return`).
     pending_return: Option<VReg>,
@@ -169,6 +171,7 @@ impl<'t> FuncEmitter<'t> {
             target,
             viper: option == EmitOption::Viper,
             class_body: false,
+            gen_expr: false,
             pending_return: None,
             pending_jumps: Vec::new(),
             blocks_opened: 0,
@@ -179,6 +182,7 @@ impl<'t> FuncEmitter<'t> {
                 vregs: Vec::new(),
                 blocks: vec![Block::default(), Block::default()],
                 frame_slots: 0,
+                generator: false,
             },
             cur: BlockId(0),
             dead: false,
@@ -296,7 +300,6 @@ impl<'t> FuncEmitter<'t> {
         self.func.frame_slots - 1
     }
 
-    /// Calls `helper`; an object result is rooted in a fresh frame slot.
     /// A constant holding `name`'s index in the module's qstr table, as helpers take names.
     fn qstr_index(&mut self, name: &Name) -> VReg {
         let q = self.tables.use_qstr(name) as u32;
@@ -343,6 +346,31 @@ impl<'t> FuncEmitter<'t> {
         let marker = self.constant(Ty::Obj, marker);
         self.push(marker);
         self.jump_to(label);
+    }
+
+    /// Suspends the generator, giving `value`. What the code after needs (the locals, the
+    /// stack, what running handlers caught, a pending return) goes to frame slots, which
+    /// persist in the generator object, and is loaded back where it resumes.
+    fn suspend(&mut self, value: VReg) {
+        let mut live: Vec<VReg> = self.locals.iter().flatten().copied().collect();
+        live.extend(self.stack.iter().filter_map(|item| match item {
+            Item::Value(v) => Some(*v),
+            _ => None,
+        }));
+        live.extend(self.open_blocks.iter().filter_map(|b| b.caught));
+        live.extend(self.pending_return);
+        live.sort();
+        live.dedup();
+        let base = self.slots(live.len());
+        for (slot, v) in (base..).zip(&live) {
+            self.inst(Inst::StoreSlot { slot, value: *v });
+        }
+        let resume = self.new_block();
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Yield { value, resume });
+        self.cur = resume;
+        for (slot, v) in (base..).zip(&live) {
+            self.inst(Inst::LoadSlot { dst: *v, slot });
+        }
     }
 
     /// Takes pending jump `k` on from inside `open_blocks[..upto]`: into the next `finally`
@@ -411,6 +439,7 @@ impl<'t> FuncEmitter<'t> {
         }
     }
 
+    /// Calls `helper`; an object result is rooted in a fresh frame slot.
     fn call(&mut self, helper: Helper, args: Vec<VReg>, result: Ty) -> VReg {
         let dst = self.vreg(result);
         let on_raise = *self.handlers.last().unwrap_or(&self.raise_block);
@@ -795,7 +824,10 @@ impl Emitter for FuncEmitter<'_> {
         };
         self.line = line;
         if scope.flags & SCOPE_FLAG_GENERATOR != 0 {
-            return self.fail(ErrorKind::NotImplementedError, "native yield".into());
+            if self.viper {
+                return self.fail(ErrorKind::NotImplementedError, "native yield".into());
+            }
+            self.func.generator = true;
         }
         let closes_over = scope
             .ids
@@ -806,6 +838,7 @@ impl Emitter for FuncEmitter<'_> {
         }
         // A comprehension's argument is its first local, not flagged as a parameter.
         let comprehension = matches!(scope.node, ScopeNode::Comprehension { .. });
+        self.gen_expr = scope.kind == ScopeKind::GenExpr;
         // The cells a closure holds arrive first, as arguments (`closure_call`).
         let is_param = |id: &&IdInfo| {
             id.flags & ID_FLAG_IS_PARAM != 0
@@ -1099,6 +1132,18 @@ impl Emitter for FuncEmitter<'_> {
 
     fn load_null(&mut self) {
         self.stack.push(Item::Null);
+        // A generator expression starts by laying out its argument, already an iterator, as
+        // bytecode's iterator buffer `NULL, iterator, NULL, NULL`: here the iterator goes on
+        // top of the padding, as `get_iter` leaves one.
+        if self.gen_expr && self.stack.len() == ITER_BUF_WORDS {
+            if let [Item::Null, Item::Value(iter), Item::Null, Item::Null] = self.stack[..] {
+                self.stack.clear();
+                let padding = ITER_BUF_WORDS - 1;
+                self.stack
+                    .extend(std::iter::repeat_n(Item::IterPadding, padding));
+                self.push(iter);
+            }
+        }
     }
 
     fn load_method(&mut self, name: &Name, is_super: bool) {
@@ -1598,14 +1643,17 @@ impl Emitter for FuncEmitter<'_> {
             let none = self.constant(Ty::Obj, Obj::NONE.raw());
             (none, none)
         } else {
-            // Absent keyword defaults are an empty slot (`load_null`).
-            let kw = match self.pop_item() {
-                Item::Null | Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
-                Item::Value(v) => self.box_value(v),
-                Item::Cast(_) => return self.unsupported("a cast as keyword defaults"),
-                Item::IterPadding => return self.unsupported("this stack shape"),
-            };
-            (self.pop_obj(), kw)
+            // Absent defaults, positional or keyword, are an empty slot (`load_null`).
+            let mut defaults = [Obj::NONE.raw(); 2].map(|none| self.constant(Ty::Obj, none));
+            for slot in defaults.iter_mut().rev() {
+                match self.pop_item() {
+                    Item::Null | Item::None => {}
+                    Item::Value(v) => *slot = self.box_value(v),
+                    Item::Cast(_) => return self.unsupported("a cast as defaults"),
+                    Item::IterPadding => return self.unsupported("this stack shape"),
+                }
+            }
+            (defaults[0], defaults[1])
         };
         let index = self.constant(Ty::Uint, self.children.len() as u32);
         self.children.push(child);
@@ -1727,8 +1775,63 @@ impl Emitter for FuncEmitter<'_> {
         self.terminate(Term::Raise);
     }
 
-    fn yield_(&mut self, _kind: YieldKind) {
-        self.fail(ErrorKind::NotImplementedError, "native yield".into());
+    fn yield_(&mut self, kind: YieldKind) {
+        match kind {
+            YieldKind::Value => {
+                let value = self.pop_obj();
+                self.suspend(value);
+                let sent = self.call(Helper::GenResume, Vec::new(), Ty::Obj);
+                self.push(sent);
+            }
+            // A loop of steps of the inner iterator, each suspending this generator with
+            // what the inner one yielded, until it returns.
+            YieldKind::From => {
+                self.pop_item();
+                let inner = self.pop_obj();
+                let first = self.constant(Ty::Obj, Obj::TRUE.raw());
+                let done_slot = self.slots(1);
+                let step = self.new_block();
+                self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(step));
+                self.cur = step;
+                let done_at = self.vreg(Ty::Uint);
+                self.inst(Inst::SlotAddr {
+                    dst: done_at,
+                    slot: done_slot,
+                });
+                let value = self.call(Helper::YieldFromStep, vec![inner, first, done_at], Ty::Obj);
+                let done = self.vreg(Ty::Obj);
+                self.inst(Inst::LoadSlot {
+                    dst: done,
+                    slot: done_slot,
+                });
+                let is_done = self.vreg(Ty::Bool);
+                let yes = self.constant(Ty::Obj, Obj::TRUE.raw());
+                self.inst(Inst::Cmp {
+                    dst: is_done,
+                    cond: Cond::Eq,
+                    a: done,
+                    b: yes,
+                });
+                let (finished, suspend) = (self.new_block(), self.new_block());
+                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                    cond: is_done,
+                    then: finished,
+                    else_: suspend,
+                });
+                self.cur = suspend;
+                // The inner iterator is saved with the rest.
+                self.push(inner);
+                self.suspend(value);
+                self.pop_item();
+                self.inst(Inst::Const {
+                    dst: first,
+                    value: Obj::FALSE.raw(),
+                });
+                self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(step));
+                self.cur = finished;
+                self.push(value);
+            }
+        }
     }
 
     // The handler's stack is its label's, so there is nothing to adjust.

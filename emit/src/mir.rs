@@ -230,6 +230,13 @@ pub enum Helper {
     Reraise = 68,
     /// `(exception or class, cause) -> never`: `raise ... from ...`.
     RaiseFrom = 69,
+    /// `() -> the value sent`: where a generator resumes; raises what was thrown in.
+    GenResume = 70,
+    /// `(inner iterator, True on the first step, arena address of a slot) -> value`: one
+    /// step of `yield from`, sending what this generator was resumed with (on the first
+    /// step `None`); the slot gets `True` when the inner one returned (the value is its
+    /// result), else `False` (the value is what it yielded).
+    YieldFromStep = 71,
 }
 
 impl Helper {
@@ -240,7 +247,7 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadBuildClass => 0,
+            Helper::LoadBuildClass | Helper::GenResume => 0,
             Helper::NewCell
             | Helper::CellGet
             | Helper::LoadName
@@ -280,6 +287,7 @@ impl Helper {
             | Helper::MakeFunction
             | Helper::ImportName
             | Helper::NewClosure
+            | Helper::YieldFromStep
             | Helper::CallMethodNKwVar
             | Helper::NativeCallFunctionNKw => 3,
         }
@@ -329,6 +337,8 @@ impl Helper {
             Helper::WithExit => "with_exit",
             Helper::Reraise => "reraise",
             Helper::RaiseFrom => "raise_from",
+            Helper::GenResume => "gen_resume",
+            Helper::YieldFromStep => "yield_from_step",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
             Helper::DeleteGlobal => "delete_global",
@@ -432,6 +442,12 @@ pub enum Term {
     Return(VReg),
     /// Leaves with the exception the VM holds in flight.
     Raise,
+    /// A generator suspends, giving `value`; resuming enters `resume` from the function's
+    /// entry, where nothing is defined but what it loads from frame slots.
+    Yield {
+        value: VReg,
+        resume: BlockId,
+    },
 }
 
 impl Term {
@@ -439,6 +455,7 @@ impl Term {
         match self {
             Term::Jump(b) => vec![*b],
             Term::Branch { then, else_, .. } => vec![*then, *else_],
+            Term::Yield { resume, .. } => vec![*resume],
             Term::Return(_) | Term::Raise => vec![],
         }
     }
@@ -463,6 +480,9 @@ pub struct Func {
     pub blocks: Vec<Block>,
     /// Words of GC-scanned frame the function needs.
     pub frame_slots: u32,
+    /// A generator: calling it makes a generator object, which runs the code; every
+    /// `Term::Yield` suspends it.
+    pub generator: bool,
 }
 
 impl Func {
@@ -507,6 +527,7 @@ impl Func {
                     map(then);
                     map(else_);
                 }
+                Some(Term::Yield { resume, .. }) => map(resume),
                 _ => {}
             }
         }
@@ -611,6 +632,7 @@ impl fmt::Display for Term {
             Term::Branch { cond, then, else_ } => write!(f, "branch {cond}, {then}, {else_}"),
             Term::Return(v) => write!(f, "return {v}"),
             Term::Raise => write!(f, "raise"),
+            Term::Yield { value, resume } => write!(f, "yield {value}, resume at {resume}"),
         }
     }
 }

@@ -144,10 +144,15 @@ fn check_defined_before_use(func: &Func) -> Result<(), VerifyError> {
                     defined[d.0 as usize] = true;
                 }
             }
-            if let Some(term) = &block.term {
-                for s in term.successors() {
-                    edges.push((s, defined.clone()));
+            match &block.term {
+                // A generator resumes from its entry: nothing is defined there.
+                Some(Term::Yield { resume, .. }) => edges.push((*resume, vec![false; n])),
+                Some(term) => {
+                    for s in term.successors() {
+                        edges.push((s, defined.clone()));
+                    }
                 }
+                None => {}
             }
             for (succ, out) in edges {
                 let slot = &mut entry[succ.0 as usize];
@@ -184,7 +189,9 @@ fn check_defined_before_use(func: &Func) -> Result<(), VerifyError> {
             }
         }
         match &block.term {
-            Some(Term::Branch { cond: v, .. }) | Some(Term::Return(v))
+            Some(Term::Branch { cond: v, .. })
+            | Some(Term::Return(v))
+            | Some(Term::Yield { value: v, .. })
                 if !defined[v.0 as usize] =>
             {
                 reads.push((*v, block.term.as_ref().unwrap().to_string()))
@@ -213,6 +220,7 @@ mod tests {
             vregs,
             blocks,
             frame_slots: 0,
+            generator: false,
         }
     }
 
@@ -333,5 +341,33 @@ mod tests {
             )
         };
         assert!(verify(&f).unwrap_err().0.starts_with("b1: v1 read before"));
+    }
+
+    #[test]
+    fn a_generator_resumes_with_only_what_it_reloads() {
+        let x = VReg(0);
+        let yielding = |reload: Vec<Inst>| Func {
+            ret: Ty::Obj,
+            frame_slots: 1,
+            generator: true,
+            ..func(
+                vec![Ty::Obj, Ty::Obj],
+                vec![x],
+                vec![
+                    block(
+                        vec![Inst::StoreSlot { slot: 0, value: x }],
+                        Term::Yield {
+                            value: x,
+                            resume: BlockId(1),
+                        },
+                    ),
+                    block(reload, Term::Return(x)),
+                ],
+            )
+        };
+        let err = verify(&yielding(vec![])).unwrap_err().0;
+        assert!(err.contains("read before it is defined"), "{err}");
+        let reload = vec![Inst::LoadSlot { dst: x, slot: 0 }];
+        assert!(verify(&yielding(reload)).is_ok());
     }
 }

@@ -20,6 +20,7 @@ impl Target for Recorder {
             return_type: 0,
             frame_slots: func.frame_slots,
             viper: false,
+            generator: false,
         }))
     }
 }

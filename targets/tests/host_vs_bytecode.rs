@@ -856,6 +856,79 @@ for fn in [lambda: reraise(0), lambda: reraise(1), innermost, chained, nothing]:
     );
 }
 
+/// Native generators: `yield` (suspending with every live value saved in the generator's
+/// frame), `send`, `throw` into a `try`, `close` running `finally`, `yield from` another
+/// generator and a plain iterable, generator expressions, and arguments bound at the call;
+/// also under GC stress, which collects while generators are suspended.
+#[test]
+fn generators_in_native_code() {
+    let source = "
+@micropython.native
+def count(n):
+    i = 0
+    while i < n:
+        yield i
+        i += 1
+    return 'end'
+
+@micropython.native
+def echo():
+    got = []
+    while True:
+        x = yield len(got)
+        if x is None:
+            break
+        got.append(x)
+    return got
+
+@micropython.native
+def delegate():
+    r = yield from count(3)
+    print('inner returned', r)
+    yield from [10, 20]
+    yield 'last'
+
+@micropython.native
+def catcher():
+    try:
+        yield 1
+    except ValueError as e:
+        yield 'caught ' + str(e)
+    finally:
+        print('cleanup')
+
+@micropython.native
+def with_args(a, *rest, k=5):
+    yield a
+    yield rest
+    yield [v * k for v in rest]
+
+print(list(count(4)))
+g = echo()
+print(next(g), g.send('a'), g.send('b'))
+try:
+    g.send(None)
+except StopIteration as e:
+    print('stop', e.args)
+print(list(delegate()))
+c = catcher()
+print(next(c), c.throw(ValueError('boom')))
+c.close()
+print(sum(x * x for x in count(10)), list(with_args(1, 2, 3, k=9)))
+";
+    let backend = targets::host_backend().expect("host backend");
+    let bytecode = run(&without_decorators(source), None);
+    assert!(bytecode.contains("caught boom"), "{bytecode}");
+    for gc_stress in [false, true] {
+        let config = VmConfig {
+            gc_stress,
+            ..VmConfig::default()
+        };
+        let native = run_with(source, Some(&backend), config, EmitKind::Bytecode);
+        assert_eq!(native, bytecode, "gc_stress {gc_stress}");
+    }
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

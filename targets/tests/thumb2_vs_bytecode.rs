@@ -34,6 +34,7 @@ impl emit::Target for Capture {
             return_type: 0,
             frame_slots: 0,
             viper: false,
+            generator: false,
         }))
     }
 }

@@ -134,6 +134,8 @@ pub struct HostCode {
     /// Viper code takes exactly its positional arguments, as MicroPython's does
     /// (`mp_arg_check_num_sig`); `@native` code binds them as bytecode does.
     pub viper: bool,
+    /// A generator function: a call makes a generator, whose resumes run the code.
+    pub generator: bool,
 }
 
 /// `MP_NATIVE_ARCH_*`: the architecture of native code in a `.mpy`.

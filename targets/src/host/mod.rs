@@ -25,7 +25,7 @@ use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
 use vm::interp::native::{
     helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_QSTR_TABLE, CTX_RAISED,
-    N_REG_ARGS,
+    CTX_RESUME, CTX_YIELDED, N_REG_ARGS,
 };
 use vm::rawcode::{HostCode, MachineCode};
 
@@ -93,6 +93,7 @@ impl emit::Target for HostTarget {
             return_type: func.ret as u8,
             frame_slots: func.frame_slots,
             viper: abi.viper,
+            generator: func.generator,
         }))
     }
 }
@@ -109,6 +110,8 @@ struct Lowering<'a, 'b> {
     frame: Value,
     ptr: types::Type,
     helper_sig: cranelift_codegen::ir::SigRef,
+    /// Each block ending in a yield, by MIR block index: its resume point's number.
+    resume_points: Vec<Option<u32>>,
 }
 
 impl<'a, 'b> Lowering<'a, 'b> {
@@ -140,6 +143,22 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let frame_wide = b.ins().uextend(ptr, frame);
         let frame_host = b.ins().iadd(arena_base, frame_wide);
         let blocks: Vec<_> = func.blocks.iter().map(|_| b.create_block()).collect();
+        // A generator's code enters at the start (`ctx.resume` 0) or after its `k`th yield
+        // (`k + 1`), where the yield's resume block reloads what it needs.
+        let mut resume_points = vec![None; func.blocks.len()];
+        let mut next_point = 0;
+        for (i, block) in func.blocks.iter().enumerate() {
+            if let Some(Term::Yield { resume, .. }) = block.term {
+                next_point += 1;
+                resume_points[i] = Some(next_point);
+                let at = b.ins().load(types::I32, flags, ctx, CTX_RESUME);
+                let here = b.ins().icmp_imm_u(IntCC::Equal, at, i64::from(next_point));
+                let other = b.create_block();
+                b.ins()
+                    .brif(here, blocks[resume.0 as usize], &[], other, &[]);
+                b.switch_to_block(other);
+            }
+        }
         b.ins().jump(blocks[0], &[]);
         Ok(Lowering {
             b,
@@ -151,6 +170,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             frame,
             ptr,
             helper_sig,
+            resume_points,
         })
     }
 
@@ -191,6 +211,16 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 }
                 Term::Return(v) => {
                     let v = self.var(*v);
+                    self.b.ins().return_(&[v]);
+                }
+                Term::Yield { value, .. } => {
+                    let point = self.resume_points[i].ok_or("a yield without a resume point")?;
+                    let flags = MemFlagsData::trusted();
+                    let point = self.b.ins().iconst(types::I32, i64::from(point));
+                    self.b.ins().store(flags, point, self.ctx, CTX_RESUME);
+                    let one = self.b.ins().iconst(types::I32, 1);
+                    self.b.ins().store(flags, one, self.ctx, CTX_YIELDED);
+                    let v = self.var(*value);
                     self.b.ins().return_(&[v]);
                 }
                 Term::Raise => {

@@ -540,6 +540,7 @@ pub fn select(func: &Func, arch: Arch) -> Result<VCode, String> {
             Term::Branch { cond, then, else_ } => sel.branch(*cond, *then, *else_),
             Term::Return(v) => VTerm::Return(*v),
             Term::Raise => VTerm::Raise,
+            Term::Yield { .. } => return Err("generators are not supported on Thumb yet".into()),
         };
         blocks.push(VBlock {
             insts: sel.out,

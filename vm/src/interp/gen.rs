@@ -9,6 +9,7 @@
 //! generator is suspended in `yield from` goes to the inner iterator first (`mp_resume`),
 //! and `StopIteration` escaping a generator becomes `RuntimeError` (PEP 479).
 use super::exec::{Exit, Frame};
+use super::native::{NativeExit, N_REG_ARGS};
 use super::{PyResult, Raise, Vm};
 use crate::bytecode::op;
 use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ};
@@ -17,6 +18,11 @@ use crate::runtime::obj::Obj;
 
 const PEND_EXC: u32 = 4;
 const CODE_STATE: u32 = 8;
+
+/// The `ip` of a native generator not yet started. A native generator's code state holds
+/// its function, `ip` = the resume point + 1 (0 when finished, as for bytecode), and as its
+/// state words the machine code's frame slots, then the register arguments of its call.
+const NATIVE_NOT_STARTED: u32 = 1;
 
 /// What resuming a generator (or any iterator) gave.
 pub enum Resumed {
@@ -40,6 +46,38 @@ impl Vm {
         Ok(Obj::from_raw(gen))
     }
 
+    /// A generator for native generator function `fun`, called with `words`: its code
+    /// runs at the first resume.
+    pub(crate) fn new_native_generator(
+        &mut self,
+        fun: Obj,
+        frame_slots: u32,
+        words: &[u32; N_REG_ARGS],
+    ) -> PyResult<Obj> {
+        let mark = self.stack_mark();
+        let slot = self.root(fun)?;
+        let n_state = frame_slots + N_REG_ARGS as u32;
+        let gen = self.alloc_obj(ty::GENERATOR, CODE_STATE + code_state::STATE + 4 * n_state);
+        let fun = self.slot(slot);
+        self.stack_release(mark);
+        let gen = gen?;
+        self.arena_mut().store_u32(gen + PEND_EXC, Obj::NONE.raw());
+        let state = CodeStateObj(gen + CODE_STATE);
+        state.set_fun_bc(self.arena_mut(), fun.raw());
+        state.set_ip(self.arena_mut(), NATIVE_NOT_STARTED);
+        state.set_n_state(self.arena_mut(), n_state as u16);
+        let args = state.0 + code_state::STATE + 4 * frame_slots;
+        for (i, &word) in (0..).zip(words) {
+            self.arena_mut().store_u32(args + 4 * i, word);
+        }
+        Ok(Obj::from_raw(gen))
+    }
+
+    fn gen_is_native(&self, gen: Obj) -> bool {
+        let fun = Obj::from_raw(Self::gen_state(gen).fun_bc(self.arena()));
+        self.type_of(fun) == ty::FUN_NATIVE
+    }
+
     fn gen_state(gen: Obj) -> CodeStateObj {
         CodeStateObj(gen.raw() + CODE_STATE)
     }
@@ -50,6 +88,9 @@ impl Vm {
 
     fn gen_just_started(&self, gen: Obj) -> bool {
         let state = Self::gen_state(gen);
+        if self.gen_is_native(gen) {
+            return state.ip(self.arena()) == NATIVE_NOT_STARTED;
+        }
         state.sp(self.arena()) == state.0 + code_state::STATE - 4
     }
 
@@ -94,7 +135,7 @@ impl Vm {
                     self.type_error("can't send non-None value to a just-started generator")
                 );
             }
-        } else {
+        } else if !self.gen_is_native(gen) {
             let sp = Self::gen_state(gen).sp(self.arena());
             self.arena_mut().store_u32(sp, send.raw());
         }
@@ -105,7 +146,12 @@ impl Vm {
         let slot = self.root(gen)?;
         self.arena_mut().store_u32(gen.raw() + PEND_EXC, 0);
         self.reentry += 1;
-        let result = self.run_generator(gen, throw);
+        let result = if self.gen_is_native(gen) {
+            self.root_all(&[send, throw.unwrap_or(Obj::NONE)])?;
+            self.run_native_generator(gen, send, throw)
+        } else {
+            self.run_generator(gen, throw)
+        };
         self.reentry -= 1;
         let gen = self.slot(slot);
         self.stack_release(mark);
@@ -171,6 +217,57 @@ impl Vm {
                 self.run_frames_raising(frame.at_yield(self), Some(raise))
             }
         }
+    }
+
+    /// Runs native generator `gen` from where it is suspended, its code resuming with `send`
+    /// or, thrown in, `throw`.
+    fn run_native_generator(&mut self, gen: Obj, send: Obj, throw: Option<Obj>) -> PyResult<Exit> {
+        let state = Self::gen_state(gen);
+        let ip = state.ip(self.arena());
+        if let (NATIVE_NOT_STARTED, Some(exc)) = (ip, throw) {
+            return Err(self.make_raise(exc));
+        }
+        let fun = Obj::from_raw(state.fun_bc(self.arena()));
+        let code = self.host_code_of(fun)?;
+        let frame = state.0 + code_state::STATE;
+        let mut words = [0u32; N_REG_ARGS];
+        for (i, word) in (0..).zip(&mut words) {
+            *word = self.arena().load_u32(frame + 4 * (code.frame_slots + i));
+        }
+        self.native_resume = Some((send, throw));
+        let exit = self.run_native_code(fun, &code, frame, ip - 1, words);
+        self.native_resume = None;
+        match exit? {
+            NativeExit::Yield { value, resume } => {
+                state.set_ip(self.arena_mut(), resume + 1);
+                Ok(Exit::Yield(value))
+            }
+            NativeExit::Return(value) => Ok(Exit::Return(value)),
+        }
+    }
+
+    /// One step of a native generator's `yield from`: `send` (or `throw`) goes to `inner`;
+    /// whether it returned, and what it yielded or returned.
+    pub(crate) fn yield_from_step(
+        &mut self,
+        inner: Obj,
+        send: Obj,
+        throw: Option<Obj>,
+    ) -> PyResult<(bool, Obj)> {
+        let resumed = match throw {
+            None => self.resume_any(inner, send)?,
+            Some(exc) => match self.throw_into_any(inner, exc)? {
+                // The inner iterator swallowed GeneratorExit; this generator still exits.
+                Resumed::Return(_) if self.is_generator_exit(exc) => {
+                    return Err(self.make_raise(exc))
+                }
+                resumed => resumed,
+            },
+        };
+        Ok(match resumed {
+            Resumed::Yield(value) => (false, value),
+            Resumed::Return(value) => (true, value),
+        })
     }
 
     fn is_generator_exit(&self, exc: Obj) -> bool {

@@ -142,6 +142,9 @@ pub struct Vm {
     /// helpers use as MicroPython's use `mp_locals_get()`. Not a GC root of its own:
     /// `__build_class__` keeps it rooted while the body runs.
     pub(crate) class_body_locals: Obj,
+    /// What a native generator is being resumed with (the value sent, or the exception
+    /// thrown in), until its code takes it (`gen_resume`). `Vm::resume_with` roots both.
+    pub(crate) native_resume: Option<(Obj, Option<Obj>)>,
     /// Class attribute lookups, cached (see `Vm::class_lookup`).
     pub(crate) class_lookups: Box<[CachedLookup; LOOKUP_CACHE]>,
 }
@@ -199,6 +202,7 @@ impl Vm {
             native_code: Vec::new(),
             spare_frame_lists: Vec::new(),
             class_body_locals: Obj::NULL,
+            native_resume: None,
             class_lookups: Box::new([CachedLookup::default(); LOOKUP_CACHE]),
         };
         let exc = vm

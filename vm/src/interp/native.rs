@@ -47,6 +47,11 @@ pub struct NativeCtx {
     pub obj_table: u32,
     /// Arena address of the module's qstr table (`u16` each).
     pub qstr_table: u32,
+    /// A generator's resume point: 0 to start, `k + 1` to resume after its `k`th yield;
+    /// a yield leaves here where to resume.
+    pub resume: u32,
+    /// Non-zero when the code left by yielding rather than returning.
+    pub yielded: u32,
     vm: *mut Vm,
 }
 
@@ -56,9 +61,22 @@ pub const CTX_RAISED: i32 = std::mem::offset_of!(NativeCtx, raised) as i32;
 pub const CTX_EXC: i32 = std::mem::offset_of!(NativeCtx, exc) as i32;
 pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32;
 pub const CTX_QSTR_TABLE: i32 = std::mem::offset_of!(NativeCtx, qstr_table) as i32;
+pub const CTX_RESUME: i32 = std::mem::offset_of!(NativeCtx, resume) as i32;
+pub const CTX_YIELDED: i32 = std::mem::offset_of!(NativeCtx, yielded) as i32;
 
 /// Register arguments every entry point takes (unused ones are passed as 0).
 pub const N_REG_ARGS: usize = 6;
+
+/// How machine code left.
+pub(crate) enum NativeExit {
+    Return(Obj),
+    /// A generator suspended, giving `value`; it resumes at `resume` (see
+    /// [`NativeCtx::resume`]).
+    Yield {
+        value: Obj,
+        resume: u32,
+    },
+}
 
 /// Every helper's signature: the context and three words (unused ones ignored).
 pub type HelperFn = extern "C" fn(*mut NativeCtx, u32, u32, u32) -> u32;
@@ -115,6 +133,8 @@ pub fn helper_address(index: u32) -> Option<usize> {
         67 => with_exit,
         68 => reraise,
         69 => raise_from,
+        70 => gen_resume,
+        71 => yield_from_step,
         _ => return None,
     };
     Some(f as usize)
@@ -392,6 +412,27 @@ extern "C" fn raise_from(ctx: *mut NativeCtx, exc: u32, cause: u32, _: u32) -> u
     })
 }
 
+extern "C" fn gen_resume(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| match vm.native_resume.take() {
+        Some((_, Some(exc))) => Err(vm.make_raise(exc)),
+        Some((send, None)) => Ok(send.raw()),
+        None => Ok(Obj::NONE.raw()),
+    })
+}
+
+extern "C" fn yield_from_step(ctx: *mut NativeCtx, inner: u32, first: u32, done_at: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (send, throw) = if first == Obj::TRUE.raw() {
+            (Obj::NONE, None)
+        } else {
+            vm.native_resume.take().unwrap_or((Obj::NONE, None))
+        };
+        let (done, value) = vm.yield_from_step(Obj::from_raw(inner), send, throw)?;
+        vm.arena_mut().store_u32(done_at, Obj::bool(done).raw());
+        Ok(value.raw())
+    })
+}
+
 extern "C" fn store_set(ctx: *mut NativeCtx, set: u32, item: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| {
         vm.set_add(Obj::from_raw(set), Obj::from_raw(item))?;
@@ -597,18 +638,7 @@ impl Vm {
     /// Calls a native function object: checks and converts the arguments, runs the machine
     /// code with a fresh frame on the Python stack, and converts the result.
     pub fn call_native(&mut self, fun: Obj, args: Args) -> PyResult<Obj> {
-        let index = self.arena().load_u32(fun.raw() + fun_bc::EXTRA_ARGS);
-        let Some(code) = index
-            .checked_sub(1)
-            .and_then(|i| self.native_code.get(i as usize))
-            .cloned()
-        else {
-            return Err(self.value_error("bad native function"));
-        };
-        if self.arena().backing() != Backing::Mapped {
-            let msg = "native code needs the memory-mapped arena";
-            return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, msg));
-        }
+        let code = self.host_code_of(fun)?;
         // Bound values made here (a `*args` tuple) stay rooted until the call returns.
         let mark = self.stack_mark();
         let mut words = [0u32; N_REG_ARGS];
@@ -624,17 +654,56 @@ impl Vm {
             }
             Ok(())
         });
-        if let Err(raise) = converted {
-            self.stack_release(mark);
-            return Err(raise);
-        }
-        if self.reentry >= super::MAX_REENTRY {
-            self.stack_release(mark);
-            return Err(self.raise_recursion_error());
-        }
-        let Some(frame) = self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) else {
-            return Err(self.raise_recursion_error());
+        let exit = match converted {
+            Err(raise) => Err(raise),
+            Ok(()) if code.generator => {
+                let gen = self.new_native_generator(fun, code.frame_slots, &words);
+                self.stack_release(mark);
+                return gen;
+            }
+            Ok(()) => match self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) {
+                Some(frame) => self.run_native_code(fun, &code, frame, 0, words),
+                None => Err(self.raise_recursion_error()),
+            },
         };
+        self.stack_release(mark);
+        match exit? {
+            NativeExit::Return(value) => Ok(value),
+            // Only a generator's code yields.
+            NativeExit::Yield { .. } => Err(self.value_error("bad native function")),
+        }
+    }
+
+    /// The registered host code of native function `fun`.
+    pub(crate) fn host_code_of(&mut self, fun: Obj) -> PyResult<HostCode> {
+        let index = self.arena().load_u32(fun.raw() + fun_bc::EXTRA_ARGS);
+        let Some(code) = index
+            .checked_sub(1)
+            .and_then(|i| self.native_code.get(i as usize))
+            .cloned()
+        else {
+            return Err(self.value_error("bad native function"));
+        };
+        if self.arena().backing() != Backing::Mapped {
+            let msg = "native code needs the memory-mapped arena";
+            return Err(self.raise_msg(ty::NOT_IMPLEMENTED_ERROR, msg));
+        }
+        Ok(code)
+    }
+
+    /// Runs `fun`'s machine code `code` over the frame slots at arena address `frame`, from
+    /// resume point `resume` (0: the start) with the register arguments `words`.
+    pub(crate) fn run_native_code(
+        &mut self,
+        fun: Obj,
+        code: &HostCode,
+        frame: u32,
+        resume: u32,
+        words: [u32; N_REG_ARGS],
+    ) -> PyResult<NativeExit> {
+        if self.reentry >= super::MAX_REENTRY {
+            return Err(self.raise_recursion_error());
+        }
         let context = ModuleContextObj(FunBcObj(fun.raw()).context(self.arena()));
         let obj_table = context.obj_table(self.arena());
         let qstr_table = context.qstr_table(self.arena());
@@ -647,6 +716,8 @@ impl Vm {
             fun: fun.raw(),
             obj_table,
             qstr_table,
+            resume,
+            yielded: 0,
             vm: self as *mut Vm,
         };
         let [a0, a1, a2, a3, a4, a5] = words;
@@ -654,19 +725,25 @@ impl Vm {
         // `EntryFn` signature and keeps executable while this VM runs (the backend outlives
         // the VM in every embedder). The machine code touches memory only at `arena_base`
         // plus 32-bit offsets, inside the arena's 4 GiB reservation (mapped backing, checked
-        // above), and the VM only through the helpers, which receive `ctx`; `self` is not
-        // used until the call returns.
+        // by `host_code_of`), and the VM only through the helpers, which receive `ctx`;
+        // `self` is not used until the call returns.
         let result = unsafe {
             let entry = std::mem::transmute::<usize, EntryFn>(code.entry);
             entry(&mut ctx, a0, a1, a2, a3, a4, a5)
         };
-        let raised = ctx.raised != 0;
         self.reentry -= 1;
-        self.stack_release(mark);
-        if raised {
+        if ctx.raised != 0 {
             // The helper that raised left the exception in flight, rooted.
             return Err(Raise(()));
         }
+        if ctx.yielded != 0 {
+            let value = Obj::from_raw(result);
+            return Ok(NativeExit::Yield {
+                value,
+                resume: ctx.resume,
+            });
+        }
         self.native_to_obj(result, u32::from(code.return_type))
+            .map(NativeExit::Return)
     }
 }
