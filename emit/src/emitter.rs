@@ -348,6 +348,20 @@ impl<'t> FuncEmitter<'t> {
         self.jump_to(label);
     }
 
+    /// A variable an inner function closes over lives in a cell (a parameter's holds the
+    /// argument; a class body's `__class__` gets the class when it is made): the local holds
+    /// the cell.
+    fn make_cells(&mut self, scope: &Scope) {
+        for id in scope.ids.iter().filter(|id| id.kind == IdKind::Cell) {
+            let value = match self.locals.get(id.local_num as usize).copied().flatten() {
+                Some(param) if id.flags & ID_FLAG_IS_PARAM != 0 => param,
+                _ => self.constant(Ty::Obj, Obj::NULL.raw()),
+            };
+            let cell = self.call(Helper::NewCell, vec![value], Ty::Obj);
+            self.set_local(&id.name, id.local_num, cell);
+        }
+    }
+
     /// Suspends the generator, giving `value`. What the code after needs (the locals, the
     /// stack, what running handlers caught, a pending return) goes to frame slots, which
     /// persist in the generator object, and is loaded back where it resumes.
@@ -816,10 +830,7 @@ impl Emitter for FuncEmitter<'_> {
             // when a method uses `super()`).
             ScopeNode::Class(_) => {
                 self.class_body = true;
-                if scope.ids.iter().any(|id| id.kind == IdKind::Cell) {
-                    self.unsupported("closures");
-                }
-                return;
+                return self.make_cells(scope);
             }
         };
         self.line = line;
@@ -886,16 +897,7 @@ impl Emitter for FuncEmitter<'_> {
                 self.inst(Inst::StoreSlot { slot, value: v });
             }
         }
-        // A variable an inner function closes over lives in a cell (a parameter's holds the
-        // argument): the local holds the cell.
-        for id in scope.ids.iter().filter(|id| id.kind == IdKind::Cell) {
-            let value = match self.locals.get(id.local_num as usize).copied().flatten() {
-                Some(param) if id.flags & ID_FLAG_IS_PARAM != 0 => param,
-                _ => self.constant(Ty::Obj, Obj::NULL.raw()),
-            };
-            let cell = self.call(Helper::NewCell, vec![value], Ty::Obj);
-            self.set_local(&id.name, id.local_num, cell);
-        }
+        self.make_cells(scope);
         if !viper {
             // Every local of a native function is an object, defined from the entry (as
             // `None`, what MicroPython's native code leaves in a deleted one), so a local
@@ -1148,7 +1150,15 @@ impl Emitter for FuncEmitter<'_> {
 
     fn load_method(&mut self, name: &Name, is_super: bool) {
         if is_super {
-            return self.unsupported("super()");
+            // (super, class, self): the method found past `class`, bound to `self`.
+            let self_obj = self.pop_obj();
+            let class = self.pop_obj();
+            self.pop_item();
+            let q = self.qstr_index(name);
+            let method = self.call(Helper::LoadSuperMethod, vec![q, class, self_obj], Ty::Obj);
+            self.push(method);
+            self.stack.push(Item::Null);
+            return;
         }
         // `obj.name` then a plain call: what `mp_load_method` finds is the same bound object.
         self.attr(name, AccessKind::Load);

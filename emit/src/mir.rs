@@ -151,6 +151,8 @@ pub enum Helper {
     LoadBuildClass = 8,
     /// `(obj, qstr index) -> obj`.
     LoadAttr = 9,
+    /// `(qstr index, class, self) -> obj`: `super().name`, a method bound to `self`.
+    LoadSuperMethod = 11,
     /// `(qstr index, value) -> None`: a class body's name.
     StoreName = 12,
     /// `(qstr index, value) -> None`.
@@ -286,6 +288,7 @@ impl Helper {
             | Helper::StoreMap
             | Helper::MakeFunction
             | Helper::ImportName
+            | Helper::LoadSuperMethod
             | Helper::NewClosure
             | Helper::YieldFromStep
             | Helper::CallMethodNKwVar
@@ -315,6 +318,7 @@ impl Helper {
             Helper::StoreName => "store_name",
             Helper::DeleteName => "delete_name",
             Helper::LoadAttr => "load_attr",
+            Helper::LoadSuperMethod => "load_super_method",
             Helper::StoreGlobal => "store_global",
             Helper::StoreAttr => "store_attr",
             Helper::NativeRaise => "native_raise",

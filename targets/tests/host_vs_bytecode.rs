@@ -628,6 +628,13 @@ class Rect(Base):
         self.w = w
         self.h = h
 
+class Square(Rect):
+    def __init__(self, s):
+        super().__init__(s, s)
+    def area(self):
+        return super().area() + 1, __class__.__name__
+
+print(Square(4).area())
 r = Rect(2, 3)
 r.extra = 1
 del r.extra

@@ -97,6 +97,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         7 => load_global,
         8 => load_build_class,
         9 => load_attr,
+        11 => load_super_method,
         12 => store_name,
         13 => store_global,
         14 => store_attr,
@@ -193,6 +194,18 @@ extern "C" fn load_attr(ctx: *mut NativeCtx, obj: u32, qstr_index: u32, _: u32) 
     with_vm(ctx, |vm, fun| {
         let q = qstr_of(vm, fun, qstr_index);
         vm.load_attr(Obj::from_raw(obj), q).map(Obj::raw)
+    })
+}
+
+extern "C" fn load_super_method(ctx: *mut NativeCtx, qstr_index: u32, class: u32, obj: u32) -> u32 {
+    with_vm(ctx, |vm, fun| {
+        let q = qstr_of(vm, fun, qstr_index);
+        let (class, obj) = (Obj::from_raw(class), Obj::from_raw(obj));
+        let (method, self_obj) = vm.load_super_method(class, obj, q)?;
+        if self_obj == Obj::NULL {
+            return Ok(method.raw());
+        }
+        vm.new_bound_method(method, self_obj).map(Obj::raw)
     })
 }
 
