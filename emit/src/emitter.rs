@@ -857,7 +857,7 @@ impl Emitter for FuncEmitter<'_> {
                 || (comprehension && id.kind == IdKind::Local && id.name.is_empty())
         };
         let n_params = scope.ids.iter().filter(is_param).count();
-        if n_params > MAX_VIPER_ARGS {
+        if self.viper && n_params > MAX_VIPER_ARGS {
             return self.unsupported("more than 6 arguments");
         }
         let viper = self.viper;

@@ -714,6 +714,10 @@ def signature(a, b=2, *rest, c, d=4, **kw):
     return a, b, rest, c, d, sorted(kw.items())
 
 @micropython.native
+def many(a, b, c, d, e, g, h, i=8, *rest, k=10):
+    return a + b + c + d + e + g + h + i + sum(rest) + k
+
+@micropython.native
 def spread(f, l, d):
     return f(*l), f(0, *l, 3, **d), f(**d, y=2), '{}-{}'.format(*l), max(*l)
 
@@ -721,6 +725,7 @@ c = counter(5)
 c()
 print(c(), c(10), nested(1), late(), [(lambda q: q + z)(1) for z in range(3)])
 print(signature(1, c=3), signature(1, 5, 6, 7, c=3, e=9, d=0))
+print(many(1, 2, 3, 4, 5, 6, 7), many(1, 2, 3, 4, 5, 6, 7, 9, 100, k=0))
 print(spread(lambda *a, **k: (a, sorted(k.items())), [1, 2], {'x': 1}))
 for bad in [lambda: signature(), lambda: signature(1, 2), lambda: counter(1)(1, 2)]:
     try:

@@ -24,8 +24,8 @@ use cranelift_module::{default_libcall_names, Module};
 use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
 use vm::interp::native::{
-    helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_FRAME, CTX_OBJ_TABLE, CTX_QSTR_TABLE, CTX_RAISED,
-    CTX_RESUME, CTX_YIELDED, N_REG_ARGS,
+    helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_EXTRA_ARGS, CTX_FRAME, CTX_OBJ_TABLE,
+    CTX_QSTR_TABLE, CTX_RAISED, CTX_RESUME, CTX_YIELDED, N_REG_ARGS,
 };
 use vm::rawcode::{HostCode, MachineCode};
 
@@ -121,9 +121,6 @@ impl<'a, 'b> Lowering<'a, 'b> {
         ptr: types::Type,
         helper_sig: cranelift_codegen::ir::SigRef,
     ) -> Result<Self, String> {
-        if func.params.len() > N_REG_ARGS {
-            return Err(format!("more than {N_REG_ARGS} arguments"));
-        }
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
@@ -134,11 +131,22 @@ impl<'a, 'b> Lowering<'a, 'b> {
             .collect();
         let params = b.block_params(entry).to_vec();
         let ctx = params[0];
-        for (i, p) in func.params.iter().enumerate() {
-            b.def_var(vars[p.0 as usize], params[1 + i]);
-        }
         let flags = MemFlagsData::trusted();
         let arena_base = b.ins().load(ptr, flags, ctx, CTX_ARENA_BASE);
+        for (i, p) in func.params.iter().enumerate() {
+            let value = match params.get(1 + i) {
+                Some(&value) if i < N_REG_ARGS => value,
+                // Past the register ones, an argument is read from memory.
+                _ => {
+                    let extra = b.ins().load(types::I32, flags, ctx, CTX_EXTRA_ARGS);
+                    let extra = b.ins().uextend(ptr, extra);
+                    let at = b.ins().iadd(arena_base, extra);
+                    let offset = 4 * (i - N_REG_ARGS) as i32;
+                    b.ins().load(types::I32, flags, at, offset)
+                }
+            };
+            b.def_var(vars[p.0 as usize], value);
+        }
         let frame = b.ins().load(types::I32, flags, ctx, CTX_FRAME);
         let frame_wide = b.ins().uextend(ptr, frame);
         let frame_host = b.ins().iadd(arena_base, frame_wide);

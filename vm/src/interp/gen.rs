@@ -9,7 +9,7 @@
 //! generator is suspended in `yield from` goes to the inner iterator first (`mp_resume`),
 //! and `StopIteration` escaping a generator becomes `RuntimeError` (PEP 479).
 use super::exec::{Exit, Frame};
-use super::native::{NativeExit, N_REG_ARGS};
+use super::native::NativeExit;
 use super::{PyResult, Raise, Vm};
 use crate::bytecode::op;
 use crate::objects::{qstrs, ty, EMPTY_TUPLE_OBJ};
@@ -21,7 +21,7 @@ const CODE_STATE: u32 = 8;
 
 /// The `ip` of a native generator not yet started. A native generator's code state holds
 /// its function, `ip` = the resume point + 1 (0 when finished, as for bytecode), and as its
-/// state words the machine code's frame slots, then the register arguments of its call.
+/// state words the machine code's frame slots, then the argument words of its call.
 const NATIVE_NOT_STARTED: u32 = 1;
 
 /// What resuming a generator (or any iterator) gave.
@@ -52,11 +52,11 @@ impl Vm {
         &mut self,
         fun: Obj,
         frame_slots: u32,
-        words: &[u32; N_REG_ARGS],
+        words: &[u32],
     ) -> PyResult<Obj> {
         let mark = self.stack_mark();
         let slot = self.root(fun)?;
-        let n_state = frame_slots + N_REG_ARGS as u32;
+        let n_state = frame_slots + words.len() as u32;
         let gen = self.alloc_obj(ty::GENERATOR, CODE_STATE + code_state::STATE + 4 * n_state);
         let fun = self.slot(slot);
         self.stack_release(mark);
@@ -230,12 +230,9 @@ impl Vm {
         let fun = Obj::from_raw(state.fun_bc(self.arena()));
         let code = self.host_code_of(fun)?;
         let frame = state.0 + code_state::STATE;
-        let mut words = [0u32; N_REG_ARGS];
-        for (i, word) in (0..).zip(&mut words) {
-            *word = self.arena().load_u32(frame + 4 * (code.frame_slots + i));
-        }
+        let args = frame + 4 * code.frame_slots;
         self.native_resume = Some((send, throw));
-        let exit = self.run_native_code(fun, &code, frame, ip - 1, words);
+        let exit = self.run_native_code(fun, &code, frame, ip - 1, args);
         self.native_resume = None;
         match exit? {
             NativeExit::Yield { value, resume } => {

@@ -52,6 +52,8 @@ pub struct NativeCtx {
     pub resume: u32,
     /// Non-zero when the code left by yielding rather than returning.
     pub yielded: u32,
+    /// Arena address of the arguments past the register ones, in order.
+    pub extra_args: u32,
     vm: *mut Vm,
 }
 
@@ -63,8 +65,10 @@ pub const CTX_OBJ_TABLE: i32 = std::mem::offset_of!(NativeCtx, obj_table) as i32
 pub const CTX_QSTR_TABLE: i32 = std::mem::offset_of!(NativeCtx, qstr_table) as i32;
 pub const CTX_RESUME: i32 = std::mem::offset_of!(NativeCtx, resume) as i32;
 pub const CTX_YIELDED: i32 = std::mem::offset_of!(NativeCtx, yielded) as i32;
+pub const CTX_EXTRA_ARGS: i32 = std::mem::offset_of!(NativeCtx, extra_args) as i32;
 
-/// Register arguments every entry point takes (unused ones are passed as 0).
+/// Register arguments every entry point takes (unused ones are passed as 0); the others
+/// are read from memory ([`NativeCtx::extra_args`]).
 pub const N_REG_ARGS: usize = 6;
 
 /// How machine code left.
@@ -654,7 +658,7 @@ impl Vm {
         let code = self.host_code_of(fun)?;
         // Bound values made here (a `*args` tuple) stay rooted until the call returns.
         let mark = self.stack_mark();
-        let mut words = [0u32; N_REG_ARGS];
+        let mut words = vec![0u32; code.arg_types.len()];
         let bound = if code.viper {
             self.viper_args(args, code.arg_types.len() as u32)
         } else {
@@ -674,10 +678,20 @@ impl Vm {
                 self.stack_release(mark);
                 return gen;
             }
-            Ok(()) => match self.pystack.alloc(&mut self.heap, 4 * code.frame_slots) {
-                Some(frame) => self.run_native_code(fun, &code, frame, 0, words),
-                None => Err(self.raise_recursion_error()),
-            },
+            Ok(()) => {
+                // The frame slots, then the argument words the code reads from memory.
+                let n_words = code.frame_slots + words.len() as u32;
+                match self.pystack.alloc(&mut self.heap, 4 * n_words) {
+                    Some(frame) => {
+                        let args = frame + 4 * code.frame_slots;
+                        for (i, &word) in (0..).zip(&words) {
+                            self.arena_mut().store_u32(args + 4 * i, word);
+                        }
+                        self.run_native_code(fun, &code, frame, 0, args)
+                    }
+                    None => Err(self.raise_recursion_error()),
+                }
+            }
         };
         self.stack_release(mark);
         match exit? {
@@ -705,14 +719,14 @@ impl Vm {
     }
 
     /// Runs `fun`'s machine code `code` over the frame slots at arena address `frame`, from
-    /// resume point `resume` (0: the start) with the register arguments `words`.
+    /// resume point `resume` (0: the start), with the argument words at arena address `args`.
     pub(crate) fn run_native_code(
         &mut self,
         fun: Obj,
         code: &HostCode,
         frame: u32,
         resume: u32,
-        words: [u32; N_REG_ARGS],
+        args: u32,
     ) -> PyResult<NativeExit> {
         if self.reentry >= super::MAX_REENTRY {
             return Err(self.raise_recursion_error());
@@ -731,8 +745,14 @@ impl Vm {
             qstr_table,
             resume,
             yielded: 0,
+            extra_args: args + 4 * N_REG_ARGS as u32,
             vm: self as *mut Vm,
         };
+        let n_args = code.arg_types.len().min(N_REG_ARGS);
+        let mut words = [0u32; N_REG_ARGS];
+        for (i, word) in (0..).zip(&mut words[..n_args]) {
+            *word = self.arena().load_u32(args + 4 * i);
+        }
         let [a0, a1, a2, a3, a4, a5] = words;
         // SAFETY: `code.entry` is the entry point a host backend compiled with the
         // `EntryFn` signature and keeps executable while this VM runs (the backend outlives
