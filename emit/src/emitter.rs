@@ -362,6 +362,27 @@ impl<'t> FuncEmitter<'t> {
         }
     }
 
+    /// Unpacks the sequence on top into `n` items through `helper`, which leaves them
+    /// reversed in consecutive slots, the first one in the last slot: the top.
+    fn unpack(&mut self, helper: Helper, count: VReg, n: u32) {
+        let seq = self.pop_obj();
+        let base = self.slots(n as usize);
+        let addr = self.vreg(Ty::Uint);
+        self.inst(Inst::SlotAddr {
+            dst: addr,
+            slot: base,
+        });
+        self.call(helper, vec![seq, count, addr], Ty::Obj);
+        for i in 0..n {
+            let item = self.vreg(Ty::Obj);
+            self.inst(Inst::LoadSlot {
+                dst: item,
+                slot: base + i,
+            });
+            self.push(item);
+        }
+    }
+
     /// Suspends the generator, giving `value`. What the code after needs (the locals, the
     /// stack, what running handlers caught, a pending return) goes to frame slots, which
     /// persist in the generator object, and is loaded back where it resumes.
@@ -826,11 +847,11 @@ impl Emitter for FuncEmitter<'_> {
             ScopeNode::Comprehension { line, .. } => (None, None, line),
             // Module code: no arguments, an object result.
             ScopeNode::Module(_) => return,
-            // A class body: no arguments, its names in its own dict (`__class__` is a cell
-            // when a method uses `super()`).
-            ScopeNode::Class(_) => {
+            // A class body: its names in its own dict (`__class__` is a cell when a method
+            // uses `super()`), its arguments only the cells it closes over.
+            ScopeNode::Class(class) => {
                 self.class_body = true;
-                return self.make_cells(scope);
+                (None, None, class.line)
             }
         };
         self.line = line;
@@ -1103,7 +1124,7 @@ impl Emitter for FuncEmitter<'_> {
                 let v = self.constant(Ty::Obj, Obj::bool(tok == ConstToken::True).raw());
                 self.push(v);
             }
-            ConstToken::Ellipsis => self.unsupported("Ellipsis"),
+            ConstToken::Ellipsis => self.const_obj(ConstObj::Ellipsis, None),
         }
     }
 
@@ -1321,7 +1342,9 @@ impl Emitter for FuncEmitter<'_> {
                     outer_depth: self.open_blocks[outermost].outer_depth,
                     through,
                 });
+                let saved = self.stack.clone();
                 self.continue_jump(self.pending_jumps.len() - 1, self.open_blocks.len());
+                self.stack = saved;
             }
             return;
         }
@@ -1375,9 +1398,8 @@ impl Emitter for FuncEmitter<'_> {
         let block = self.open_blocks.pop();
         let is_finally = block.as_ref().is_some_and(|b| b.is_finally);
         if self.dead {
-            // Unreached, as after a bare `except:`, whose handler took the exception off
-            // the stack: there may be nothing to pop.
-            self.stack.pop();
+            // Unreached: the compiler's own correction (`adjust_stack_size`) has taken the
+            // exception's place off the stack, or a bare `except:`'s handler did.
             return;
         }
         let exc = match self.pop_item() {
@@ -1623,29 +1645,14 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn unpack_sequence(&mut self, n_args: u32) {
-        let seq = self.pop_obj();
-        let n = n_args as usize;
-        let base = self.slots(n);
-        let addr = self.vreg(Ty::Uint);
-        self.inst(Inst::SlotAddr {
-            dst: addr,
-            slot: base,
-        });
         let count = self.constant(Ty::Uint, n_args);
-        self.call(Helper::UnpackSequence, vec![seq, count, addr], Ty::Obj);
-        // The helper leaves the items reversed, the first one in the last slot: the top.
-        for i in 0..n as u32 {
-            let item = self.vreg(Ty::Obj);
-            self.inst(Inst::LoadSlot {
-                dst: item,
-                slot: base + i,
-            });
-            self.push(item);
-        }
+        self.unpack(Helper::UnpackSequence, count, n_args);
     }
 
-    fn unpack_ex(&mut self, _n_left: u32, _n_right: u32) {
-        self.unsupported("unpacking");
+    /// `a, *b, c = seq`: `n_left` items, a list, `n_right` items.
+    fn unpack_ex(&mut self, n_left: u32, n_right: u32) {
+        let count = self.constant(Ty::Uint, n_left | n_right << 8);
+        self.unpack(Helper::UnpackEx, count, n_left + 1 + n_right);
     }
 
     fn make_function(&mut self, child: ScopeId, n_pos_defaults: u32, n_kw_defaults: u32) {
@@ -1750,7 +1757,10 @@ impl Emitter for FuncEmitter<'_> {
                 let var = self.pending_return_var();
                 self.inst(Inst::Copy { dst: var, src: v });
                 self.root_pending_return(var);
+                // The (dead) code after keeps the stack's shape; only the jump cuts it.
+                let saved = self.stack.clone();
                 self.unwind_to_finally(label, RETURN_MARKER);
+                self.stack = saved;
             }
             None => self.terminate(Term::Return(v)),
         }

@@ -206,6 +206,9 @@ pub enum Helper {
     NewSlice = 38,
     /// `(seq, n, arena address) -> None`: the items, reversed, at the address.
     UnpackSequence = 39,
+    /// `(seq, n_left | n_right << 8, arena address) -> None`: `n_left` items, a list of the
+    /// rest and `n_right` items, reversed, at the address.
+    UnpackEx = 40,
     /// `(qstr index) -> None`: deletes a class body's name (`NameError` if it is not there).
     DeleteName = 41,
     /// `(qstr index) -> None`: deletes a global (`NameError` if it is not there).
@@ -284,6 +287,7 @@ impl Helper {
             | Helper::ObjSubscr
             | Helper::BinaryOp
             | Helper::UnpackSequence
+            | Helper::UnpackEx
             | Helper::NewSlice
             | Helper::StoreMap
             | Helper::MakeFunction
@@ -345,6 +349,7 @@ impl Helper {
             Helper::YieldFromStep => "yield_from_step",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
+            Helper::UnpackEx => "unpack_ex",
             Helper::DeleteGlobal => "delete_global",
             Helper::NativeGetiter => "native_getiter",
             Helper::NativeIternext => "native_iternext",

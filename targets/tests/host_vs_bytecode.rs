@@ -635,6 +635,17 @@ class Square(Rect):
         return super().area() + 1, __class__.__name__
 
 print(Square(4).area())
+
+def scoped(k):
+    class Local:
+        tag = k * 2
+        def __new__(cls):
+            print('new', cls.__name__)
+            return super(cls, Local).__new__(cls)
+    return Local().tag
+
+first, *middle, last = range(6)
+print(scoped(21), first, middle, last, ..., Ellipsis is ...)
 r = Rect(2, 3)
 r.extra = 1
 del r.extra

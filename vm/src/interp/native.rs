@@ -127,6 +127,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         37 => import_all,
         38 => new_slice,
         39 => unpack_sequence,
+        40 => unpack_ex,
         41 => delete_name,
         42 => delete_global,
         43 => new_closure,
@@ -493,6 +494,14 @@ extern "C" fn make_function(ctx: *mut NativeCtx, index: u32, defaults: u32, kw: 
 extern "C" fn unpack_sequence(ctx: *mut NativeCtx, seq: u32, n: u32, dest: u32) -> u32 {
     with_vm(ctx, |vm, _| {
         vm.unpack_sequence(Obj::from_raw(seq), n, dest)?;
+        Ok(Obj::NONE.raw())
+    })
+}
+
+extern "C" fn unpack_ex(ctx: *mut NativeCtx, seq: u32, counts: u32, dest: u32) -> u32 {
+    with_vm(ctx, |vm, _| {
+        let (before, after) = (counts & 0xff, counts >> 8);
+        vm.unpack_ex(Obj::from_raw(seq), before, after, dest)?;
         Ok(Obj::NONE.raw())
     })
 }

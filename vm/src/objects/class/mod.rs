@@ -203,7 +203,10 @@ impl Vm {
         }
         // A plain function as `__new__` is implicitly a staticmethod.
         if let Some(new) = self.dict_get_qstr(locals, super::qstrs::NEW)? {
-            if matches!(self.type_of(new), ty::FUNCTION | ty::CLOSURE) {
+            if matches!(
+                self.type_of(new),
+                ty::FUNCTION | ty::FUN_NATIVE | ty::CLOSURE
+            ) {
                 let wrapped = self.new_pair(ty::STATICMETHOD, new, Obj::NONE)?;
                 let locals = Obj::from_raw(self.arena().load_u32(first + 4));
                 self.dict_store_qstr(locals, super::qstrs::NEW, wrapped)?;
