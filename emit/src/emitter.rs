@@ -132,6 +132,11 @@ pub struct FuncEmitter<'t> {
     /// bodies have run (made at the first such `return`).
     pending_return: Option<VReg>,
     pending_jumps: Vec<PendingJump>,
+    /// Variables given a value at the entry (`define_at_entry`): a generator's every yield
+    /// saves and reloads them, including the yields emitted before they were made.
+    entry_defined: Vec<VReg>,
+    /// Each yield's block, its resume block, and what it saves.
+    yields: Vec<(BlockId, BlockId, Vec<VReg>)>,
     /// Blocks set up so far (the next [`OpenBlock::id`]).
     blocks_opened: usize,
     func: Func,
@@ -174,6 +179,8 @@ impl<'t> FuncEmitter<'t> {
             gen_expr: false,
             pending_return: None,
             pending_jumps: Vec::new(),
+            entry_defined: Vec::new(),
+            yields: Vec::new(),
             blocks_opened: 0,
             func: Func {
                 name: String::new(),
@@ -212,6 +219,7 @@ impl<'t> FuncEmitter<'t> {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
+        self.save_entry_defined_across_yields();
         let mut func = self.func.clone();
         func.prune_unreachable();
         crate::verify::verify(&func).map_err(|e| {
@@ -402,6 +410,7 @@ impl<'t> FuncEmitter<'t> {
         }
         let resume = self.new_block();
         self.func.blocks[self.cur.0 as usize].term = Some(Term::Yield { value, resume });
+        self.yields.push((self.cur, resume, live.clone()));
         self.cur = resume;
         for (slot, v) in (base..).zip(&live) {
             self.inst(Inst::LoadSlot { dst: *v, slot });
@@ -438,20 +447,51 @@ impl<'t> FuncEmitter<'t> {
         }
         let ret = self.func.ret;
         let var = self.vreg(ret);
-        let initial = if ret == Ty::Obj { Obj::NONE.raw() } else { 0 };
-        self.func.blocks[0].insts.insert(
-            0,
-            Inst::Const {
-                dst: var,
-                value: initial,
-            },
-        );
+        self.define_at_entry(var);
         if ret == Ty::Obj {
             let slot = self.new_slot();
             self.root_slots.insert(var, slot);
         }
         self.pending_return = Some(var);
         var
+    }
+
+    /// Gives `v` a first value (`None`, or 0) at the function's entry.
+    fn define_at_entry(&mut self, v: VReg) {
+        let initial = match self.func.ty(v) {
+            Ty::Obj => Obj::NONE.raw(),
+            _ => 0,
+        };
+        self.func.blocks[0].insts.insert(
+            0,
+            Inst::Const {
+                dst: v,
+                value: initial,
+            },
+        );
+        self.entry_defined.push(v);
+    }
+
+    /// Every yield also saves the variables defined at the entry that it did not (made
+    /// after it was emitted), so that a resume finds them as the other paths do.
+    fn save_entry_defined_across_yields(&mut self) {
+        for (at, resume, saved) in std::mem::take(&mut self.yields) {
+            let missing: Vec<VReg> = self
+                .entry_defined
+                .iter()
+                .filter(|v| !saved.contains(v))
+                .copied()
+                .collect();
+            for v in missing {
+                let slot = self.new_slot();
+                self.func.blocks[at.0 as usize]
+                    .insts
+                    .push(Inst::StoreSlot { slot, value: v });
+                self.func.blocks[resume.0 as usize]
+                    .insts
+                    .insert(0, Inst::LoadSlot { dst: v, slot });
+            }
+        }
     }
 
     fn root_pending_return(&mut self, var: VReg) {
@@ -497,9 +537,14 @@ impl<'t> FuncEmitter<'t> {
         self.stack.push(Item::Value(v));
     }
 
+    /// The top of the stack. Unreachable code may find less there than it pops: the
+    /// compiler's corrections of its stack count (`adjust_stack_size`) follow bytecode's
+    /// unwinding, which keeps more under a `finally` than native code does. Nothing runs it,
+    /// so a placeholder serves.
     fn pop_item(&mut self) -> Item {
         match self.stack.pop() {
             Some(item) => item,
+            None if self.dead => Item::Null,
             None => {
                 self.unsupported("this stack shape");
                 Item::Null
@@ -512,6 +557,7 @@ impl<'t> FuncEmitter<'t> {
         match self.pop_item() {
             Item::Value(v) => v,
             Item::None => self.constant(Ty::Obj, Obj::NONE.raw()),
+            _ if self.dead => self.vreg(Ty::Obj),
             Item::Cast(_) | Item::Null => {
                 self.unsupported("a cast used as a value");
                 self.vreg(Ty::Int)
@@ -645,6 +691,11 @@ impl<'t> FuncEmitter<'t> {
                     if ty == Ty::Obj {
                         let slot = self.new_slot();
                         self.root_slots.insert(fresh, slot);
+                    }
+                    if self.func.generator {
+                        // A yield saves what handlers caught, which only the paths through
+                        // their labels define: the others save this.
+                        self.define_at_entry(fresh);
                     }
                     Item::Value(fresh)
                 }
@@ -1388,8 +1439,29 @@ impl Emitter for FuncEmitter<'_> {
         self.push(pending);
     }
 
-    fn async_with_setup_finally(&mut self, _a: Label, _b: Label, _c: Label) {
-        self.unsupported("async with");
+    /// The end of an `async with` body, as bytecode does it: a normal exit goes to
+    /// `aexit_no_exc` with `None`; the `finally` handler goes on here with an exception, or
+    /// to `ret_unwind_jump` with a `return`'s or jump's marker.
+    fn async_with_setup_finally(
+        &mut self,
+        aexit_no_exc: Label,
+        finally_block: Label,
+        ret_unwind_jump: Label,
+    ) {
+        // A value, as the marker that reaches `aexit_no_exc` the other way is.
+        let none = self.constant(Ty::Obj, Obj::NONE.raw());
+        self.push(none);
+        self.rot_two();
+        self.jump(aexit_no_exc);
+        self.label_assign(finally_block);
+        self.dup_top();
+        self.load_global(&Name::from("BaseException"), GlobalKind::Global);
+        self.binary_op(BinaryOp::Op(BinaryOpNum::ExceptionMatch));
+        self.pop_jump_if(false, ret_unwind_jump);
+    }
+
+    fn async_with_unwind_entry(&mut self) {
+        self.rot_two();
     }
 
     /// The end of a `try`'s handlers (no clause matched) or of a `finally` body: raise the

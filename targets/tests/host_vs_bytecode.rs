@@ -881,8 +881,9 @@ for fn in [lambda: reraise(0), lambda: reraise(1), innermost, chained, nothing]:
 
 /// Native generators: `yield` (suspending with every live value saved in the generator's
 /// frame), `send`, `throw` into a `try`, `close` running `finally`, `yield from` another
-/// generator and a plain iterable, generator expressions, and arguments bound at the call;
-/// also under GC stress, which collects while generators are suspended.
+/// generator and a plain iterable, generator expressions, arguments bound at the call, and
+/// coroutines with `async with` left by `continue`, `raise` and `return`; also under GC
+/// stress, which collects while generators are suspended.
 #[test]
 fn generators_in_native_code() {
     let source = "
@@ -938,6 +939,32 @@ c = catcher()
 print(next(c), c.throw(ValueError('boom')))
 c.close()
 print(sum(x * x for x in count(10)), list(with_args(1, 2, 3, k=9)))
+
+class AManager:
+    async def __aenter__(self):
+        print('aenter')
+        return 'entered'
+    async def __aexit__(self, t, v, tb):
+        print('aexit', t.__name__ if t else None)
+
+@micropython.native
+async def coroutine(fail):
+    for i in range(3):
+        async with AManager() as m:
+            if i == 1:
+                continue
+            if fail:
+                raise KeyError(m)
+            if i == 2:
+                return m + '!'
+
+for fail in [False, True]:
+    try:
+        coroutine(fail).send(None)
+    except StopIteration as e:
+        print('returned', e.value)
+    except KeyError as e:
+        print('raised', e)
 ";
     let backend = targets::host_backend().expect("host backend");
     let bytecode = run(&without_decorators(source), None);

@@ -426,6 +426,11 @@ impl Emitter for BytecodeEmitter<'_> {
         self.pop_jump_if(false, label_ret_unwind_jump);
     }
 
+    fn async_with_unwind_entry(&mut self) {
+        self.rot_three();
+        self.rot_three();
+    }
+
     fn end_finally(&mut self) {
         self.byte(-1, op::END_FINALLY);
     }

@@ -170,6 +170,10 @@ pub trait Emitter {
         label_finally_block: Label,
         label_ret_unwind_jump: Label,
     );
+    /// At an `async with`'s `label_ret_unwind_jump`: brings the context manager, under what
+    /// a `return` or a jump out left in the exception's place, to the top. Bytecode keeps
+    /// two words there (`ROT_THREE` twice); native code one marker.
+    fn async_with_unwind_entry(&mut self);
     fn end_finally(&mut self);
     fn get_iter(&mut self, use_stack: bool);
     fn for_iter(&mut self, label: Label);

@@ -1011,8 +1011,7 @@ impl<'c, 'a, E: Emitter + ?Sized> Compiler<'c, 'a, E> {
 
         // A return or unwind jump, or a normal exit: call __aexit__ with no exception.
         self.emit.label_assign(l_ret_unwind_jump);
-        self.emit.rot_three();
-        self.emit.rot_three();
+        self.emit.async_with_unwind_entry();
         self.emit.label_assign(l_aexit_no_exc);
         self.emit.load_method(&name("__aexit__"), false);
         self.emit.load_const_tok(ConstToken::None);
