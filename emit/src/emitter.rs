@@ -391,6 +391,238 @@ impl<'t> FuncEmitter<'t> {
         }
     }
 
+    /// `a op b` on two objects: identity inline; `+ - & | ^ >>` and the comparisons inline
+    /// when both are small ints (and the result is), else through `binary_op`, as MicroPython's
+    /// native code always goes.
+    fn object_binary(&mut self, op: BinaryOpNum, a: VReg, b: VReg) -> VReg {
+        use BinaryOpNum as B;
+        if op == B::Is {
+            let same = self.vreg(Ty::Bool);
+            self.inst(Inst::Cmp {
+                dst: same,
+                cond: Cond::Eq,
+                a,
+                b,
+            });
+            return self.bool_object(same);
+        }
+        let fast = matches!(
+            op,
+            B::Add
+                | B::InplaceAdd
+                | B::Subtract
+                | B::InplaceSubtract
+                | B::And
+                | B::InplaceAnd
+                | B::Or
+                | B::InplaceOr
+                | B::Xor
+                | B::InplaceXor
+                | B::Rshift
+                | B::InplaceRshift
+                | B::Less
+                | B::More
+                | B::LessEqual
+                | B::MoreEqual
+                | B::Equal
+                | B::NotEqual
+        );
+        if !fast {
+            let k = self.constant(Ty::Uint, op as u32);
+            return self.call(Helper::BinaryOp, vec![k, a, b], Ty::Obj);
+        }
+        // The result, assigned on both paths: rooted, as the slow one may make an object.
+        let result = self.vreg(Ty::Obj);
+        let root = self.new_slot();
+        let (x, y) = (self.bits(a, Ty::Int), self.bits(b, Ty::Int));
+        let tags = self.bin(BinOp::And, x, y);
+        let one = self.constant(Ty::Int, 1);
+        let tag = self.bin(BinOp::And, tags, one);
+        let (fast_block, slow, join) = (self.new_block(), self.new_block(), self.new_block());
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            cond: tag,
+            then: fast_block,
+            else_: slow,
+        });
+        self.cur = fast_block;
+        // Tagged words `2n + 1`: sums and differences need the tag taken off one side, and
+        // overflow past 31 bits goes the slow way (to a big int).
+        let word = match op {
+            B::Add | B::InplaceAdd | B::Subtract | B::InplaceSubtract => {
+                let untagged = self.bin(BinOp::Sub, y, one);
+                let adding = matches!(op, B::Add | B::InplaceAdd);
+                let (sum, flips) = if adding {
+                    let sum = self.bin(BinOp::Add, x, untagged);
+                    let p = self.bin(BinOp::Xor, x, sum);
+                    let q = self.bin(BinOp::Xor, untagged, sum);
+                    (sum, self.bin(BinOp::And, p, q))
+                } else {
+                    let diff = self.bin(BinOp::Sub, x, untagged);
+                    let p = self.bin(BinOp::Xor, x, untagged);
+                    let q = self.bin(BinOp::Xor, x, diff);
+                    (diff, self.bin(BinOp::And, p, q))
+                };
+                let zero = self.constant(Ty::Int, 0);
+                let overflow = self.vreg(Ty::Bool);
+                self.inst(Inst::Cmp {
+                    dst: overflow,
+                    cond: Cond::Lt,
+                    a: flips,
+                    b: zero,
+                });
+                let fits = self.new_block();
+                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                    cond: overflow,
+                    then: slow,
+                    else_: fits,
+                });
+                self.cur = fits;
+                self.bits(sum, Ty::Obj)
+            }
+            B::And | B::InplaceAnd => {
+                let v = self.bin(BinOp::And, x, y);
+                self.bits(v, Ty::Obj)
+            }
+            B::Or | B::InplaceOr => {
+                let v = self.bin(BinOp::Or, x, y);
+                self.bits(v, Ty::Obj)
+            }
+            B::Xor | B::InplaceXor => {
+                let v = self.bin(BinOp::Xor, x, y);
+                let v = self.bin(BinOp::Or, v, one);
+                self.bits(v, Ty::Obj)
+            }
+            B::Rshift | B::InplaceRshift => {
+                // `(2n + 1) >> k | 1` is `2(n >> k) + 1`, for shifts of 0 to 31 bits.
+                let k = self.bin(BinOp::Sar, y, one);
+                let limit = self.constant(Ty::Uint, 32);
+                let in_range = self.vreg(Ty::Bool);
+                let k_unsigned = self.retype(k, Ty::Uint);
+                self.inst(Inst::Cmp {
+                    dst: in_range,
+                    cond: Cond::LtU,
+                    a: k_unsigned,
+                    b: limit,
+                });
+                let shift = self.new_block();
+                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                    cond: in_range,
+                    then: shift,
+                    else_: slow,
+                });
+                self.cur = shift;
+                let v = self.bin(BinOp::Sar, x, k);
+                let v = self.bin(BinOp::Or, v, one);
+                self.bits(v, Ty::Obj)
+            }
+            _ => {
+                // Tagged words order as their numbers.
+                let cond = match op {
+                    B::Less => Cond::Lt,
+                    B::More => Cond::Gt,
+                    B::LessEqual => Cond::Le,
+                    B::MoreEqual => Cond::Ge,
+                    B::Equal => Cond::Eq,
+                    _ => Cond::Ne,
+                };
+                let holds = self.vreg(Ty::Bool);
+                self.inst(Inst::Cmp {
+                    dst: holds,
+                    cond,
+                    a: x,
+                    b: y,
+                });
+                self.bool_object(holds)
+            }
+        };
+        self.assign_rooted(result, word, root);
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.cur = slow;
+        let k = self.constant(Ty::Uint, op as u32);
+        let general = self.call(Helper::BinaryOp, vec![k, a, b], Ty::Obj);
+        self.assign_rooted(result, general, root);
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.cur = join;
+        result
+    }
+
+    /// The truth of object `v`: inline for `True` and `False` (what comparisons give),
+    /// else through `obj_is_true`.
+    fn object_truth(&mut self, v: VReg) -> VReg {
+        let truth = self.vreg(Ty::Bool);
+        let (yes, no) = (
+            self.constant(Ty::Obj, Obj::TRUE.raw()),
+            self.constant(Ty::Obj, Obj::FALSE.raw()),
+        );
+        let (is_true, is_false) = (self.vreg(Ty::Bool), self.vreg(Ty::Bool));
+        self.inst(Inst::Cmp {
+            dst: is_true,
+            cond: Cond::Eq,
+            a: v,
+            b: yes,
+        });
+        self.inst(Inst::Cmp {
+            dst: is_false,
+            cond: Cond::Eq,
+            a: v,
+            b: no,
+        });
+        let known = self.bin(BinOp::Or, is_true, is_false);
+        let (bool_block, other, join) = (self.new_block(), self.new_block(), self.new_block());
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            cond: known,
+            then: bool_block,
+            else_: other,
+        });
+        self.cur = bool_block;
+        self.inst(Inst::Copy {
+            dst: truth,
+            src: is_true,
+        });
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.cur = other;
+        let asked = self.call(Helper::ObjIsTrue, vec![v], Ty::Bool);
+        self.inst(Inst::Copy {
+            dst: truth,
+            src: asked,
+        });
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.cur = join;
+        truth
+    }
+
+    /// `True` or `False` for a bool.
+    fn bool_object(&mut self, holds: VReg) -> VReg {
+        // `True` and `False` are immediates one apart in their payload.
+        let step = (Obj::TRUE.raw() - Obj::FALSE.raw()).trailing_zeros();
+        let holds = self.retype(holds, Ty::Uint);
+        let shift = self.constant(Ty::Uint, step);
+        let offset = self.bin(BinOp::Shl, holds, shift);
+        let base = self.constant(Ty::Uint, Obj::FALSE.raw());
+        let word = self.bin(BinOp::Add, base, offset);
+        self.bits(word, Ty::Obj)
+    }
+
+    fn bits(&mut self, src: VReg, ty: Ty) -> VReg {
+        let dst = self.vreg(ty);
+        self.inst(Inst::Bits { dst, src });
+        dst
+    }
+
+    fn bin(&mut self, op: BinOp, a: VReg, b: VReg) -> VReg {
+        let dst = self.vreg(self.func.ty(a));
+        self.inst(Inst::Bin { dst, op, a, b });
+        dst
+    }
+
+    fn assign_rooted(&mut self, var: VReg, value: VReg, slot: u32) {
+        self.inst(Inst::Copy {
+            dst: var,
+            src: value,
+        });
+        self.inst(Inst::StoreSlot { slot, value: var });
+    }
+
     /// Suspends the generator, giving `value`. What the code after needs (the locals, the
     /// stack, what running handlers caught, a pending return) goes to frame slots, which
     /// persist in the generator object, and is loaded back where it resumes.
@@ -714,7 +946,7 @@ impl<'t> FuncEmitter<'t> {
     /// Branches on the truth of `v` (a scalar, or an object through `obj_is_true`).
     fn truth(&mut self, v: VReg) -> VReg {
         match self.func.ty(v) {
-            Ty::Obj => self.call(Helper::ObjIsTrue, vec![v], Ty::Bool),
+            Ty::Obj => self.object_truth(v),
             Ty::Bool | Ty::Int | Ty::Uint => v,
             other => {
                 self.viper_error(format!(
@@ -1641,8 +1873,7 @@ impl Emitter for FuncEmitter<'_> {
             return self.push(r);
         }
         if ta == Ty::Obj && tb == Ty::Obj {
-            let k = self.constant(Ty::Uint, op as u32);
-            let mut r = self.call(Helper::BinaryOp, vec![k, a, b], Ty::Obj);
+            let mut r = self.object_binary(op, a, b);
             if negate {
                 let not = self.constant(Ty::Uint, UnaryOpNum::Not as u32);
                 r = self.call(Helper::UnaryOp, vec![not, r], Ty::Obj);

@@ -418,6 +418,12 @@ pub enum Inst {
     CatchException {
         dst: VReg,
     },
+    /// `dst` = the 32 bits of `src` under the other kind of type: an object word as a number,
+    /// or a number as an object word (inline small-int arithmetic).
+    Bits {
+        dst: VReg,
+        src: VReg,
+    },
     /// `dst` = the object in frame slot `slot`.
     LoadSlot {
         dst: VReg,
@@ -550,6 +556,7 @@ impl Inst {
         match self {
             Inst::Const { dst, .. }
             | Inst::Copy { dst, .. }
+            | Inst::Bits { dst, .. }
             | Inst::Bin { dst, .. }
             | Inst::Cmp { dst, .. }
             | Inst::Load { dst, .. }
@@ -572,7 +579,7 @@ impl Inst {
             | Inst::LoadSlot { .. }
             | Inst::CatchException { .. }
             | Inst::LoadQstr { .. } => vec![],
-            Inst::Copy { src, .. } => vec![*src],
+            Inst::Copy { src, .. } | Inst::Bits { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
             Inst::Load { addr, .. } => vec![*addr],
             Inst::Store { addr, value, .. } => vec![*addr, *value],
@@ -603,6 +610,7 @@ impl fmt::Display for Inst {
         match self {
             Inst::Const { dst, value } => write!(f, "{dst} = const {value:#x}"),
             Inst::Copy { dst, src } => write!(f, "{dst} = {src}"),
+            Inst::Bits { dst, src } => write!(f, "{dst} = bits {src}"),
             Inst::Bin { dst, op, a, b } => write!(f, "{dst} = {} {a}, {b}", lower(op)),
             Inst::Cmp { dst, cond, a, b } => write!(f, "{dst} = cmp.{} {a}, {b}", lower(cond)),
             Inst::Load { dst, width, addr } => write!(f, "{dst} = load.{} [{addr}]", lower(width)),

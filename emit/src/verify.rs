@@ -72,6 +72,9 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
     let ty = |v: &VReg| func.ty(*v);
     let scalar = |v: &VReg| ty(v) != Ty::Obj;
     match inst {
+        Inst::Bits { dst, src } if scalar(dst) == scalar(src) => {
+            Err("bits between two values of one kind (a copy)".into())
+        }
         Inst::Copy { dst, src } if scalar(dst) != scalar(src) => {
             Err("copy between an object and a scalar".into())
         }

@@ -133,6 +133,10 @@ fn rewritten(inst: &Inst, available: &Copies) -> Inst {
             dst: *dst,
             src: s(src),
         },
+        Inst::Bits { dst, src } => Inst::Bits {
+            dst: *dst,
+            src: s(src),
+        },
         Inst::Bin { dst, op, a, b } => Inst::Bin {
             dst: *dst,
             op: *op,
@@ -179,6 +183,7 @@ fn with_def(inst: &Inst, new: VReg) -> Inst {
     match &mut inst {
         Inst::Const { dst, .. }
         | Inst::Copy { dst, .. }
+        | Inst::Bits { dst, .. }
         | Inst::Bin { dst, .. }
         | Inst::Cmp { dst, .. }
         | Inst::Load { dst, .. }

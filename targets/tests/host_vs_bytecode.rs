@@ -979,6 +979,40 @@ for fail in [False, True]:
     }
 }
 
+/// The small-int operations native code does inline (`+ - & | ^ >>`, comparisons, `is`,
+/// and the truth of a comparison) agree with the runtime on the edges: 31-bit overflow into
+/// big ints, negative numbers, shifts past the word, and non-int operands, which take the
+/// runtime's way.
+#[test]
+fn inline_small_int_operations_agree_with_the_runtime() {
+    assert_same_as_bytecode(
+        "
+@micropython.native
+def ops(a, b):
+    out = []
+    for f in (lambda: a + b, lambda: a - b, lambda: a & b, lambda: a | b, lambda: a ^ b,
+              lambda: a >> b, lambda: a < b, lambda: a > b, lambda: a <= b, lambda: a >= b,
+              lambda: a == b, lambda: a != b, lambda: a is b):
+        try:
+            out.append(f())
+        except Exception as e:
+            out.append(type(e).__name__)
+    if a < b:
+        out.append('less')
+    while a and b:
+        out.append('both')
+        break
+    return out
+
+vals = [0, 1, -1, 2, -2, 1073741823, -1073741824, 1073741822, -1073741823, 2**31, -2**31,
+        2**40, 3.5, True, False, None, 'a', (1,), 536870912, -536870913]
+for a in vals:
+    for b in vals + [31, 32, 33, 100, -3]:
+        print(a, b, ops(a, b))
+",
+    );
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

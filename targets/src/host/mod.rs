@@ -251,7 +251,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 let v = self.b.ins().iconst(types::I32, i64::from(*value as i32));
                 self.def(*dst, v);
             }
-            Inst::Copy { dst, src } => {
+            Inst::Copy { dst, src } | Inst::Bits { dst, src } => {
                 let v = self.var(*src);
                 self.def(*dst, v);
             }
