@@ -48,10 +48,13 @@ impl Num {
 impl Vm {
     /// An int object for `value`: a small int when it fits, else a big int.
     pub fn new_int(&mut self, value: i64) -> PyResult<Obj> {
-        match Obj::small_int(value) {
-            Some(obj) => Ok(obj),
-            None => self.new_big_int(&BigInt::from(value)),
+        if let Some(obj) = Obj::small_int(value) {
+            return Ok(obj);
         }
+        // Straight to the 16-bit digits: no arbitrary-precision value on the way.
+        let magnitude = value.unsigned_abs();
+        let digits: [u16; 4] = std::array::from_fn(|i| (magnitude >> (16 * i)) as u16);
+        self.new_mpz(value < 0, &digits)
     }
 
     /// An int object for `value` (small when it fits).
@@ -64,6 +67,12 @@ impl Vm {
             .iter()
             .flat_map(|d| [*d as u16, (*d >> 16) as u16])
             .collect();
+        self.new_mpz(sign == Sign::Minus, &digits)
+    }
+
+    /// A big int object (`mp_obj_int_t` holding an `mpz_t`) of 16-bit `digits`, least
+    /// significant first (high zeros dropped).
+    fn new_mpz(&mut self, negative: bool, digits: &[u16]) -> PyResult<Obj> {
         let len = digits.iter().rposition(|&d| d != 0).map_or(0, |i| i + 1) as u32;
         let dig = self.alloc(len * 2)?;
         let slot = self.root(Obj::from_raw(dig))?;
@@ -73,7 +82,7 @@ impl Vm {
         for (i, d) in digits[..len as usize].iter().enumerate() {
             arena.store_u16(dig + 2 * i as u32, *d);
         }
-        let neg = u32::from(sign == Sign::Minus);
+        let neg = u32::from(negative);
         arena.store_u32(obj + MPZ_BITS, neg | (len << 2));
         arena.store_u32(obj + MPZ_LEN, len);
         arena.store_u32(obj + MPZ_DIG, dig);
