@@ -7,7 +7,6 @@
 //! a fresh context with the globals of that run, as `code_execute` does.
 use super::functions::arity;
 use crate::compile::CompileOptions;
-use crate::error::ErrorKind;
 use crate::interp::call::Args;
 use crate::interp::{PyResult, Vm};
 use crate::objects::ty;
@@ -38,14 +37,7 @@ fn load_source(vm: &mut Vm, source: Obj, file: &str, mode: InputMode) -> PyResul
     let module = match vm.compile(&text, file, &options) {
         Ok(module) => module,
         Err(err) => {
-            let kind = match err.kind {
-                ErrorKind::IndentationError => ty::INDENTATION_ERROR,
-                ErrorKind::ValueError => ty::VALUE_ERROR,
-                ErrorKind::NotImplementedError => ty::NOT_IMPLEMENTED_ERROR,
-                ErrorKind::OverflowError => ty::OVERFLOW_ERROR,
-                ErrorKind::MemoryError => ty::MEMORY_ERROR,
-                ErrorKind::SyntaxError | ErrorKind::ViperTypeError => ty::SYNTAX_ERROR,
-            };
+            let kind = crate::interp::import::compile_error_type(err.kind);
             return Err(vm.raise_msg(kind, &err.message));
         }
     };

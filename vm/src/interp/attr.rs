@@ -120,10 +120,10 @@ impl Vm {
             return Ok(None);
         }
         match self.type_of(obj) {
-            ty::FUNCTION if q == qstrs::NAME => {
+            ty::FUNCTION | ty::FUN_NATIVE if q == qstrs::NAME => {
                 return Ok(Obj::qstr(self.fun_name(obj)).map(|name| (name, Obj::NULL)))
             }
-            ty::FUNCTION if q == qstrs::GLOBALS => {
+            ty::FUNCTION | ty::FUN_NATIVE if q == qstrs::GLOBALS => {
                 let context = FunBcObj(obj.raw()).context(self.arena());
                 let globals = ModuleContextObj(context).globals(self.arena());
                 return Ok(Some((Obj::from_raw(globals), Obj::NULL)));

@@ -54,6 +54,19 @@ fn find_at(path: String) -> Option<Found> {
     py_or_mpy(&path).map(Found::File)
 }
 
+/// The exception class a compile error raises (`ViperTypeError` a `TypeError` subclass).
+pub fn compile_error_type(kind: ErrorKind) -> u32 {
+    match kind {
+        ErrorKind::SyntaxError => ty::SYNTAX_ERROR,
+        ErrorKind::IndentationError => ty::INDENTATION_ERROR,
+        ErrorKind::ValueError => ty::VALUE_ERROR,
+        ErrorKind::NotImplementedError => ty::NOT_IMPLEMENTED_ERROR,
+        ErrorKind::OverflowError => ty::OVERFLOW_ERROR,
+        ErrorKind::MemoryError => ty::MEMORY_ERROR,
+        ErrorKind::ViperTypeError => ty::VIPER_TYPE_ERROR,
+    }
+}
+
 impl Vm {
     /// `IMPORT_NAME` (`mp_import_name`): imports `name` as `import`/`from ... import` do, with
     /// the importing code's `globals` for relative imports; or calls the `__import__` a
@@ -314,16 +327,7 @@ impl Vm {
     /// Raises the exception MicroPython raises for a compile error in `file`, with the
     /// traceback entry its parser or compiler adds (no scope for parser errors).
     pub fn raise_compile_error(&mut self, err: &CompileError, file: u32) -> Raise {
-        let exc_type = match err.kind {
-            ErrorKind::SyntaxError => ty::SYNTAX_ERROR,
-            ErrorKind::IndentationError => ty::INDENTATION_ERROR,
-            ErrorKind::ValueError => ty::VALUE_ERROR,
-            ErrorKind::NotImplementedError => ty::NOT_IMPLEMENTED_ERROR,
-            ErrorKind::OverflowError => ty::OVERFLOW_ERROR,
-            ErrorKind::MemoryError => ty::MEMORY_ERROR,
-            // MicroPython's ViperTypeError is a TypeError.
-            ErrorKind::ViperTypeError => ty::TYPE_ERROR,
-        };
+        let exc_type = compile_error_type(err.kind);
         let block = match &err.scope {
             Some(scope) => match self.intern(scope) {
                 Ok(q) => q,
