@@ -34,7 +34,7 @@
 use crate::mir::*;
 use crate::viper::{annotation_type, binary_op_method_name};
 use crate::Target;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use vm::ast::{Expr, Name};
 use vm::bytecode::{BinaryOpNum, UnaryOpNum};
 use vm::compile::emit::*;
@@ -139,6 +139,8 @@ pub struct FuncEmitter<'t> {
     yields: Vec<(BlockId, BlockId, Vec<VReg>)>,
     /// Blocks set up so far (the next [`OpenBlock::id`]).
     blocks_opened: usize,
+    /// Labels already placed: a jump to one closes a loop.
+    placed: HashSet<Label>,
     func: Func,
     cur: BlockId,
     /// Set after an unconditional transfer of control, until the next label.
@@ -182,6 +184,7 @@ impl<'t> FuncEmitter<'t> {
             entry_defined: Vec::new(),
             yields: Vec::new(),
             blocks_opened: 0,
+            placed: HashSet::new(),
             func: Func {
                 name: String::new(),
                 params: Vec::new(),
@@ -738,6 +741,27 @@ impl<'t> FuncEmitter<'t> {
         self.call(Helper::LoadAttr, vec![obj, q], Ty::Obj)
     }
 
+    /// On a jump back to `label` (a loop), `@native` code lets the runtime poll now and then,
+    /// so Ctrl-C, scheduled callbacks and the step limit reach a long loop (MicroPython's
+    /// native code never polls). Viper loops stay as tight as C's.
+    fn poll_on_back_edge(&mut self, label: Label) {
+        if self.viper || !self.placed.contains(&label) {
+            return;
+        }
+        let due = self.vreg(Ty::Bool);
+        self.inst(Inst::Tick { dst: due });
+        let (poll, after) = (self.new_block(), self.new_block());
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            cond: due,
+            then: poll,
+            else_: after,
+        });
+        self.cur = poll;
+        self.call(Helper::Poll, Vec::new(), Ty::Obj);
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(after));
+        self.cur = after;
+    }
+
     /// Pops a `for` loop's iterator and the padding below it.
     fn drop_iterator(&mut self) {
         self.pop_item();
@@ -939,6 +963,7 @@ impl<'t> FuncEmitter<'t> {
     }
 
     fn jump_to(&mut self, label: Label) {
+        self.poll_on_back_edge(label);
         let block = self.flow_to(label);
         self.terminate(Term::Jump(block));
     }
@@ -959,6 +984,7 @@ impl<'t> FuncEmitter<'t> {
     }
 
     fn branch(&mut self, cond: VReg, when: bool, label: Label) {
+        self.poll_on_back_edge(label);
         let target = self.flow_to(label);
         let next = self.new_block();
         let (then, else_) = if when { (target, next) } else { (next, target) };
@@ -1341,6 +1367,7 @@ impl Emitter for FuncEmitter<'_> {
     }
 
     fn label_assign(&mut self, label: Label) {
+        self.placed.insert(label);
         let unreached = self.dead && self.label(label).stack.is_none();
         self.unreached_label = unreached.then_some(label);
         if self.dead {

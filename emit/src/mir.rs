@@ -237,6 +237,9 @@ pub enum Helper {
     RaiseFrom = 69,
     /// `() -> the value sent`: where a generator resumes; raises what was thrown in.
     GenResume = 70,
+    /// `() -> None`: lets the runtime run a long loop's pending work (Ctrl-C's
+    /// `KeyboardInterrupt`, scheduled callbacks, the step limit), after a `Tick`.
+    Poll = 72,
     /// `(inner iterator, True on the first step, arena address of a slot) -> value`: one
     /// step of `yield from`, sending what this generator was resumed with (on the first
     /// step `None`); the slot gets `True` when the inner one returned (the value is its
@@ -252,7 +255,7 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadBuildClass | Helper::GenResume => 0,
+            Helper::LoadBuildClass | Helper::GenResume | Helper::Poll => 0,
             Helper::NewCell
             | Helper::CellGet
             | Helper::LoadName
@@ -346,6 +349,7 @@ impl Helper {
             Helper::Reraise => "reraise",
             Helper::RaiseFrom => "raise_from",
             Helper::GenResume => "gen_resume",
+            Helper::Poll => "poll",
             Helper::YieldFromStep => "yield_from_step",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",
@@ -423,6 +427,11 @@ pub enum Inst {
     Bits {
         dst: VReg,
         src: VReg,
+    },
+    /// `dst` = 1 once every so many executions (a loop's back edge counting down in the
+    /// context), when the code should let the runtime poll (`Helper::Poll`), else 0.
+    Tick {
+        dst: VReg,
     },
     /// `dst` = the object in frame slot `slot`.
     LoadSlot {
@@ -564,6 +573,7 @@ impl Inst {
             | Inst::LoadConst { dst, .. }
             | Inst::LoadSlot { dst, .. }
             | Inst::CatchException { dst }
+            | Inst::Tick { dst }
             | Inst::LoadQstr { dst, .. }
             | Inst::Call { dst, .. } => Some(*dst),
             Inst::Store { .. } | Inst::StoreSlot { .. } => None,
@@ -578,6 +588,7 @@ impl Inst {
             | Inst::LoadConst { .. }
             | Inst::LoadSlot { .. }
             | Inst::CatchException { .. }
+            | Inst::Tick { .. }
             | Inst::LoadQstr { .. } => vec![],
             Inst::Copy { src, .. } | Inst::Bits { src, .. } => vec![*src],
             Inst::Bin { a, b, .. } | Inst::Cmp { a, b, .. } => vec![*a, *b],
@@ -611,6 +622,7 @@ impl fmt::Display for Inst {
             Inst::Const { dst, value } => write!(f, "{dst} = const {value:#x}"),
             Inst::Copy { dst, src } => write!(f, "{dst} = {src}"),
             Inst::Bits { dst, src } => write!(f, "{dst} = bits {src}"),
+            Inst::Tick { dst } => write!(f, "{dst} = tick"),
             Inst::Bin { dst, op, a, b } => write!(f, "{dst} = {} {a}, {b}", lower(op)),
             Inst::Cmp { dst, cond, a, b } => write!(f, "{dst} = cmp.{} {a}, {b}", lower(cond)),
             Inst::Load { dst, width, addr } => write!(f, "{dst} = load.{} [{addr}]", lower(width)),

@@ -98,6 +98,7 @@ fn check_types(func: &Func, inst: &Inst) -> Result<(), String> {
             Err("store must use scalars".into())
         }
         Inst::LoadSlot { dst, .. } if ty(dst) != Ty::Obj => Err("frame slots hold objects".into()),
+        Inst::Tick { dst } if ty(dst) != Ty::Bool => Err("a tick gives a bool".into()),
         Inst::CatchException { dst } if ty(dst) != Ty::Obj => Err("exceptions are objects".into()),
         Inst::StoreSlot { slot, .. }
         | Inst::SlotAddr { slot, .. }

@@ -191,6 +191,7 @@ fn with_def(inst: &Inst, new: VReg) -> Inst {
         | Inst::LoadConst { dst, .. }
         | Inst::LoadSlot { dst, .. }
         | Inst::CatchException { dst }
+        | Inst::Tick { dst }
         | Inst::LoadQstr { dst, .. }
         | Inst::Call { dst, .. } => *dst = new,
         Inst::Store { .. } | Inst::StoreSlot { .. } => {}

@@ -1013,6 +1013,32 @@ for a in vals:
     );
 }
 
+/// A `@native` loop that never ends still lets the runtime poll: the step limit (as Ctrl-C
+/// would) stops it, where MicroPython's native code spins; as for bytecode, no handler
+/// catches a spent limit.
+#[test]
+fn endless_native_loops_reach_the_step_limit() {
+    let source = "
+@micropython.native
+def forever():
+    i = 0
+    while True:
+        i += 1
+
+try:
+    forever()
+except RuntimeError as e:
+    print('stopped:', e)
+";
+    let backend = targets::host_backend().expect("host backend");
+    let config = VmConfig {
+        max_steps: 1_000_000,
+        ..VmConfig::default()
+    };
+    let out = run_with(source, Some(&backend), config, EmitKind::Bytecode);
+    assert_eq!(out, "RuntimeError: step limit exceeded");
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

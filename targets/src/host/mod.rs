@@ -23,6 +23,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
 use emit::mir::{BinOp, BlockId, Cond, Func, Helper, Inst, Term, Width};
 use std::cell::RefCell;
+use vm::interp::native::CTX_COUNTDOWN;
 use vm::interp::native::{
     helper_address, CTX_ARENA_BASE, CTX_EXC, CTX_EXTRA_ARGS, CTX_FRAME, CTX_OBJ_TABLE,
     CTX_QSTR_TABLE, CTX_RAISED, CTX_RESUME, CTX_YIELDED, N_REG_ARGS,
@@ -250,6 +251,18 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Inst::Const { dst, value } => {
                 let v = self.b.ins().iconst(types::I32, i64::from(*value as i32));
                 self.def(*dst, v);
+            }
+            Inst::Tick { dst } => {
+                let flags = MemFlagsData::trusted();
+                let left = self
+                    .b
+                    .ins()
+                    .load(types::I32, flags, self.ctx, CTX_COUNTDOWN);
+                let left = self.b.ins().iadd_imm_s(left, -1);
+                self.b.ins().store(flags, left, self.ctx, CTX_COUNTDOWN);
+                let due = self.b.ins().icmp_imm_u(IntCC::Equal, left, 0);
+                let due = self.b.ins().uextend(types::I32, due);
+                self.def(*dst, due);
             }
             Inst::Copy { dst, src } | Inst::Bits { dst, src } => {
                 let v = self.var(*src);

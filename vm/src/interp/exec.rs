@@ -1047,6 +1047,23 @@ impl Vm {
         Ok(())
     }
 
+    /// What native code's loops do every `steps` back edges: the step limit, Ctrl-C and
+    /// scheduled callbacks, as the dispatch loop polls them.
+    pub(crate) fn poll_native(&mut self, steps: u32) -> PyResult<()> {
+        // A spent limit (0) is one no handler catches, as for bytecode.
+        self.steps_left = self.steps_left.saturating_sub(u64::from(steps));
+        if self.steps_left == 0 {
+            return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
+        }
+        if self.take_interrupt() {
+            return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
+        }
+        if self.modules.sched_pending {
+            self.run_scheduled();
+        }
+        Ok(())
+    }
+
     /// The opcodes that encode their operand in the opcode byte (the most frequent first).
     #[inline]
     fn dispatch_multi(&mut self, f: &mut Frame, opcode: u8) -> PyResult<()> {

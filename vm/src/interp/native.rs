@@ -54,6 +54,8 @@ pub struct NativeCtx {
     pub yielded: u32,
     /// Arena address of the arguments past the register ones, in order.
     pub extra_args: u32,
+    /// Back edges left until the code calls `poll` (see `emit::mir::Inst::Tick`).
+    pub countdown: u32,
     vm: *mut Vm,
 }
 
@@ -66,6 +68,10 @@ pub const CTX_QSTR_TABLE: i32 = std::mem::offset_of!(NativeCtx, qstr_table) as i
 pub const CTX_RESUME: i32 = std::mem::offset_of!(NativeCtx, resume) as i32;
 pub const CTX_YIELDED: i32 = std::mem::offset_of!(NativeCtx, yielded) as i32;
 pub const CTX_EXTRA_ARGS: i32 = std::mem::offset_of!(NativeCtx, extra_args) as i32;
+pub const CTX_COUNTDOWN: i32 = std::mem::offset_of!(NativeCtx, countdown) as i32;
+
+/// Back edges native code takes between polls of the runtime.
+const POLL_EVERY: u32 = 1024;
 
 /// Register arguments every entry point takes (unused ones are passed as 0); the others
 /// are read from memory ([`NativeCtx::extra_args`]).
@@ -141,6 +147,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         69 => raise_from,
         70 => gen_resume,
         71 => yield_from_step,
+        72 => poll,
         _ => return None,
     };
     Some(f as usize)
@@ -427,6 +434,15 @@ extern "C" fn reraise(ctx: *mut NativeCtx, n: u32, candidates: u32, _: u32) -> u
 extern "C" fn raise_from(ctx: *mut NativeCtx, exc: u32, cause: u32, _: u32) -> u32 {
     with_vm(ctx, |vm, _| {
         Err(vm.raise_from(Obj::from_raw(exc), Obj::from_raw(cause)))
+    })
+}
+
+extern "C" fn poll(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
+    // SAFETY: as in `with_vm`: the context of the running call, not otherwise borrowed.
+    unsafe { (*ctx).countdown = POLL_EVERY };
+    with_vm(ctx, |vm, _| {
+        vm.poll_native(POLL_EVERY)?;
+        Ok(Obj::NONE.raw())
     })
 }
 
@@ -755,6 +771,7 @@ impl Vm {
             resume,
             yielded: 0,
             extra_args: args + 4 * N_REG_ARGS as u32,
+            countdown: POLL_EVERY,
             vm: self as *mut Vm,
         };
         let n_args = code.arg_types.len().min(N_REG_ARGS);
