@@ -741,6 +741,29 @@ impl<'t> FuncEmitter<'t> {
         self.call(Helper::LoadAttr, vec![obj, q], Ty::Obj)
     }
 
+    /// Raises as bytecode does when `local` is unbound (`NULL`: never assigned, or deleted),
+    /// where MicroPython's native code would read `NULL` or `None`.
+    fn check_bound(&mut self, local: VReg) {
+        let null = self.constant(Ty::Obj, Obj::NULL.raw());
+        let unbound = self.vreg(Ty::Bool);
+        self.inst(Inst::Cmp {
+            dst: unbound,
+            cond: Cond::Eq,
+            a: local,
+            b: null,
+        });
+        let (raise, bound) = (self.new_block(), self.new_block());
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            cond: unbound,
+            then: raise,
+            else_: bound,
+        });
+        self.cur = raise;
+        self.call(Helper::RaiseUnboundLocal, Vec::new(), Ty::Obj);
+        self.func.blocks[self.cur.0 as usize].term = Some(Term::Raise);
+        self.cur = bound;
+    }
+
     /// On a jump back to `label` (a loop), `@native` code lets the runtime poll now and then,
     /// so Ctrl-C, scheduled callbacks and the step limit reach a long loop (MicroPython's
     /// native code never polls). Viper loops stay as tight as C's.
@@ -1229,16 +1252,16 @@ impl Emitter for FuncEmitter<'_> {
         }
         self.make_cells(scope);
         if !viper {
-            // Every local of a native function is an object, defined from the entry (as
-            // `None`, what MicroPython's native code leaves in a deleted one), so a local
-            // assigned in a `try` body is defined on the path a landing takes too.
+            // Every local of a native function is an object, defined from the entry as
+            // unbound (`NULL`), so a local assigned in a `try` body is defined on the path a
+            // landing takes too, and reading one not yet assigned raises as bytecode does.
             let locals = scope
                 .ids
                 .iter()
                 .filter(|id| id.kind == IdKind::Local && !is_param(id));
             for id in locals {
-                let none = self.constant(Ty::Obj, Obj::NONE.raw());
-                self.set_local(&id.name, id.local_num, none);
+                let unbound = self.constant(Ty::Obj, Obj::NULL.raw());
+                self.set_local(&id.name, id.local_num, unbound);
             }
         }
     }
@@ -1289,6 +1312,9 @@ impl Emitter for FuncEmitter<'_> {
         }
         match self.locals.get(local_num as usize).copied().flatten() {
             Some(local) => {
+                if !self.viper {
+                    self.check_bound(local);
+                }
                 // A fresh copy, so a later store to the local cannot change the stack entry;
                 // an object copy gets its own root, as the local may be rebound meanwhile.
                 let ty = self.func.ty(local);
@@ -1350,10 +1376,23 @@ impl Emitter for FuncEmitter<'_> {
         self.call(helper, vec![q, value], Ty::Obj);
     }
 
-    /// As MicroPython's native code does, a deleted local holds `None` (a later load is not
-    /// an `UnboundLocalError`): checking every load would cost a branch each.
+    /// A deleted local is unbound again (`NULL`; deleting an unbound one raises), and a load
+    /// checks (see `load_local`); viper's typed locals keep MicroPython's `None`.
     fn delete_local(&mut self, name: &Name, local_num: u16, kind: LocalKind) {
-        self.load_const_tok(ConstToken::None);
+        if self.viper {
+            self.load_const_tok(ConstToken::None);
+            return self.store_local(name, local_num, kind);
+        }
+        if let Some(local) = self.locals.get(local_num as usize).copied().flatten() {
+            match kind {
+                LocalKind::Fast => self.check_bound(local),
+                _ => {
+                    self.call(Helper::CellGet, vec![local], Ty::Obj);
+                }
+            }
+        }
+        let unbound = self.constant(Ty::Obj, Obj::NULL.raw());
+        self.push(unbound);
         self.store_local(name, local_num, kind);
     }
 

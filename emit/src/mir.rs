@@ -240,6 +240,8 @@ pub enum Helper {
     /// `() -> None`: lets the runtime run a long loop's pending work (Ctrl-C's
     /// `KeyboardInterrupt`, scheduled callbacks, the step limit), after a `Tick`.
     Poll = 72,
+    /// `() -> never`: a local read before it was assigned (or after `del`).
+    RaiseUnboundLocal = 73,
     /// `(inner iterator, True on the first step, arena address of a slot) -> value`: one
     /// step of `yield from`, sending what this generator was resumed with (on the first
     /// step `None`); the slot gets `True` when the inner one returned (the value is its
@@ -255,7 +257,10 @@ impl Helper {
 
     pub fn n_args(self) -> usize {
         match self {
-            Helper::LoadBuildClass | Helper::GenResume | Helper::Poll => 0,
+            Helper::LoadBuildClass
+            | Helper::GenResume
+            | Helper::Poll
+            | Helper::RaiseUnboundLocal => 0,
             Helper::NewCell
             | Helper::CellGet
             | Helper::LoadName
@@ -350,6 +355,7 @@ impl Helper {
             Helper::RaiseFrom => "raise_from",
             Helper::GenResume => "gen_resume",
             Helper::Poll => "poll",
+            Helper::RaiseUnboundLocal => "raise_unbound_local",
             Helper::YieldFromStep => "yield_from_step",
             Helper::ListAppend => "list_append",
             Helper::UnpackSequence => "unpack_sequence",

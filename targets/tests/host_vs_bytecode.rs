@@ -1039,6 +1039,38 @@ except RuntimeError as e:
     assert_eq!(out, "RuntimeError: step limit exceeded");
 }
 
+/// Reading a local before it is assigned, or after `del`, raises as bytecode does (where
+/// MicroPython's native code reads `None`), catchable where it happens.
+#[test]
+fn unbound_locals_raise_in_native_code() {
+    assert_same_as_bytecode(
+        "
+@micropython.native
+def maybe(flag):
+    if flag:
+        x = 1
+    try:
+        return x
+    except NameError as e:
+        return 'unbound: ' + str(e)
+
+@micropython.native
+def deleted(a):
+    y = 5
+    del y, a
+    out = []
+    for read in (lambda: y, lambda: a):
+        try:
+            read()
+        except NameError:
+            out.append('deleted')
+    return out
+
+print(maybe(True), maybe(False), deleted(1))
+",
+    );
+}
+
 #[test]
 fn wrong_argument_count_is_a_type_error() {
     let backend = targets::host_backend().expect("host backend");

@@ -148,6 +148,7 @@ pub fn helper_address(index: u32) -> Option<usize> {
         70 => gen_resume,
         71 => yield_from_step,
         72 => poll,
+        73 => raise_unbound_local,
         _ => return None,
     };
     Some(f as usize)
@@ -444,6 +445,10 @@ extern "C" fn poll(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
         vm.poll_native(POLL_EVERY)?;
         Ok(Obj::NONE.raw())
     })
+}
+
+extern "C" fn raise_unbound_local(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
+    with_vm(ctx, |vm, _| Err(vm.unbound_local()))
 }
 
 extern "C" fn gen_resume(ctx: *mut NativeCtx, _: u32, _: u32, _: u32) -> u32 {
