@@ -1,0 +1,19 @@
+//! Xtensa: the ESP8266's `lx106` (the call0 ABI, MicroPython's `-march=xtensa`) and the
+//! ESP32 family's windowed cores (`-march=xtensawin`).
+//!
+//! So far the bottom of the pipeline `thumb2/` has: [`encode`] (each instruction's
+//! encoding, tested against GNU `as` of `binutils-xtensa-lx106`, and the windowed ones
+//! against the ISA reference and under `qemu-xtensa -cpu dc233c`) and [`disasm`] (bytes
+//! back to instructions and to `objdump`'s text). Instruction selection, register
+//! allocation, lowering and layout over `emit`'s MIR come next, in the same shape.
+//!
+//! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
+//! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
+//! `-cpu lx106` for call0 code and `-cpu dc233c` for windowed code.
+//! MEASURED
+//! Window overflow and underflow, the part an own interpreter would most likely get wrong,
+//! are QEMU's to get right, and QEMU is the oracle the issue names for the windowed
+//! instructions anyway.
+
+pub mod disasm;
+pub mod encode;
