@@ -126,6 +126,7 @@ fn register_forms(rng: &mut Lcg) -> Vec<Inst> {
         out.push(Inst::Ssr { s: r });
         out.push(Inst::Jx { s: r });
         out.push(Inst::Callx0 { s: r });
+        out.push(Inst::Callx4 { s: r });
         out.push(Inst::Callx8 { s: r });
         for imm in edges(rng, -2048, 2047, 6)
             .into_iter()
@@ -200,6 +201,7 @@ fn pc_relative_forms() -> Vec<Inst> {
     out.extend([
         Inst::J { target: 0 },
         Inst::Call0 { target: 0 },
+        Inst::Call4 { target: 0 },
         Inst::Call8 { target: 0 },
     ]);
     out
@@ -214,7 +216,9 @@ fn reaches(inst: &Inst, rng: &mut Lcg) -> Vec<i32> {
         Inst::BranchZ { .. } => sweep(-2044, 2051),
         Inst::BeqzN { .. } | Inst::BnezN { .. } => sweep(4, 67),
         Inst::J { .. } => sweep(-131068, 131075),
-        Inst::Call0 { .. } | Inst::Call8 { .. } => sweep(-(1 << 17), (1 << 17) - 1),
+        Inst::Call0 { .. } | Inst::Call4 { .. } | Inst::Call8 { .. } => {
+            sweep(-(1 << 17), (1 << 17) - 1)
+        }
         Inst::L32r { .. } => sweep(-65536, -1),
         _ => vec![],
     }
@@ -223,7 +227,7 @@ fn reaches(inst: &Inst, rng: &mut Lcg) -> Vec<i32> {
 /// The target (bytes from `address`) a reach of [`reaches`] stands for.
 fn target_at(inst: &Inst, reach: i32, address: u32) -> i32 {
     let base = match inst {
-        Inst::Call0 { .. } | Inst::Call8 { .. } => (address & !3) + 4,
+        Inst::Call0 { .. } | Inst::Call4 { .. } | Inst::Call8 { .. } => (address & !3) + 4,
         Inst::L32r { .. } => (address + 3) & !3,
         _ => return reach,
     };
@@ -241,6 +245,7 @@ fn with_target(inst: &Inst, target: i32) -> Inst {
         | Inst::BnezN { target: t, .. }
         | Inst::J { target: t }
         | Inst::Call0 { target: t }
+        | Inst::Call4 { target: t }
         | Inst::Call8 { target: t }
         | Inst::L32r { target: t, .. } => *t = target,
         _ => {}
@@ -263,6 +268,7 @@ fn place(forms: Vec<Inst>, rng: &mut Lcg) -> Vec<(u32, Inst, Encoding)> {
             };
             let enc = encode(&inst, address)
                 .unwrap_or_else(|e| panic!("{inst:?} at {address:#x} does not encode: {e}"));
+            assert_eq!(enc.len(), inst.size(), "{inst:?}");
             out.push((address, inst, enc));
             address += enc.len() as u32;
         }
@@ -297,6 +303,7 @@ fn pc_target(inst: &Inst) -> Option<i32> {
         | Inst::BnezN { target, .. }
         | Inst::J { target }
         | Inst::Call0 { target }
+        | Inst::Call4 { target }
         | Inst::Call8 { target }
         | Inst::L32r { target, .. } => Some(target),
         _ => None,
@@ -418,13 +425,13 @@ fn every_form_decodes_back_to_itself() {
 }
 
 /// Encodings read off the Xtensa Instruction Set Architecture Reference Manual's
-/// instruction pages (the windowed register option's `ENTRY`, `CALL8`, `CALLX8`, `RETW`,
+/// instruction pages (the windowed register option's `ENTRY`, `CALL4`/`CALL8`, `CALLX4`/`CALLX8`, `RETW`,
 /// `RETW.N`, `MOVSP`, and the 32-bit divide option's `QUOS`/`QUOU`/`REMS`/`REMU`), with the
 /// operand fields filled in by hand, little-endian as memory holds them.
 #[test]
 fn windowed_and_divide_forms_match_the_isa_reference() {
     let r = Reg;
-    let cases: [(Inst, u32, u32); 11] = [
+    let cases: [(Inst, u32, u32); 13] = [
         // ENTRY: imm12 s 0011 0110 (BRI12, op0 = 6, n = 3, m = 0); imm12 = frame / 8.
         (Inst::Entry { s: r(1), frame: 32 }, 0, 0x00_4136),
         (
@@ -438,7 +445,10 @@ fn windowed_and_divide_forms_match_the_isa_reference() {
         // CALL8: offset 10 0101 (CALL, op0 = 5, n = 2); target (pc & ~3) + 4 + offset * 4.
         (Inst::Call8 { target: 8 }, 0x100, 0x000065),
         (Inst::Call8 { target: -6 }, 0x102, 0xffffa5),
-        // CALLX8: 0000 0000 0000 s 1110 0000 (CALLX, m = 3, n = 2).
+        // CALL4: the same with n = 1.
+        (Inst::Call4 { target: 8 }, 0x100, 0x000055),
+        // CALLX4/CALLX8: 0000 0000 0000 s 11nn 0000 (CALLX, m = 3, n = 1 or 2).
+        (Inst::Callx4 { s: r(8) }, 0, 0x0008d0),
         (Inst::Callx8 { s: r(8) }, 0, 0x0008e0),
         // RETW: 0000 0000 0000 0000 1001 0000; RETW.N: 1111 0000 0001 1101.
         (Inst::Retw, 0, 0x000090),

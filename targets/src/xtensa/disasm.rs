@@ -179,6 +179,7 @@ fn decode_wide(w: u32, address: u32) -> Option<Inst> {
             let target = dest.wrapping_sub(address) as i32;
             match (w >> 4) & 3 {
                 0 => Inst::Call0 { target },
+                1 => Inst::Call4 { target },
                 2 => Inst::Call8 { target },
                 _ => return None,
             }
@@ -257,6 +258,7 @@ fn decode_qrst(op2: u32, op1: u32, r: u32, s: u32, t: u32) -> Option<Inst> {
             (0, 0, 0b1001) => Inst::Retw,
             (0, _, 0b1010) => Inst::Jx { s: sr },
             (0, _, 0b1100) => Inst::Callx0 { s: sr },
+            (0, _, 0b1101) => Inst::Callx4 { s: sr },
             (0, _, 0b1110) => Inst::Callx8 { s: sr },
             (1, _, _) => Inst::Movsp { t: tr, s: sr },
             (2, 0, 15) => Inst::Nop,
@@ -358,9 +360,11 @@ pub fn text(inst: &Inst, address: u32) -> String {
         ),
         J { target } => ("j", to(target)),
         Call0 { target } => ("call0", to(target)),
+        Call4 { target } => ("call4", to(target)),
         Call8 { target } => ("call8", to(target)),
         Jx { s } => ("jx", s.to_string()),
         Callx0 { s } => ("callx0", s.to_string()),
+        Callx4 { s } => ("callx4", s.to_string()),
         Callx8 { s } => ("callx8", s.to_string()),
         Ret => ("ret", String::new()),
         Retw => ("retw", String::new()),

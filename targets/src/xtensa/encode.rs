@@ -480,6 +480,14 @@ pub enum Inst {
     Callx0 {
         s: Reg,
     },
+    /// `call4`: rotates the window by 4 registers; what an outermost frame (`a0` zero)
+    /// uses, as its window then spills without an extra save area.
+    Call4 {
+        target: i32,
+    },
+    Callx4 {
+        s: Reg,
+    },
     Call8 {
         target: i32,
     },
@@ -558,6 +566,26 @@ pub enum IsaOption {
 }
 
 impl Inst {
+    /// Its size in bytes: 2 for the density forms, 3 for the others (known before its
+    /// operands are, which is what layout needs).
+    pub fn size(&self) -> usize {
+        use Inst::*;
+        match self {
+            AddN { .. }
+            | AddiN { .. }
+            | MovN { .. }
+            | MoviN { .. }
+            | L32iN { .. }
+            | S32iN { .. }
+            | BeqzN { .. }
+            | BnezN { .. }
+            | RetN
+            | RetwN
+            | NopN => 2,
+            _ => 3,
+        }
+    }
+
     /// The option this instruction needs, if any (`lx106` has neither).
     pub fn option(&self) -> Option<IsaOption> {
         match self {
@@ -565,7 +593,9 @@ impl Inst {
                 op: AluOp::Quou | AluOp::Quos | AluOp::Remu | AluOp::Rems,
                 ..
             } => Some(IsaOption::Div32),
-            Inst::Call8 { .. }
+            Inst::Call4 { .. }
+            | Inst::Callx4 { .. }
+            | Inst::Call8 { .. }
             | Inst::Callx8 { .. }
             | Inst::Retw
             | Inst::RetwN
@@ -785,9 +815,11 @@ pub fn encode(inst: &Inst, at: u32) -> Result<Encoding, EncodeError> {
             Encoding::Wide((imm & 0x3ffff) << 6 | 6)
         }
         Call0 { target } => Encoding::Wide(call_offset(at, target)? << 6 | 5),
+        Call4 { target } => Encoding::Wide(call_offset(at, target)? << 6 | 1 << 4 | 5),
         Call8 { target } => Encoding::Wide(call_offset(at, target)? << 6 | 2 << 4 | 5),
         Jx { s } => rrr(0, 0, 0, reg(s)?, 0b1010, 0),
         Callx0 { s } => rrr(0, 0, 0, reg(s)?, 0b1100, 0),
+        Callx4 { s } => rrr(0, 0, 0, reg(s)?, 0b1101, 0),
         Callx8 { s } => rrr(0, 0, 0, reg(s)?, 0b1110, 0),
         Ret => rrr(0, 0, 0, 0, 0b1000, 0),
         Retw => rrr(0, 0, 0, 0, 0b1001, 0),
