@@ -145,7 +145,7 @@ fn call0_program() -> Vec<Item> {
 
 #[test]
 fn call0_program_runs_on_lx106() {
-    let out = run(&elf(&assemble(&call0_program())), "lx106");
+    let out = run(&elf(&assemble(&call0_program()), 0), "lx106");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ok\n", "{out:?}");
     assert_eq!(out.status.code(), Some(59), "{out:?}");
 }
@@ -236,10 +236,10 @@ fn windowed_program() -> Vec<Item> {
 #[test]
 fn windowed_calls_rotate_the_window_on_dc233c() {
     let code = assemble(&windowed_program());
-    let out = run(&elf(&code), "dc233c");
+    let out = run(&elf(&code, 0), "dc233c");
     assert_eq!(out.status.code(), Some(38), "{out:?}");
     // The same bytes on the call0 core: `entry` is not an instruction there.
-    let out = run(&elf(&code), "lx106");
+    let out = run(&elf(&code, 0), "lx106");
     assert_ne!(out.status.code(), Some(38), "{out:?}");
 }
 
@@ -266,6 +266,6 @@ fn a0_is_the_return_address_under_call0() {
         Label("f"),
         Inst(Inst::Jx { s: A0 }), // returns at once: a0 holds the return address
     ]);
-    let out = run(&elf(&assemble(&p)), "lx106");
+    let out = run(&elf(&assemble(&p), 0), "lx106");
     assert_eq!(out.status.code(), Some(42), "{out:?}");
 }

@@ -4,8 +4,10 @@
 //! So far the bottom of the pipeline `thumb2/` has: [`encode`] (each instruction's
 //! encoding, tested against GNU `as` of `binutils-xtensa-lx106`, and the windowed ones
 //! against the ISA reference and under `qemu-xtensa -cpu dc233c`) and [`disasm`] (bytes
-//! back to instructions and to `objdump`'s text). Instruction selection, register
-//! allocation, lowering and layout over `emit`'s MIR come next, in the same shape.
+//! back to instructions and to `objdump`'s text), and [`layout`] (branch forms grown to
+//! reach their labels, constants by `movi.n`/`movi`/`l32r` from a pool before the code,
+//! tested under QEMU). Instruction selection, register allocation and lowering over
+//! `emit`'s MIR come next, in the same shape.
 //!
 //! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
 //! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
@@ -24,3 +26,4 @@
 
 pub mod disasm;
 pub mod encode;
+pub mod layout;

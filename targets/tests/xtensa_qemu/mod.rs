@@ -2,6 +2,9 @@
 //! over `xtensa::encode`, a minimal static Xtensa ELF executable around its image, and the
 //! Linux system calls the programs end with (`syscall`: number in `a2`, arguments in `a6`,
 //! `a3`, `a4`; `write` is 13 and `exit` 118 on Xtensa Linux).
+//!
+//! Each test crate that includes this module uses a part of it.
+#![allow(dead_code)]
 
 use std::process::{Command, Output};
 use targets::xtensa::encode::{encode, Inst, Reg};
@@ -10,6 +13,8 @@ use targets::xtensa::encode::{encode, Inst, Reg};
 pub const BASE: u32 = 0x10000;
 /// Where the code starts in the image: after the ELF and program headers.
 const CODE: u32 = 0x60;
+/// Where the code is in memory (word-aligned, as `l32r` and `call0` targets need).
+pub const CODE_BASE: u32 = BASE + CODE;
 
 pub const SYS_WRITE: i32 = 13;
 pub const SYS_EXIT: i32 = 118;
@@ -42,10 +47,10 @@ fn size(item: &Item, at: u32) -> u32 {
     }
 }
 
-/// The program's bytes at `BASE + CODE`, labels resolved.
+/// The program's bytes at `CODE_BASE`, labels resolved.
 pub fn assemble(items: &[Item]) -> Vec<u8> {
     let mut labels = std::collections::HashMap::new();
-    let mut at = BASE + CODE;
+    let mut at = CODE_BASE;
     for item in items {
         if let Label(name) = item {
             labels.insert(*name, at);
@@ -58,7 +63,7 @@ pub fn assemble(items: &[Item]) -> Vec<u8> {
             .unwrap_or_else(|| panic!("no label {name}"))
     };
     let mut out = Vec::new();
-    let mut at = BASE + CODE;
+    let mut at = CODE_BASE;
     for item in items {
         let bytes = match item {
             Inst(i) => encode(i, at).expect("program encodes").bytes(),
@@ -95,8 +100,8 @@ pub fn exit_with(code_reg: Reg) -> Vec<Item> {
 }
 
 /// A static little-endian Xtensa ELF executable of one read-write-execute segment: the
-/// headers, then `code` at `BASE + CODE`, where execution starts.
-pub fn elf(code: &[u8]) -> Vec<u8> {
+/// headers, then `code` at `CODE_BASE`; execution starts `entry` bytes into it.
+pub fn elf(code: &[u8], entry: u32) -> Vec<u8> {
     let mut f = Vec::new();
     f.extend(b"\x7fELF\x01\x01\x01\0\0\0\0\0\0\0\0\0");
     let half = |f: &mut Vec<u8>, v: u16| f.extend(v.to_le_bytes());
@@ -104,7 +109,7 @@ pub fn elf(code: &[u8]) -> Vec<u8> {
     half(&mut f, 2); // ET_EXEC
     half(&mut f, 94); // EM_XTENSA
     word(&mut f, 1);
-    word(&mut f, BASE + CODE);
+    word(&mut f, CODE_BASE + entry);
     word(&mut f, 52); // program headers
     word(&mut f, 0);
     word(&mut f, 0);
