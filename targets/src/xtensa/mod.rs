@@ -6,8 +6,9 @@
 //! against the ISA reference and under `qemu-xtensa -cpu dc233c`) and [`disasm`] (bytes
 //! back to instructions and to `objdump`'s text), and [`layout`] (branch forms grown to
 //! reach their labels, constants by `movi.n`/`movi`/`l32r` from a pool before the code,
-//! tested under QEMU). Instruction selection, register allocation and lowering over
-//! `emit`'s MIR come next, in the same shape.
+//! tested under QEMU), under [`lower`], a first lowering of viper bodies that keeps every
+//! value in the frame (checked under QEMU against the bytecode VM, both ABIs). Instruction
+//! selection and register allocation over `emit`'s MIR come next, in `thumb2/`'s shape.
 //!
 //! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
 //! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
@@ -27,3 +28,14 @@
 pub mod disasm;
 pub mod encode;
 pub mod layout;
+pub mod lower;
+
+use emit::mir::Func;
+pub use lower::Abi;
+
+/// Compiles `func` for `abi` as a bare function (no MicroPython entry): the literal pool,
+/// then the code from [`layout::Assembled::entry`]; placed at any word-aligned address.
+pub fn compile(func: &Func, abi: Abi) -> Result<layout::Assembled, String> {
+    let func = crate::copies::remove_copies(func);
+    layout::assemble(&lower::lower(&func, abi)?, 0)
+}

@@ -1,0 +1,377 @@
+//! The Xtensa lowering against its oracle, the bytecode VM: a viper function is compiled
+//! for the call0 ABI (run under `qemu-xtensa -cpu lx106`) and the windowed one (`-cpu
+//! dc233c`), and the same function, decorator removed, runs as bytecode; the result (as a
+//! 32-bit word) and the buffer it was given must agree.
+//!
+//! The harness: a static Xtensa ELF (`xtensa_qemu`) holding a start stub (laid out by
+//! `xtensa::layout`), the function, and the result word and buffer. The stub loads the
+//! arguments, calls the function (`callx0`, or `callx8` with the arguments in `a10`..: a
+//! leaf called from the entry point spills no window), and writes the result word and the
+//! buffer to stdout.
+
+mod xtensa_qemu;
+
+use emit::mir::Func;
+use std::cell::RefCell;
+use targets::xtensa::encode::{Inst, MemOp, Reg};
+use targets::xtensa::layout::{assemble, Item};
+use targets::xtensa::{self, disasm, Abi};
+use vm::compile::{compile_source_with, CompileOptions};
+use vm::interp::{Vm, VmConfig};
+use vm::rawcode::{HostCode, MachineCode};
+use xtensa_qemu::{elf, run, CODE_BASE, SYS_EXIT, SYS_WRITE};
+
+/// A target that keeps the MIR it is given and compiles nothing.
+struct Capture(RefCell<Vec<Func>>);
+
+impl emit::Target for Capture {
+    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
+        self.0.borrow_mut().push(func.clone());
+        Ok(MachineCode::Host(HostCode {
+            entry: 0,
+            arg_types: vec![],
+            return_type: 0,
+            frame_slots: 0,
+        }))
+    }
+}
+
+/// The MIR of the first viper function in `source`.
+fn mir(source: &str) -> Func {
+    let backend = emit::NativeCompiler(Capture(RefCell::new(Vec::new())));
+    compile_source_with(source, "t.py", &CompileOptions::default(), Some(&backend))
+        .unwrap_or_else(|e| panic!("compile error: {}", e.message));
+    let funcs = backend.0 .0.into_inner();
+    funcs.into_iter().next().expect("a viper function")
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Arg {
+    Int(i32),
+    Uint(u32),
+    /// The buffer, seen as elements of this many bytes.
+    Buf(u32),
+}
+
+/// Room for the stub before the function.
+const STUB_ROOM: u32 = 0x100;
+
+/// Runs `code` (a function compiled for `abi`) on `args` under qemu: the result word and the
+/// buffer.
+fn run_on_qemu(
+    code: &xtensa::layout::Assembled,
+    abi: Abi,
+    args: &[Arg],
+    buffer: &[u8],
+) -> (u32, Vec<u8>) {
+    let func_at = CODE_BASE + STUB_ROOM;
+    let data_at = (func_at + code.bytes.len() as u32).next_multiple_of(16);
+    let (result, buf) = (data_at, data_at + 4);
+    // call8 passes the callee's a2.. in the caller's a10..
+    let (first_arg, call, result_reg) = match abi {
+        Abi::Call0 => (2, Inst::Callx0 { s: Reg(8) }, Reg(2)),
+        Abi::Windowed => (10, Inst::Callx8 { s: Reg(8) }, Reg(10)),
+    };
+    let mut stub: Vec<Item> = args
+        .iter()
+        .enumerate()
+        .map(|(i, arg)| Item::Const {
+            t: Reg(first_arg + i as u8),
+            value: match *arg {
+                Arg::Int(v) => v,
+                Arg::Uint(v) => v as i32,
+                Arg::Buf(_) => buf as i32,
+            },
+        })
+        .collect();
+    let write = [
+        Item::Const {
+            t: Reg(8),
+            value: (func_at + code.entry) as i32,
+        },
+        Item::Inst(call),
+        Item::Const {
+            t: Reg(3),
+            value: result as i32,
+        },
+        Item::Inst(Inst::Mem {
+            op: MemOp::S32i,
+            t: result_reg,
+            s: Reg(3),
+            offset: 0,
+        }),
+        Item::Const {
+            t: Reg(2),
+            value: SYS_WRITE,
+        },
+        Item::Const {
+            t: Reg(6),
+            value: 1,
+        },
+        Item::Const {
+            t: Reg(4),
+            value: 4 + buffer.len() as i32,
+        },
+        Item::Inst(Inst::Syscall),
+        Item::Const {
+            t: Reg(6),
+            value: 0,
+        },
+        Item::Const {
+            t: Reg(2),
+            value: SYS_EXIT,
+        },
+        Item::Inst(Inst::Syscall),
+    ];
+    stub.extend(write);
+    let stub = assemble(&stub, CODE_BASE).expect("the stub lays out");
+    assert!(stub.bytes.len() as u32 <= STUB_ROOM, "stub fits its room");
+    let mut image = vec![0u8; (buf - CODE_BASE) as usize + buffer.len()];
+    image[..stub.bytes.len()].copy_from_slice(&stub.bytes);
+    image[STUB_ROOM as usize..][..code.bytes.len()].copy_from_slice(&code.bytes);
+    image[(buf - CODE_BASE) as usize..].copy_from_slice(buffer);
+    let cpu = match abi {
+        Abi::Call0 => "lx106",
+        Abi::Windowed => "dc233c",
+    };
+    let out = run(&elf(&image, stub.entry), cpu);
+    assert!(
+        out.status.success() && out.stdout.len() == 4 + buffer.len(),
+        "qemu-xtensa failed: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let word = u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes"));
+    (word, out.stdout[4..].to_vec())
+}
+
+/// What the bytecode side needs for viper's types: `uint` casts, and `ptr16`/`ptr32`
+/// arguments as little-endian elements of a bytearray, as the device sees the same bytes.
+const PRELUDE: &str = "
+def uint(x):
+    return x & 0xffffffff
+
+class Elements:
+    def __init__(self, b, size):
+        self.b = b
+        self.size = size
+    def __getitem__(self, i):
+        v = 0
+        for k in range(self.size):
+            v |= self.b[i * self.size + k] << (8 * k)
+        return v
+    def __setitem__(self, i, v):
+        for k in range(self.size):
+            self.b[i * self.size + k] = (v >> (8 * k)) & 0xff
+";
+
+/// What the bytecode VM makes of `f(args)`: the result as a 32-bit word, and the buffer.
+fn run_on_vm(source: &str, args: &[Arg], buffer: &[u8]) -> (u32, Vec<u8>) {
+    let body: String = source
+        .lines()
+        .filter(|l| l.trim() != "@micropython.viper")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match a {
+            Arg::Int(v) => v.to_string(),
+            Arg::Uint(v) => v.to_string(),
+            Arg::Buf(1) => "buf".into(),
+            Arg::Buf(n) => format!("Elements(buf, {n})"),
+        })
+        .collect();
+    let program = format!(
+        "{PRELUDE}{body}\nbuf = bytearray({buffer:?})\nr = f({})\nprint(int(r) & 0xffffffff)\nprint(' '.join([str(x) for x in buf]))\n",
+        args.join(", ")
+    );
+    let module = compile_source_with(&program, "t.py", &CompileOptions::default(), None)
+        .unwrap_or_else(|e| panic!("compile error: {}", e.message));
+    let mut vm = Vm::new(VmConfig::default()).expect("vm");
+    let result = vm.run_module(&module);
+    let out = String::from_utf8_lossy(&vm.out).into_owned();
+    assert!(result.is_ok(), "bytecode run failed: {out}\n{program}");
+    let mut lines = out.lines();
+    let word = lines.next().expect("result").parse().expect("a number");
+    let buf = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|b| b.parse().expect("a byte"))
+        .collect();
+    (word, buf)
+}
+
+/// Compiles the viper function `f` of `source` for both ABIs, runs each on qemu and the
+/// bytecode on the VM, and compares; returns the call0 and windowed listings.
+fn check(source: &str, args: &[Arg], buffer: &[u8]) -> [String; 2] {
+    let func = mir(source);
+    let expected = run_on_vm(source, args, buffer);
+    [Abi::Call0, Abi::Windowed].map(|abi| {
+        let code = xtensa::compile(&func, abi).unwrap_or_else(|e| panic!("{abi:?}: {e}\n{func}"));
+        let listing = disasm::listing(&code.bytes[code.entry as usize..], code.entry)
+            .expect("the decoder reads all the code");
+        let got = run_on_qemu(&code, abi, args, buffer);
+        assert_eq!(
+            got, expected,
+            "{abi:?} differs from bytecode on\n{source}\n{listing}"
+        );
+        listing
+    })
+}
+
+#[test]
+fn sum_of_ptr8_bytes() {
+    let buffer: Vec<u8> = (0..=255u8).rev().chain(0..40).collect();
+    check(
+        "
+@micropython.viper
+def f(p: ptr8, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += p[i]
+    return s
+",
+        &[Arg::Buf(1), Arg::Int(buffer.len() as i32)],
+        &buffer,
+    );
+}
+
+#[test]
+fn integer_loop_with_arithmetic_and_shifts() {
+    for n in [0, 1, 7, 100] {
+        check(
+            "
+@micropython.viper
+def f(n: int) -> int:
+    a = 1
+    b = 0
+    i = 0
+    while i < n:
+        a = ((a * 31 + b) ^ (a >> 3)) & 0xffffff
+        b = (b + (a & 0xff) - 7) | (i << 2)
+        if b > 100000:
+            b = b - 99999
+        i += 1
+    return a - b * 3 + (uint(a) >> 2)
+",
+            &[Arg::Int(n)],
+            &[],
+        );
+    }
+}
+
+#[test]
+fn ptr16_and_ptr32_loads_and_stores() {
+    check(
+        "
+@micropython.viper
+def f(p: ptr32, n: int) -> int:
+    for i in range(n):
+        p[i] = i * 100003 - 50000
+    p[2] = 0x12345678
+    p[n - 1] = p[1] + p[2]
+    return p[n - 1] ^ p[0]
+",
+        &[Arg::Buf(4), Arg::Int(12)],
+        &[0; 48],
+    );
+    check(
+        "
+@micropython.viper
+def f(q: ptr16, n: int) -> int:
+    s = 0
+    for i in range(n):
+        q[i] = i * 7000 + 3
+        s += q[i] >> 1
+    q[3] = 0xffff
+    return s + q[3] + q[n - 2]
+",
+        &[Arg::Buf(2), Arg::Int(20)],
+        &[0xaa; 40],
+    );
+}
+
+#[test]
+fn comparisons_signed_and_unsigned() {
+    for (a, b) in [(0, 0), (5, -3), (-100, 7), (1000, 1000), (-1, 1)] {
+        check(
+            "
+@micropython.viper
+def f(a: int, b: int, c: uint) -> int:
+    r = 0
+    if a < b:
+        r |= 1
+    if a <= b:
+        r |= 2
+    if a > b:
+        r |= 4
+    if a >= -3:
+        r |= 8
+    if a == b:
+        r |= 16
+    if a != 5:
+        r |= 32
+    if c > uint(100):
+        r |= 64
+    if c < uint(4000000000):
+        r |= 128
+    t = a < b
+    u = a == 1000
+    return r + int(t) * 256 + int(u) * 512
+",
+            &[
+                Arg::Int(a),
+                Arg::Int(b),
+                Arg::Uint(a.wrapping_mul(b) as u32),
+            ],
+            &[],
+        );
+    }
+}
+
+#[test]
+fn branches_across_long_code() {
+    // A loop whose body is over 2 KiB of code: past every conditional branch's reach, and
+    // with more values than `l32i` reaches from the stack pointer.
+    let body: String = (0..60)
+        .map(|k| {
+            format!(
+                "            a = (a * {} + i + b) & 0xff\n            b = b ^ (a >> {})\n",
+                k % 7 + 2,
+                k % 5
+            )
+        })
+        .collect();
+    let source = format!(
+        "
+@micropython.viper
+def f(n: int) -> int:
+    a = 1
+    b = 2
+    for i in range(n):
+        if a > b:
+{body}        else:
+            b += 1
+    return a + b * 256
+"
+    );
+    for n in [0, 1, 5] {
+        let [call0, windowed] = check(&source, &[Arg::Int(n)], &[]);
+        for listing in [call0, windowed] {
+            assert!(listing.len() > 2048 * 4, "the body is long");
+            assert!(listing.contains("addmi"), "far slots through addmi");
+        }
+    }
+}
+
+#[test]
+fn what_needs_the_native_abi_is_a_clear_error() {
+    let func = mir("
+@micropython.viper
+def f(x: int):
+    return [x]
+");
+    let err = xtensa::compile(&func, Abi::Call0).unwrap_err();
+    assert!(err.contains("native ABI"), "{err}");
+}
