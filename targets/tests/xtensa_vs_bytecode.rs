@@ -223,7 +223,7 @@ fn check(source: &str, args: &[Arg], buffer: &[u8]) -> [String; 2] {
 #[test]
 fn sum_of_ptr8_bytes() {
     let buffer: Vec<u8> = (0..=255u8).rev().chain(0..40).collect();
-    check(
+    let [call0, windowed] = check(
         "
 @micropython.viper
 def f(p: ptr8, n: int) -> int:
@@ -235,6 +235,7 @@ def f(p: ptr8, n: int) -> int:
         &[Arg::Buf(1), Arg::Int(buffer.len() as i32)],
         &buffer,
     );
+    eprintln!("call0:\n{call0}\nwindowed:\n{windowed}");
 }
 
 #[test]

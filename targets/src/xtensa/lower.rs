@@ -1,8 +1,16 @@
-//! A first lowering of viper bodies: `emit`'s MIR straight to [`layout::Item`]s, every
-//! vreg in a word of the frame. Correct and simple, and the reference later passes (a
-//! register allocator, compare-and-branch fusion, immediates folded) are measured and
-//! checked against; each MIR instruction loads its operands into scratch registers,
-//! computes, and stores its result.
+//! A first lowering of viper bodies: `emit`'s MIR straight to [`layout::Item`]s.
+//!
+//! - Homes: each vreg lives for the whole function in one place. Parameters stay in the
+//!   register they arrive in; the most used other vregs get the free registers (`a2`..`a7`
+//!   past the parameters, then `a12`..`a15`, which call0 code saves and restores); the
+//!   rest get a word of the frame. Distinct vregs never share a home, so no liveness is
+//!   needed for this to be right; a linear-scan allocator in `thumb2/`'s shape is what
+//!   comes next, with this lowering as the reference it is checked against.
+//! - A comparison whose only use is the branch ending its block becomes that branch
+//!   (`blt a3, a4, ...`), inverted when its `then` block follows; other comparisons make a
+//!   0/1 word.
+//! - Scratch: `a8`..`a10` for operands and results in the frame, `a11` for the base of
+//!   frame words past `l32i`'s 1020 bytes (through `addmi`).
 //!
 //! What a compiled body is: a function of up to six 32-bit arguments in `a2`..`a7`
 //! returning its result in `a2`, in either ABI: call0 (`lx106`: `a0` the return address,
@@ -14,7 +22,7 @@
 
 use super::encode::{AluOp, Inst, MemOp, Reg, RegCond, ZeroCond};
 use super::layout::{Item, Label};
-use emit::mir::{BinOp, Cond, Func, Inst as MInst, Term, Width};
+use emit::mir::{BinOp, Cond, Func, Inst as MInst, Term, VReg, Width};
 
 /// The calling convention a body is compiled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +38,124 @@ const SP: Reg = Reg::SP;
 const X: Reg = Reg(8);
 const Y: Reg = Reg(9);
 const Z: Reg = Reg(10);
-/// The base of the frame slots `l32i`/`s32i` cannot reach from `a1`.
+/// The base of the frame words `l32i`/`s32i` cannot reach from `a1`.
 const FAR_SLOTS: Reg = Reg(11);
+/// Registers call0 code must give back as it found them.
+const CALLEE_SAVED: [Reg; 4] = [Reg(12), Reg(13), Reg(14), Reg(15)];
 /// The window's 16-byte base save area the windowed ABI keeps below a callee's frame.
 const WINDOW_SAVE: u32 = 16;
+
+/// Where a vreg lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Home {
+    Reg(Reg),
+    /// A word of the frame, by byte offset from `a1`.
+    Frame(u32),
+}
+
+/// The vreg an instruction without side effects defines (`None` for stores and calls).
+fn pure_dst(inst: &MInst) -> Option<VReg> {
+    match inst {
+        MInst::Const { dst, .. }
+        | MInst::Copy { dst, .. }
+        | MInst::Bin { dst, .. }
+        | MInst::Cmp { dst, .. }
+        | MInst::Load { dst, .. } => Some(*dst),
+        _ => None,
+    }
+}
+
+/// The vregs `inst` reads.
+fn reads_of(inst: &MInst) -> Vec<VReg> {
+    match inst {
+        MInst::Copy { src, .. } => vec![*src],
+        MInst::Bin { a, b, .. } | MInst::Cmp { a, b, .. } => vec![*a, *b],
+        MInst::Load { addr, .. } => vec![*addr],
+        MInst::Store { addr, value, .. } => vec![*addr, *value],
+        MInst::StoreSlot { value, .. } => vec![*value],
+        MInst::Call { args, .. } => args.clone(),
+        _ => vec![],
+    }
+}
+
+/// Which instructions are live (their result is read, or they have effects; a load is
+/// dropped when unread, as a device read has no effect), and each vreg's reads and writes
+/// by live code.
+struct Liveness {
+    live: Vec<Vec<bool>>,
+    reads: Vec<u32>,
+    uses: Vec<u32>,
+}
+
+fn liveness(func: &Func) -> Liveness {
+    let mut live: Vec<Vec<bool>> = func
+        .blocks
+        .iter()
+        .map(|b| vec![true; b.insts.len()])
+        .collect();
+    loop {
+        let mut reads = vec![0u32; func.vregs.len()];
+        let mut uses = vec![0u32; func.vregs.len()];
+        for (block, live) in func.blocks.iter().zip(&live) {
+            for (inst, _) in block.insts.iter().zip(live).filter(|(_, &l)| l) {
+                for v in reads_of(inst) {
+                    reads[v.0 as usize] += 1;
+                    uses[v.0 as usize] += 1;
+                }
+                if let Some(d) = pure_dst(inst) {
+                    uses[d.0 as usize] += 1;
+                }
+            }
+            if let Some(Term::Branch { cond: v, .. } | Term::Return(v)) = &block.term {
+                reads[v.0 as usize] += 1;
+                uses[v.0 as usize] += 1;
+            }
+        }
+        let mut dropped = false;
+        for (block, live) in func.blocks.iter().zip(&mut live) {
+            for (inst, l) in block.insts.iter().zip(live.iter_mut()) {
+                if *l && pure_dst(inst).is_some_and(|d| reads[d.0 as usize] == 0) {
+                    *l = false;
+                    dropped = true;
+                }
+            }
+        }
+        if !dropped {
+            return Liveness { live, reads, uses };
+        }
+    }
+}
+
+/// Every vreg's home, and the callee-saved registers the homes use.
+fn homes(func: &Func, counts: &[u32]) -> (Vec<Home>, Vec<Reg>) {
+    let mut homes = vec![Home::Frame(0); func.vregs.len()];
+    for (i, p) in func.params.iter().enumerate() {
+        homes[p.0 as usize] = Home::Reg(Reg(2 + i as u8));
+    }
+    let free: Vec<Reg> = (2 + func.params.len() as u8..8)
+        .map(Reg)
+        .chain(CALLEE_SAVED)
+        .collect();
+    let mut by_use: Vec<usize> = (0..func.vregs.len())
+        .filter(|&v| counts[v] > 0 && !func.params.iter().any(|p| p.0 as usize == v))
+        .collect();
+    by_use.sort_by_key(|&v| (std::cmp::Reverse(counts[v]), v));
+    let mut used_saved = Vec::new();
+    for (&v, &r) in by_use.iter().zip(&free) {
+        homes[v] = Home::Reg(r);
+        if CALLEE_SAVED.contains(&r) {
+            used_saved.push(r);
+        }
+    }
+    let mut next = WINDOW_SAVE;
+    for (v, home) in homes.iter_mut().enumerate() {
+        if *home == Home::Frame(0) && counts[v] > 0 {
+            *home = Home::Frame(next);
+            next += 4;
+        }
+    }
+    (homes, used_saved)
+}
 
 /// The items of `func`'s body for `abi`; an error names what it uses that this lowering
 /// cannot yet do.
@@ -45,12 +167,20 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
             func.params.len()
         ));
     }
-    let slots = func.vregs.len() as u32;
-    let frame = (4 * slots + WINDOW_SAVE).next_multiple_of(16);
-    // Slots past l32i's 1020 bytes are reached through `addmi`, which adds up to 32512.
+    let liveness = liveness(func);
+    let counts = &liveness.uses;
+    let (homes, used_saved) = homes(func, counts);
+    let frame_words = homes.iter().filter(|h| matches!(h, Home::Frame(_))).count() as u32;
+    let saved = match abi {
+        Abi::Call0 => used_saved,
+        Abi::Windowed => vec![],
+    };
+    let save_area = WINDOW_SAVE + 4 * frame_words;
+    let frame = (save_area + 4 * saved.len() as u32).next_multiple_of(16);
+    // Frame words past l32i's 1020 bytes are reached through `addmi`, which adds up to 32512.
     if frame > 32512 {
         return Err(format!(
-            "{} has {slots} values; this backend keeps at most 8000 in its frame",
+            "{} has {frame_words} values in memory; this backend keeps at most 8000",
             func.name
         ));
     }
@@ -59,36 +189,76 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         next_label: func.blocks.len(),
         abi,
         frame,
+        homes,
+        saved: saved
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (r, save_area + 4 * i as u32))
+            .collect(),
     };
     match abi {
         Abi::Call0 => out.adjust_sp(-(frame as i32)),
         Abi::Windowed => out.inst(Inst::Entry { s: SP, frame }),
     }
-    for (i, p) in func.params.iter().enumerate() {
-        out.store(Reg(2 + i as u8), p.0);
+    for (r, offset) in out.saved.clone() {
+        out.frame_access(MemOp::S32i, r, offset);
     }
     for (b, block) in func.blocks.iter().enumerate() {
         out.items.push(Item::Label(b));
-        for inst in &block.insts {
+        let next = b + 1;
+        let mut insts: Vec<&MInst> = block
+            .insts
+            .iter()
+            .zip(&liveness.live[b])
+            .filter(|(_, &l)| l)
+            .map(|(i, _)| i)
+            .collect();
+        // A comparison read only by the branch after it becomes that branch.
+        let fused = match (insts.last(), block.term.as_ref()) {
+            (Some(MInst::Cmp { dst, cond, a, b }), Some(Term::Branch { cond: c, .. }))
+                if dst == c && liveness.reads[dst.0 as usize] == 1 =>
+            {
+                let fused = (*cond, *a, *b);
+                insts.pop();
+                Some(fused)
+            }
+            _ => None,
+        };
+        for inst in insts {
             out.inst_of(inst)?;
         }
-        let next = b + 1;
         match block.term.as_ref() {
             Some(Term::Jump(to)) => out.jump(to.0 as usize, next),
             Some(Term::Branch { cond, then, else_ }) => {
-                out.load(X, cond.0);
-                out.items.push(Item::To {
-                    inst: Inst::BranchZ {
-                        cond: ZeroCond::Bnez,
-                        s: X,
+                let (then, else_) = (then.0 as usize, else_.0 as usize);
+                // Branch to whichever block does not follow; fall into the other.
+                let (invert, taken, other) = if then == next {
+                    (true, else_, then)
+                } else {
+                    (false, then, else_)
+                };
+                let inst = match fused {
+                    Some((cond, a, b)) => {
+                        let a = out.operand(a, X);
+                        let b = out.operand(b, Y);
+                        reg_branch(cond, invert, a, b)
+                    }
+                    None => Inst::BranchZ {
+                        cond: if invert {
+                            ZeroCond::Beqz
+                        } else {
+                            ZeroCond::Bnez
+                        },
+                        s: out.operand(*cond, X),
                         target: 0,
                     },
-                    label: then.0 as usize,
-                });
-                out.jump(else_.0 as usize, next);
+                };
+                out.items.push(Item::To { inst, label: taken });
+                out.jump(other, next);
             }
             Some(Term::Return(v)) => {
-                out.load(Reg(2), v.0);
+                let r = out.operand(*v, X);
+                out.mov(Reg(2), r);
                 out.epilogue();
             }
             Some(Term::Raise) => return Err("raising needs the native ABI's nlr frames".into()),
@@ -98,11 +268,37 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
     Ok(out.items)
 }
 
+/// The branch taken when `a cond b` holds (or, `invert`, when it does not). Xtensa
+/// compares lt/ge only: gt and le swap their operands.
+fn reg_branch(cond: Cond, invert: bool, a: Reg, b: Reg) -> Inst {
+    let (cond, s, t) = match cond {
+        Cond::Eq => (RegCond::Beq, a, b),
+        Cond::Ne => (RegCond::Bne, a, b),
+        Cond::Lt => (RegCond::Blt, a, b),
+        Cond::Ge => (RegCond::Bge, a, b),
+        Cond::Gt => (RegCond::Blt, b, a),
+        Cond::Le => (RegCond::Bge, b, a),
+        Cond::LtU => (RegCond::Bltu, a, b),
+        Cond::GeU => (RegCond::Bgeu, a, b),
+        Cond::GtU => (RegCond::Bltu, b, a),
+        Cond::LeU => (RegCond::Bgeu, b, a),
+    };
+    Inst::Branch {
+        cond: if invert { cond.inverse() } else { cond },
+        s,
+        t,
+        target: 0,
+    }
+}
+
 struct Lowering {
     items: Vec<Item>,
     next_label: Label,
     abi: Abi,
     frame: u32,
+    homes: Vec<Home>,
+    /// The callee-saved registers call0 code uses, with where they wait.
+    saved: Vec<(Reg, u32)>,
 }
 
 impl Lowering {
@@ -110,20 +306,44 @@ impl Lowering {
         self.items.push(Item::Inst(inst));
     }
 
-    fn slot(&self, v: u32) -> u32 {
-        WINDOW_SAVE + 4 * v
+    fn home(&self, v: VReg) -> Home {
+        self.homes[v.0 as usize]
     }
 
-    fn load(&mut self, r: Reg, v: u32) {
-        self.slot_access(MemOp::L32i, r, v);
+    /// The register holding `v`: its home, or `scratch` loaded from the frame.
+    fn operand(&mut self, v: VReg, scratch: Reg) -> Reg {
+        match self.home(v) {
+            Home::Reg(r) => r,
+            Home::Frame(offset) => {
+                self.frame_access(MemOp::L32i, scratch, offset);
+                scratch
+            }
+        }
     }
 
-    fn store(&mut self, r: Reg, v: u32) {
-        self.slot_access(MemOp::S32i, r, v);
+    /// The register to compute `v` into: its home, or `scratch` (then [`Self::finish`]).
+    fn dest(&self, v: VReg, scratch: Reg) -> Reg {
+        match self.home(v) {
+            Home::Reg(r) => r,
+            Home::Frame(_) => scratch,
+        }
     }
 
-    fn slot_access(&mut self, op: MemOp, r: Reg, v: u32) {
-        let offset = self.slot(v);
+    /// `v` = the value computed in `r` (a register from [`Self::dest`] or any other).
+    fn finish(&mut self, v: VReg, r: Reg) {
+        match self.home(v) {
+            Home::Reg(home) => self.mov(home, r),
+            Home::Frame(offset) => self.frame_access(MemOp::S32i, r, offset),
+        }
+    }
+
+    fn mov(&mut self, to: Reg, from: Reg) {
+        if to != from {
+            self.inst(Inst::MovN { t: to, s: from });
+        }
+    }
+
+    fn frame_access(&mut self, op: MemOp, r: Reg, offset: u32) {
         let (base, offset) = if offset <= 1020 {
             (SP, offset)
         } else {
@@ -163,10 +383,13 @@ impl Lowering {
     fn epilogue(&mut self) {
         match self.abi {
             Abi::Call0 => {
+                for (r, offset) in self.saved.clone() {
+                    self.frame_access(MemOp::L32i, r, offset);
+                }
                 self.adjust_sp(self.frame as i32);
-                self.inst(Inst::Ret);
+                self.inst(Inst::RetN);
             }
-            Abi::Windowed => self.inst(Inst::Retw),
+            Abi::Windowed => self.inst(Inst::RetwN),
         }
     }
 
@@ -181,78 +404,64 @@ impl Lowering {
     }
 
     fn inst_of(&mut self, inst: &MInst) -> Result<(), String> {
-        match inst {
+        match *inst {
             MInst::Const { dst, value } => {
+                let d = self.dest(dst, X);
                 self.items.push(Item::Const {
-                    t: X,
-                    value: *value as i32,
+                    t: d,
+                    value: value as i32,
                 });
-                self.store(X, dst.0);
+                self.finish(dst, d);
             }
             MInst::Copy { dst, src } => {
-                self.load(X, src.0);
-                self.store(X, dst.0);
+                let s = self.operand(src, X);
+                self.finish(dst, s);
             }
             MInst::Bin { dst, op, a, b } => {
-                self.load(X, a.0);
-                self.load(Y, b.0);
+                let a = self.operand(a, X);
+                let b = self.operand(b, Y);
+                let d = self.dest(dst, X);
                 match op {
-                    BinOp::Add => self.alu(AluOp::Add, X, X, Y),
-                    BinOp::Sub => self.alu(AluOp::Sub, X, X, Y),
-                    BinOp::Mul => self.alu(AluOp::Mull, X, X, Y),
-                    BinOp::And => self.alu(AluOp::And, X, X, Y),
-                    BinOp::Or => self.alu(AluOp::Or, X, X, Y),
-                    BinOp::Xor => self.alu(AluOp::Xor, X, X, Y),
+                    BinOp::Add => self.alu(AluOp::Add, d, a, b),
+                    BinOp::Sub => self.alu(AluOp::Sub, d, a, b),
+                    BinOp::Mul => self.alu(AluOp::Mull, d, a, b),
+                    BinOp::And => self.alu(AluOp::And, d, a, b),
+                    BinOp::Or => self.alu(AluOp::Or, d, a, b),
+                    BinOp::Xor => self.alu(AluOp::Xor, d, a, b),
                     // `ssl`/`ssr` take the amount modulo 32, as MIR's shifts do.
                     BinOp::Shl => {
-                        self.inst(Inst::Ssl { s: Y });
-                        self.inst(Inst::Sll { r: X, s: X });
+                        self.inst(Inst::Ssl { s: b });
+                        self.inst(Inst::Sll { r: d, s: a });
                     }
                     BinOp::Sar => {
-                        self.inst(Inst::Ssr { s: Y });
-                        self.inst(Inst::Sra { r: X, t: X });
+                        self.inst(Inst::Ssr { s: b });
+                        self.inst(Inst::Sra { r: d, t: a });
                     }
                     BinOp::Shr => {
-                        self.inst(Inst::Ssr { s: Y });
-                        self.inst(Inst::Srl { r: X, t: X });
+                        self.inst(Inst::Ssr { s: b });
+                        self.inst(Inst::Srl { r: d, t: a });
                     }
                 }
-                self.store(X, dst.0);
+                self.finish(dst, d);
             }
             MInst::Cmp { dst, cond, a, b } => {
-                self.load(X, a.0);
-                self.load(Y, b.0);
-                // Xtensa branches on lt/ge only: gt and le swap their operands.
-                let (branch, s, t) = match cond {
-                    Cond::Eq => (RegCond::Beq, X, Y),
-                    Cond::Ne => (RegCond::Bne, X, Y),
-                    Cond::Lt => (RegCond::Blt, X, Y),
-                    Cond::Ge => (RegCond::Bge, X, Y),
-                    Cond::Gt => (RegCond::Blt, Y, X),
-                    Cond::Le => (RegCond::Bge, Y, X),
-                    Cond::LtU => (RegCond::Bltu, X, Y),
-                    Cond::GeU => (RegCond::Bgeu, X, Y),
-                    Cond::GtU => (RegCond::Bltu, Y, X),
-                    Cond::LeU => (RegCond::Bgeu, Y, X),
-                };
+                let a = self.operand(a, X);
+                let b = self.operand(b, Y);
+                // Z, not dst's home: that may be an operand, read by the branch.
                 let done = self.next_label;
                 self.next_label += 1;
                 self.items.push(Item::Const { t: Z, value: 1 });
                 self.items.push(Item::To {
-                    inst: Inst::Branch {
-                        cond: branch,
-                        s,
-                        t,
-                        target: 0,
-                    },
+                    inst: reg_branch(cond, false, a, b),
                     label: done,
                 });
                 self.items.push(Item::Const { t: Z, value: 0 });
                 self.items.push(Item::Label(done));
-                self.store(Z, dst.0);
+                self.finish(dst, Z);
             }
             MInst::Load { dst, width, addr } => {
-                self.load(Y, addr.0);
+                let addr = self.operand(addr, Y);
+                let d = self.dest(dst, X);
                 let op = match width {
                     Width::W8 => MemOp::L8ui,
                     Width::W16 => MemOp::L16ui,
@@ -260,15 +469,15 @@ impl Lowering {
                 };
                 self.inst(Inst::Mem {
                     op,
-                    t: X,
-                    s: Y,
+                    t: d,
+                    s: addr,
                     offset: 0,
                 });
-                self.store(X, dst.0);
+                self.finish(dst, d);
             }
             MInst::Store { width, addr, value } => {
-                self.load(Y, addr.0);
-                self.load(X, value.0);
+                let addr = self.operand(addr, Y);
+                let value = self.operand(value, X);
                 let op = match width {
                     Width::W8 => MemOp::S8i,
                     Width::W16 => MemOp::S16i,
@@ -276,12 +485,12 @@ impl Lowering {
                 };
                 self.inst(Inst::Mem {
                     op,
-                    t: X,
-                    s: Y,
+                    t: value,
+                    s: addr,
                     offset: 0,
                 });
             }
-            other => {
+            ref other => {
                 return Err(format!(
                     "{other:?} needs the native ABI's context (not yet on xtensa)"
                 ))
