@@ -51,6 +51,8 @@ enum Home {
     Reg(Reg),
     /// A word of the frame, by byte offset from `a1`.
     Frame(u32),
+    /// Never read nor written by live code.
+    Unused,
 }
 
 /// The vreg an instruction without side effects defines (`None` for stores and calls).
@@ -65,10 +67,75 @@ fn pure_dst(inst: &MInst) -> Option<VReg> {
     }
 }
 
-/// The vregs `inst` reads.
-fn reads_of(inst: &MInst) -> Vec<VReg> {
+/// Each vreg's value when its only definition is a constant (the emitter reads no vreg
+/// before it is defined, so that definition is the one every read sees).
+fn constants(func: &Func) -> Vec<Option<i32>> {
+    let mut defs = vec![0u32; func.vregs.len()];
+    let mut value = vec![None; func.vregs.len()];
+    for p in &func.params {
+        defs[p.0 as usize] += 1;
+    }
+    for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+        let dst = match inst {
+            MInst::Call { dst, .. }
+            | MInst::LoadConst { dst, .. }
+            | MInst::LoadQstr { dst, .. }
+            | MInst::CatchException { dst }
+            | MInst::LoadSlot { dst, .. }
+            | MInst::SlotAddr { dst, .. } => *dst,
+            other => match pure_dst(other) {
+                Some(d) => d,
+                None => continue,
+            },
+        };
+        defs[dst.0 as usize] += 1;
+        if let MInst::Const { value: c, .. } = inst {
+            value[dst.0 as usize] = Some(*c as i32);
+        }
+    }
+    value
+        .into_iter()
+        .zip(defs)
+        .map(|(v, n)| if n == 1 { v } else { None })
+        .collect()
+}
+
+/// A binary operation whose right operand is a constant one instruction holds.
+#[derive(Debug, Clone, Copy)]
+enum Folded {
+    Addi(i32),
+    Slli(u8),
+    Srai(u8),
+    Srli(u8),
+    /// `extui d, a, shift, bits`: a logical shift right past 15, or a low-bits mask.
+    Extui(u8, u8),
+    /// A shift by 0 (modulo 32).
+    Copy,
+}
+
+fn fold(op: BinOp, b: VReg, consts: &[Option<i32>]) -> Option<Folded> {
+    let c = consts[b.0 as usize]?;
+    let k = (c & 31) as u8;
+    Some(match op {
+        BinOp::Add if (-128..=127).contains(&c) => Folded::Addi(c),
+        BinOp::Sub if (-127..=128).contains(&c) => Folded::Addi(-c),
+        BinOp::Shl | BinOp::Sar | BinOp::Shr if k == 0 => Folded::Copy,
+        BinOp::Shl => Folded::Slli(k),
+        BinOp::Sar => Folded::Srai(k),
+        BinOp::Shr if k < 16 => Folded::Srli(k),
+        BinOp::Shr => Folded::Extui(k, 32 - k),
+        BinOp::And if c > 0 && c <= 0xffff && (c & (c + 1)) == 0 => {
+            Folded::Extui(0, (32 - c.leading_zeros()) as u8)
+        }
+        _ => return None,
+    })
+}
+
+/// The vregs `inst` reads (a right operand folded into the instruction is not read).
+fn reads_of(inst: &MInst, consts: &[Option<i32>]) -> Vec<VReg> {
     match inst {
         MInst::Copy { src, .. } => vec![*src],
+        MInst::Bin { op, a, b, .. } if fold(*op, *b, consts).is_some() => vec![*a],
         MInst::Bin { a, b, .. } | MInst::Cmp { a, b, .. } => vec![*a, *b],
         MInst::Load { addr, .. } => vec![*addr],
         MInst::Store { addr, value, .. } => vec![*addr, *value],
@@ -87,7 +154,7 @@ struct Liveness {
     uses: Vec<u32>,
 }
 
-fn liveness(func: &Func) -> Liveness {
+fn liveness(func: &Func, consts: &[Option<i32>]) -> Liveness {
     let mut live: Vec<Vec<bool>> = func
         .blocks
         .iter()
@@ -98,7 +165,7 @@ fn liveness(func: &Func) -> Liveness {
         let mut uses = vec![0u32; func.vregs.len()];
         for (block, live) in func.blocks.iter().zip(&live) {
             for (inst, _) in block.insts.iter().zip(live).filter(|(_, &l)| l) {
-                for v in reads_of(inst) {
+                for v in reads_of(inst, consts) {
                     reads[v.0 as usize] += 1;
                     uses[v.0 as usize] += 1;
                 }
@@ -128,7 +195,7 @@ fn liveness(func: &Func) -> Liveness {
 
 /// Every vreg's home, and the callee-saved registers the homes use.
 fn homes(func: &Func, counts: &[u32]) -> (Vec<Home>, Vec<Reg>) {
-    let mut homes = vec![Home::Frame(0); func.vregs.len()];
+    let mut homes = vec![Home::Unused; func.vregs.len()];
     for (i, p) in func.params.iter().enumerate() {
         homes[p.0 as usize] = Home::Reg(Reg(2 + i as u8));
     }
@@ -149,7 +216,7 @@ fn homes(func: &Func, counts: &[u32]) -> (Vec<Home>, Vec<Reg>) {
     }
     let mut next = WINDOW_SAVE;
     for (v, home) in homes.iter_mut().enumerate() {
-        if *home == Home::Frame(0) && counts[v] > 0 {
+        if *home == Home::Unused && counts[v] > 0 {
             *home = Home::Frame(next);
             next += 4;
         }
@@ -167,7 +234,8 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
             func.params.len()
         ));
     }
-    let liveness = liveness(func);
+    let consts = constants(func);
+    let liveness = liveness(func, &consts);
     let counts = &liveness.uses;
     let (homes, used_saved) = homes(func, counts);
     let frame_words = homes.iter().filter(|h| matches!(h, Home::Frame(_))).count() as u32;
@@ -185,6 +253,8 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         ));
     }
     let mut out = Lowering {
+        consts,
+        forward: forwarding(func, &liveness),
         items: Vec::new(),
         next_label: func.blocks.len(),
         abi,
@@ -253,7 +323,8 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
                         target: 0,
                     },
                 };
-                out.items.push(Item::To { inst, label: taken });
+                let label = out.forward[taken];
+                out.items.push(Item::To { inst, label });
                 out.jump(other, next);
             }
             Some(Term::Return(v)) => {
@@ -266,6 +337,27 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         }
     }
     Ok(out.items)
+}
+
+/// For each block, the block a branch to it reaches first code in: an empty block that
+/// only jumps on is passed through (a chain that loops back on itself stays put).
+fn forwarding(func: &Func, liveness: &Liveness) -> Vec<usize> {
+    let next_of = |b: usize| match func.blocks[b].term {
+        Some(Term::Jump(to)) if !liveness.live[b].iter().any(|&l| l) => Some(to.0 as usize),
+        _ => None,
+    };
+    (0..func.blocks.len())
+        .map(|b| {
+            let mut at = b;
+            for _ in 0..func.blocks.len() {
+                match next_of(at) {
+                    Some(to) if to != b => at = to,
+                    _ => break,
+                }
+            }
+            at
+        })
+        .collect()
 }
 
 /// The branch taken when `a cond b` holds (or, `invert`, when it does not). Xtensa
@@ -292,6 +384,9 @@ fn reg_branch(cond: Cond, invert: bool, a: Reg, b: Reg) -> Inst {
 }
 
 struct Lowering {
+    consts: Vec<Option<i32>>,
+    /// Where a branch to each block really goes: past blocks that only jump on.
+    forward: Vec<usize>,
     items: Vec<Item>,
     next_label: Label,
     abi: Abi,
@@ -318,6 +413,7 @@ impl Lowering {
                 self.frame_access(MemOp::L32i, scratch, offset);
                 scratch
             }
+            Home::Unused => scratch,
         }
     }
 
@@ -325,7 +421,7 @@ impl Lowering {
     fn dest(&self, v: VReg, scratch: Reg) -> Reg {
         match self.home(v) {
             Home::Reg(r) => r,
-            Home::Frame(_) => scratch,
+            Home::Frame(_) | Home::Unused => scratch,
         }
     }
 
@@ -334,6 +430,7 @@ impl Lowering {
         match self.home(v) {
             Home::Reg(home) => self.mov(home, r),
             Home::Frame(offset) => self.frame_access(MemOp::S32i, r, offset),
+            Home::Unused => {}
         }
     }
 
@@ -398,7 +495,7 @@ impl Lowering {
         if to != next {
             self.items.push(Item::To {
                 inst: Inst::J { target: 0 },
-                label: to,
+                label: self.forward[to],
             });
         }
     }
@@ -416,6 +513,24 @@ impl Lowering {
             MInst::Copy { dst, src } => {
                 let s = self.operand(src, X);
                 self.finish(dst, s);
+            }
+            MInst::Bin { dst, op, a, b } if fold(op, b, &self.consts).is_some() => {
+                let a = self.operand(a, X);
+                let d = self.dest(dst, X);
+                match fold(op, b, &self.consts) {
+                    Some(Folded::Addi(imm)) => self.inst(Inst::Addi { t: d, s: a, imm }),
+                    Some(Folded::Slli(sa)) => self.inst(Inst::Slli { r: d, s: a, sa }),
+                    Some(Folded::Srai(sa)) => self.inst(Inst::Srai { r: d, t: a, sa }),
+                    Some(Folded::Srli(sa)) => self.inst(Inst::Srli { r: d, t: a, sa }),
+                    Some(Folded::Extui(shift, bits)) => self.inst(Inst::Extui {
+                        r: d,
+                        t: a,
+                        shift,
+                        bits,
+                    }),
+                    Some(Folded::Copy) | None => self.mov(d, a),
+                }
+                self.finish(dst, d);
             }
             MInst::Bin { dst, op, a, b } => {
                 let a = self.operand(a, X);
