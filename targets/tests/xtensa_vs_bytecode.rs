@@ -19,7 +19,7 @@ use targets::xtensa::{self, disasm, Abi};
 use vm::compile::{compile_source_with, CompileOptions};
 use vm::interp::{Vm, VmConfig};
 use vm::rawcode::{HostCode, MachineCode};
-use xtensa_qemu::{elf, run, CODE_BASE, SYS_EXIT, SYS_WRITE};
+use xtensa_qemu::{count_instructions, elf, run, CODE_BASE, SYS_EXIT, SYS_WRITE};
 
 /// A target that keeps the MIR it is given and compiles nothing.
 struct Capture(RefCell<Vec<Func>>);
@@ -56,14 +56,14 @@ enum Arg {
 /// Room for the stub before the function.
 const STUB_ROOM: u32 = 0x100;
 
-/// Runs `code` (a function compiled for `abi`) on `args` under qemu: the result word and the
-/// buffer.
-fn run_on_qemu(
+/// The executable that calls `code` (a function compiled for `abi`) on `args` and writes
+/// the result word and the buffer, and the core it runs on.
+fn executable(
     code: &xtensa::layout::Assembled,
     abi: Abi,
     args: &[Arg],
     buffer: &[u8],
-) -> (u32, Vec<u8>) {
+) -> (Vec<u8>, &'static str) {
     let func_at = CODE_BASE + STUB_ROOM;
     let data_at = (func_at + code.bytes.len() as u32).next_multiple_of(16);
     let (result, buf) = (data_at, data_at + 4);
@@ -134,7 +134,19 @@ fn run_on_qemu(
         Abi::Call0 => "lx106",
         Abi::Windowed => "dc233c",
     };
-    let out = run(&elf(&image, stub.entry), cpu);
+    (elf(&image, stub.entry), cpu)
+}
+
+/// Runs `code` (a function compiled for `abi`) on `args` under qemu: the result word and the
+/// buffer.
+fn run_on_qemu(
+    code: &xtensa::layout::Assembled,
+    abi: Abi,
+    args: &[Arg],
+    buffer: &[u8],
+) -> (u32, Vec<u8>) {
+    let (exe, cpu) = executable(code, abi, args, buffer);
+    let out = run(&exe, cpu);
     assert!(
         out.status.success() && out.stdout.len() == 4 + buffer.len(),
         "qemu-xtensa failed: {:?} {}",
@@ -220,22 +232,41 @@ fn check(source: &str, args: &[Arg], buffer: &[u8]) -> [String; 2] {
     })
 }
 
-#[test]
-fn sum_of_ptr8_bytes() {
-    let buffer: Vec<u8> = (0..=255u8).rev().chain(0..40).collect();
-    let [call0, windowed] = check(
-        "
+const SUM_PTR8: &str = "
 @micropython.viper
 def f(p: ptr8, n: int) -> int:
     s = 0
     for i in range(n):
         s += p[i]
     return s
-",
+";
+
+/// The loop `thumb2`'s numbers are quoted on: its result, its listing, and its guest
+/// instructions per iteration counted under QEMU.
+#[test]
+fn sum_of_ptr8_bytes() {
+    let buffer: Vec<u8> = (0..=255u8).rev().chain(0..40).collect();
+    let [call0, windowed] = check(
+        SUM_PTR8,
         &[Arg::Buf(1), Arg::Int(buffer.len() as i32)],
         &buffer,
     );
     eprintln!("call0:\n{call0}\nwindowed:\n{windowed}");
+    // Instructions per iteration: the difference of two runs, over the iterations added.
+    let func = mir(SUM_PTR8);
+    for abi in [Abi::Call0, Abi::Windowed] {
+        let code = xtensa::compile(&func, abi).unwrap();
+        let counts = [0, 100].map(|n| {
+            let (exe, cpu) = executable(&code, abi, &[Arg::Buf(1), Arg::Int(n)], &buffer);
+            count_instructions(&exe, cpu).0
+        });
+        let per_iteration = (counts[1] - counts[0]) as f64 / 100.0;
+        eprintln!(
+            "{abi:?}: {per_iteration} instructions per iteration, {} bytes",
+            code.bytes.len()
+        );
+        assert_eq!(per_iteration, 7.0, "{abi:?}");
+    }
 }
 
 #[test]

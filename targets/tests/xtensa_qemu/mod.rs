@@ -134,12 +134,34 @@ fn unique() -> String {
 
 /// Runs the executable `elf` under `qemu-xtensa -cpu cpu`.
 pub fn run(elf: &[u8], cpu: &str) -> Output {
+    run_with(elf, cpu, &[])
+}
+
+/// The number of guest instructions `elf` executes (QEMU translating one instruction a
+/// block and logging each block it runs), and its output.
+pub fn count_instructions(elf: &[u8], cpu: &str) -> (u64, Output) {
+    let log = std::env::temp_dir().join(format!("krait-xtensa-{}.log", unique()));
+    let log_name = log.to_str().expect("a UTF-8 temp path").to_string();
+    let out = run_with(
+        elf,
+        cpu,
+        &["-singlestep", "-d", "exec,nochain", "-D", &log_name],
+    );
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    let count = text.lines().filter(|l| l.starts_with("Trace")).count() as u64;
+    (count, out)
+}
+
+/// Runs `elf` under `qemu-xtensa -cpu cpu` with `extra` QEMU options.
+pub fn run_with(elf: &[u8], cpu: &str, extra: &[&str]) -> Output {
     let path = std::env::temp_dir().join(format!("krait-xtensa-{}.elf", unique()));
     std::fs::write(&path, elf).expect("write the executable");
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .expect("mark it executable");
     let out = Command::new("qemu-xtensa")
         .args(["-cpu", cpu])
+        .args(extra)
         .arg(&path)
         .output()
         .expect("qemu-xtensa (Debian's qemu-user), this test's oracle, must be installed");
