@@ -564,3 +564,84 @@ def f(a: int, b: int, n: int, p: ptr32) -> int:
         }
     }
 }
+
+/// Branches on comparisons with constants: against zero (`beqz`/`bnez`/`bltz`/`bgez`), with
+/// a constant of the `b4const` tables (`beqi`, `blti`, `bgeui`, ...; `>` and `<=` as the next
+/// constant up), and with ones no branch holds, at the edges of each.
+#[test]
+fn branches_on_constants() {
+    let source = "
+@micropython.viper
+def f(x: int) -> int:
+    r = 0
+    if x == 0:
+        r += 1
+    if x != 0:
+        r += 2
+    if x < 0:
+        r += 4
+    if x >= 0:
+        r += 8
+    if x > 0:
+        r += 16
+    if x <= 7:
+        r += 32
+    if x == -1:
+        r += 64
+    if x != 256:
+        r += 128
+    if x < 12:
+        r += 256
+    if x >= 9:
+        r += 512
+    if x > 255:
+        r += 1024
+    if uint(x) < uint(32768):
+        r += 2048
+    if uint(x) >= uint(65536):
+        r += 4096
+    if uint(x) > uint(127):
+        r += 8192
+    if uint(x) <= uint(15):
+        r += 16384
+    if x == 300:
+        r += 32768
+    if uint(x) > uint(0xffffffff):
+        r += 65536
+    return r
+";
+    for x in [
+        0,
+        1,
+        -1,
+        7,
+        8,
+        9,
+        11,
+        12,
+        15,
+        16,
+        127,
+        128,
+        255,
+        256,
+        257,
+        300,
+        32767,
+        32768,
+        65535,
+        65536,
+        -32768,
+        0x7fff_ffff,
+        -0x8000_0000,
+    ] {
+        let [call0, windowed] = check(source, &[Arg::Int(x)], &[]);
+        for listing in [call0, windowed] {
+            for form in [
+                "beqz", "bnez", "bltz", "bgez", "bgei", "blti", "beqi", "bnei", "bltui", "bgeui",
+            ] {
+                assert!(listing.contains(&format!("{form}\t")), "{form}:\n{listing}");
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! A first lowering of viper bodies: `emit`'s MIR straight to [`layout::Item`]s.
+//! A first lowering of viper bodies: `emit`'s MIR straight to [`Item`]s for
+//! [`super::layout`].
 //!
 //! - Homes: each vreg lives for the whole function in one place. Parameters stay in the
 //!   register they arrive in; the most used other vregs get the free registers (`a2`..`a7`
@@ -7,7 +8,8 @@
 //!   needed for this to be right; a linear-scan allocator in `thumb2/`'s shape is what
 //!   comes next, with this lowering as the reference it is checked against.
 //! - A comparison whose only use is the branch ending its block becomes that branch
-//!   (`blt a3, a4, ...`), inverted when its `then` block follows; other comparisons make a
+//!   (`blt a3, a4, ...`; against a constant `bgez`, `bnei a3, 8, ...` and the like when the
+//!   branch holds it), inverted when its `then` block follows; other comparisons make a
 //!   0/1 word.
 //! - Scratch: `a8`..`a10` for operands and results in the frame, `a11` for the base of
 //!   frame words past `l32i`'s 1020 bytes (through `addmi`).
@@ -20,9 +22,11 @@
 //! arena is all of memory). Helper calls, frame slots and constant tables need the native
 //! ABI's context and are refused by name.
 
+use super::encode::ImmCond;
 use super::encode::{AluOp, Inst, MemOp, Reg, RegCond, ZeroCond};
 use super::layout::{Item, Label};
 use emit::mir::{BinOp, Cond, Func, Inst as MInst, Term, VReg, Width};
+use std::collections::HashSet;
 
 /// The calling convention a body is compiled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +158,13 @@ struct Liveness {
     uses: Vec<u32>,
 }
 
-fn liveness(func: &Func, consts: &[Option<i32>]) -> Liveness {
+/// `const_compared`: the comparisons (block, instruction) that become a branch on a
+/// constant, so do not read their right operand.
+fn liveness(
+    func: &Func,
+    consts: &[Option<i32>],
+    const_compared: &HashSet<(usize, usize)>,
+) -> Liveness {
     let mut live: Vec<Vec<bool>> = func
         .blocks
         .iter()
@@ -163,9 +173,13 @@ fn liveness(func: &Func, consts: &[Option<i32>]) -> Liveness {
     loop {
         let mut reads = vec![0u32; func.vregs.len()];
         let mut uses = vec![0u32; func.vregs.len()];
-        for (block, live) in func.blocks.iter().zip(&live) {
-            for (inst, _) in block.insts.iter().zip(live).filter(|(_, &l)| l) {
-                for v in reads_of(inst, consts) {
+        for (b, (block, live)) in func.blocks.iter().zip(&live).enumerate() {
+            for (i, inst) in block.insts.iter().enumerate().filter(|&(i, _)| live[i]) {
+                let mut read = reads_of(inst, consts);
+                if const_compared.contains(&(b, i)) {
+                    read.truncate(1);
+                }
+                for v in read {
                     reads[v.0 as usize] += 1;
                     uses[v.0 as usize] += 1;
                 }
@@ -235,7 +249,24 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         ));
     }
     let consts = constants(func);
-    let liveness = liveness(func, &consts);
+    // Which comparisons become their block's branch; those against a constant the branch
+    // holds no longer read it, which can make its definition dead: liveness again.
+    let first = liveness(func, &consts, &HashSet::new());
+    let fused_cmp: Vec<Option<usize>> = (0..func.blocks.len())
+        .map(|b| fused_compare(func, &first, b))
+        .collect();
+    let const_compared: HashSet<(usize, usize)> = fused_cmp
+        .iter()
+        .enumerate()
+        .filter_map(|(b, i)| Some((b, (*i)?)))
+        .filter(|&(b, i)| match func.blocks[b].insts[i] {
+            MInst::Cmp { cond, b: rhs, .. } => consts[rhs.0 as usize]
+                .and_then(|c| const_branch(cond, c))
+                .is_some(),
+            _ => false,
+        })
+        .collect();
+    let liveness = liveness(func, &consts, &const_compared);
     let counts = &liveness.uses;
     let (homes, used_saved) = homes(func, counts);
     let frame_words = homes.iter().filter(|h| matches!(h, Home::Frame(_))).count() as u32;
@@ -276,26 +307,15 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
     for (b, block) in func.blocks.iter().enumerate() {
         out.items.push(Item::Label(b));
         let next = b + 1;
-        let mut insts: Vec<&MInst> = block
-            .insts
-            .iter()
-            .zip(&liveness.live[b])
-            .filter(|(_, &l)| l)
-            .map(|(i, _)| i)
-            .collect();
-        // A comparison read only by the branch after it becomes that branch.
-        let fused = match (insts.last(), block.term.as_ref()) {
-            (Some(MInst::Cmp { dst, cond, a, b }), Some(Term::Branch { cond: c, .. }))
-                if dst == c && liveness.reads[dst.0 as usize] == 1 =>
-            {
-                let fused = (*cond, *a, *b);
-                insts.pop();
-                Some(fused)
-            }
+        let fused_at = fused_cmp[b];
+        let fused = fused_at.and_then(|i| match block.insts[i] {
+            MInst::Cmp { cond, a, b, .. } => Some((cond, a, b)),
             _ => None,
-        };
-        for inst in insts {
-            out.inst_of(inst)?;
+        });
+        for (i, inst) in block.insts.iter().enumerate() {
+            if liveness.live[b][i] && Some(i) != fused_at {
+                out.inst_of(inst)?;
+            }
         }
         match block.term.as_ref() {
             Some(Term::Jump(to)) => out.jump(to.0 as usize, next),
@@ -309,9 +329,25 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
                 };
                 let inst = match fused {
                     Some((cond, a, b)) => {
+                        let on_const = out.consts[b.0 as usize].and_then(|c| const_branch(cond, c));
                         let a = out.operand(a, X);
-                        let b = out.operand(b, Y);
-                        reg_branch(cond, invert, a, b)
+                        match on_const {
+                            Some(ConstBranch::Zero(z)) => Inst::BranchZ {
+                                cond: if invert { z.inverse() } else { z },
+                                s: a,
+                                target: 0,
+                            },
+                            Some(ConstBranch::Imm(c, imm)) => Inst::BranchImm {
+                                cond: if invert { c.inverse() } else { c },
+                                s: a,
+                                imm,
+                                target: 0,
+                            },
+                            None => {
+                                let b = out.operand(b, Y);
+                                reg_branch(cond, invert, a, b)
+                            }
+                        }
                     }
                     None => Inst::BranchZ {
                         cond: if invert {
@@ -358,6 +394,62 @@ fn forwarding(func: &Func, liveness: &Liveness) -> Vec<usize> {
             at
         })
         .collect()
+}
+
+/// The comparison (its index) that block `b`'s branch can be: the block's last live
+/// instruction, whose result only that branch reads.
+fn fused_compare(func: &Func, liveness: &Liveness, b: usize) -> Option<usize> {
+    let block = &func.blocks[b];
+    let i = (0..block.insts.len())
+        .rev()
+        .find(|&i| liveness.live[b][i])?;
+    match (&block.insts[i], &block.term) {
+        (MInst::Cmp { dst, .. }, Some(Term::Branch { cond, .. }))
+            if dst == cond && liveness.reads[dst.0 as usize] == 1 =>
+        {
+            Some(i)
+        }
+        _ => None,
+    }
+}
+
+/// A branch comparing a register with a constant it holds itself.
+#[derive(Debug, Clone, Copy)]
+enum ConstBranch {
+    Zero(ZeroCond),
+    Imm(ImmCond, i32),
+}
+
+/// The branch taken when `a cond c` holds, if one holds `c` (`a > c` is `a >= c + 1`).
+fn const_branch(cond: Cond, c: i32) -> Option<ConstBranch> {
+    let zero = match cond {
+        Cond::Eq => Some(ZeroCond::Beqz),
+        Cond::Ne => Some(ZeroCond::Bnez),
+        Cond::Lt => Some(ZeroCond::Bltz),
+        Cond::Ge => Some(ZeroCond::Bgez),
+        _ => None,
+    };
+    if let (0, Some(z)) = (c, zero) {
+        return Some(ConstBranch::Zero(z));
+    }
+    let next_unsigned = (c as u32).checked_add(1).map(|k| k as i32);
+    let (imm_cond, k) = match cond {
+        Cond::Eq => (ImmCond::Beqi, Some(c)),
+        Cond::Ne => (ImmCond::Bnei, Some(c)),
+        Cond::Lt => (ImmCond::Blti, Some(c)),
+        Cond::Ge => (ImmCond::Bgei, Some(c)),
+        Cond::Gt => (ImmCond::Bgei, c.checked_add(1)),
+        Cond::Le => (ImmCond::Blti, c.checked_add(1)),
+        Cond::LtU => (ImmCond::Bltui, Some(c)),
+        Cond::GeU => (ImmCond::Bgeui, Some(c)),
+        Cond::GtU => (ImmCond::Bgeui, next_unsigned),
+        Cond::LeU => (ImmCond::Bltui, next_unsigned),
+    };
+    let k = k?;
+    imm_cond
+        .table()
+        .contains(&k)
+        .then_some(ConstBranch::Imm(imm_cond, k))
 }
 
 /// The branch taken when `a cond b` holds (or, `invert`, when it does not). Xtensa
