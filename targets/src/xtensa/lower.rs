@@ -208,7 +208,8 @@ fn liveness(
 }
 
 /// Every vreg's home, and the callee-saved registers the homes use.
-fn homes(func: &Func, counts: &[u32]) -> (Vec<Home>, Vec<Reg>) {
+/// Frame words start at `base` bytes above `a1`.
+fn homes(func: &Func, counts: &[u32], base: u32) -> (Vec<Home>, Vec<Reg>) {
     let mut homes = vec![Home::Unused; func.vregs.len()];
     for (i, p) in func.params.iter().enumerate() {
         homes[p.0 as usize] = Home::Reg(Reg(2 + i as u8));
@@ -228,7 +229,7 @@ fn homes(func: &Func, counts: &[u32]) -> (Vec<Home>, Vec<Reg>) {
             used_saved.push(r);
         }
     }
-    let mut next = WINDOW_SAVE;
+    let mut next = base;
     for (v, home) in homes.iter_mut().enumerate() {
         if *home == Home::Unused && counts[v] > 0 {
             *home = Home::Frame(next);
@@ -267,14 +268,29 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         })
         .collect();
     let liveness = liveness(func, &consts, &const_compared);
-    let counts = &liveness.uses;
-    let (homes, used_saved) = homes(func, counts);
+    // A comparison that became a branch never has its 0/1 result anywhere.
+    let mut counts = liveness.uses.clone();
+    for (b, i) in fused_cmp
+        .iter()
+        .enumerate()
+        .filter_map(|(b, i)| Some((b, (*i)?)))
+    {
+        if let MInst::Cmp { dst, .. } = func.blocks[b].insts[i] {
+            counts[dst.0 as usize] = 0;
+        }
+    }
+    // The windowed ABI keeps 16 bytes at the bottom of a frame; call0 code needs none.
+    let base = match abi {
+        Abi::Call0 => 0,
+        Abi::Windowed => WINDOW_SAVE,
+    };
+    let (homes, used_saved) = homes(func, &counts, base);
     let frame_words = homes.iter().filter(|h| matches!(h, Home::Frame(_))).count() as u32;
     let saved = match abi {
         Abi::Call0 => used_saved,
         Abi::Windowed => vec![],
     };
-    let save_area = WINDOW_SAVE + 4 * frame_words;
+    let save_area = base + 4 * frame_words;
     let frame = (save_area + 4 * saved.len() as u32).next_multiple_of(16);
     // Frame words past l32i's 1020 bytes are reached through `addmi`, which adds up to 32512.
     if frame > 32512 {
@@ -298,15 +314,23 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
             .collect(),
     };
     match abi {
-        Abi::Call0 => out.adjust_sp(-(frame as i32)),
+        Abi::Call0 if frame > 0 => out.adjust_sp(-(frame as i32)),
+        Abi::Call0 => {}
         Abi::Windowed => out.inst(Inst::Entry { s: SP, frame }),
     }
     for (r, offset) in out.saved.clone() {
         out.frame_access(MemOp::S32i, r, offset);
     }
-    for (b, block) in func.blocks.iter().enumerate() {
+    // Blocks that only jump on are passed by every branch (`forward`), so they need no
+    // code, unless a chain of them loops (`while True: pass`) and ends in one.
+    let order: Vec<usize> = (0..func.blocks.len())
+        .filter(|&b| b == 0 || out.forward[b] == b || out.forward.contains(&b))
+        .collect();
+    for (k, &b) in order.iter().enumerate() {
+        let block = &func.blocks[b];
         out.items.push(Item::Label(b));
-        let next = b + 1;
+        // The block laid out after this one, which a jump to needs no code.
+        let next = order.get(k + 1).copied().unwrap_or(usize::MAX);
         let fused_at = fused_cmp[b];
         let fused = fused_at.and_then(|i| match block.insts[i] {
             MInst::Cmp { cond, a, b, .. } => Some((cond, a, b)),
@@ -575,7 +599,9 @@ impl Lowering {
                 for (r, offset) in self.saved.clone() {
                     self.frame_access(MemOp::L32i, r, offset);
                 }
-                self.adjust_sp(self.frame as i32);
+                if self.frame > 0 {
+                    self.adjust_sp(self.frame as i32);
+                }
                 self.inst(Inst::RetN);
             }
             Abi::Windowed => self.inst(Inst::RetwN),

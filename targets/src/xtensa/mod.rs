@@ -12,10 +12,11 @@
 //!
 //! How it compares so far: on `for i in range(n): s += p[i]` over a `ptr8` (thumb2's
 //! yardstick, where mpy-cross 1.29's ARM code runs about 30 instructions an iteration) this
-//! lowering's code runs 7 (`bge; add; l8ui; add; j; addi; j`) under QEMU in both ABIs, in
-//! 44 bytes (call0) and 35 (windowed) (`targets/tests/xtensa_vs_bytecode.rs`). Not yet: the
-//! native ABI (`.mpy` entry, fun table, helper calls), `@micropython.native`, compares with
-//! constants as `beqi`/`blti`/`bnez` branches, block ordering (the two `j`s above).
+//! lowering's code runs 6 an iteration (`bge; add; l8ui; add; addi; j`), counted under
+//! QEMU in both ABIs, in 26 bytes (call0) and 29 (windowed), pool included
+//! (`targets/tests/xtensa_vs_bytecode.rs`). Not yet: the native ABI (the `.mpy` entry, the
+//! fun table, helper calls), `@micropython.native`, loops rotated to test at the bottom,
+//! a liveness-based allocator (values outlive their registers' use today).
 //!
 //! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
 //! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
