@@ -265,7 +265,7 @@ fn sum_of_ptr8_bytes() {
             "{abi:?}: {per_iteration} instructions per iteration, {} bytes",
             code.bytes.len()
         );
-        assert_eq!(per_iteration, 6.0, "{abi:?}");
+        assert_eq!(per_iteration, 5.0, "{abi:?}");
     }
 }
 

@@ -11,6 +11,8 @@
 //!   (`blt a3, a4, ...`; against a constant `bgez`, `bnei a3, 8, ...` and the like when the
 //!   branch holds it), inverted when its `then` block follows; other comparisons make a
 //!   0/1 word.
+//! - Layout: blocks that only jump on take no code (branches go past them), and a jump back
+//!   to a loop's test repeats the test, so a loop costs one branch an iteration.
 //! - Scratch: `a8`..`a10` for operands and results in the frame, `a11` for the base of
 //!   frame words past `l32i`'s 1020 bytes (through `addmi`).
 //!
@@ -302,6 +304,9 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
     let mut out = Lowering {
         consts,
         forward: forwarding(func, &liveness),
+        live: liveness.live.clone(),
+        fused_cmp,
+        position: Vec::new(),
         items: Vec::new(),
         next_label: func.blocks.len(),
         abi,
@@ -326,75 +331,15 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
     let order: Vec<usize> = (0..func.blocks.len())
         .filter(|&b| b == 0 || out.forward[b] == b || out.forward.contains(&b))
         .collect();
+    out.position = vec![usize::MAX; func.blocks.len()];
     for (k, &b) in order.iter().enumerate() {
-        let block = &func.blocks[b];
+        out.position[b] = k;
+    }
+    for (k, &b) in order.iter().enumerate() {
         out.items.push(Item::Label(b));
         // The block laid out after this one, which a jump to needs no code.
         let next = order.get(k + 1).copied().unwrap_or(usize::MAX);
-        let fused_at = fused_cmp[b];
-        let fused = fused_at.and_then(|i| match block.insts[i] {
-            MInst::Cmp { cond, a, b, .. } => Some((cond, a, b)),
-            _ => None,
-        });
-        for (i, inst) in block.insts.iter().enumerate() {
-            if liveness.live[b][i] && Some(i) != fused_at {
-                out.inst_of(inst)?;
-            }
-        }
-        match block.term.as_ref() {
-            Some(Term::Jump(to)) => out.jump(to.0 as usize, next),
-            Some(Term::Branch { cond, then, else_ }) => {
-                let (then, else_) = (then.0 as usize, else_.0 as usize);
-                // Branch to whichever block does not follow; fall into the other.
-                let (invert, taken, other) = if then == next {
-                    (true, else_, then)
-                } else {
-                    (false, then, else_)
-                };
-                let inst = match fused {
-                    Some((cond, a, b)) => {
-                        let on_const = out.consts[b.0 as usize].and_then(|c| const_branch(cond, c));
-                        let a = out.operand(a, X);
-                        match on_const {
-                            Some(ConstBranch::Zero(z)) => Inst::BranchZ {
-                                cond: if invert { z.inverse() } else { z },
-                                s: a,
-                                target: 0,
-                            },
-                            Some(ConstBranch::Imm(c, imm)) => Inst::BranchImm {
-                                cond: if invert { c.inverse() } else { c },
-                                s: a,
-                                imm,
-                                target: 0,
-                            },
-                            None => {
-                                let b = out.operand(b, Y);
-                                reg_branch(cond, invert, a, b)
-                            }
-                        }
-                    }
-                    None => Inst::BranchZ {
-                        cond: if invert {
-                            ZeroCond::Beqz
-                        } else {
-                            ZeroCond::Bnez
-                        },
-                        s: out.operand(*cond, X),
-                        target: 0,
-                    },
-                };
-                let label = out.forward[taken];
-                out.items.push(Item::To { inst, label });
-                out.jump(other, next);
-            }
-            Some(Term::Return(v)) => {
-                let r = out.operand(*v, X);
-                out.mov(Reg(2), r);
-                out.epilogue();
-            }
-            Some(Term::Raise) => return Err("raising needs the native ABI's nlr frames".into()),
-            None => return Err(format!("block {b} has no terminator")),
-        }
+        out.block(func, b, next)?;
     }
     Ok(out.items)
 }
@@ -501,6 +446,11 @@ fn reg_branch(cond: Cond, invert: bool, a: Reg, b: Reg) -> Inst {
 
 struct Lowering {
     consts: Vec<Option<i32>>,
+    live: Vec<Vec<bool>>,
+    /// Per block, the comparison its branch is made of.
+    fused_cmp: Vec<Option<usize>>,
+    /// Each block's place in the layout (`usize::MAX`: it has no code).
+    position: Vec<usize>,
     /// Where a branch to each block really goes: past blocks that only jump on.
     forward: Vec<usize>,
     items: Vec<Item>,
@@ -513,6 +463,96 @@ struct Lowering {
 }
 
 impl Lowering {
+    /// Block `b`'s code, laid out before block `next`.
+    fn block(&mut self, func: &Func, b: usize, next: usize) -> Result<(), String> {
+        let block = &func.blocks[b];
+        let fused_at = self.fused_cmp[b];
+        let fused = fused_at.and_then(|i| match block.insts[i] {
+            MInst::Cmp { cond, a, b, .. } => Some((cond, a, b)),
+            _ => None,
+        });
+        for (i, inst) in block.insts.iter().enumerate() {
+            if self.live[b][i] && Some(i) != fused_at {
+                self.inst_of(inst)?;
+            }
+        }
+        match block.term.as_ref() {
+            Some(Term::Jump(to)) => {
+                let to = self.forward[to.0 as usize];
+                // A jump back to a loop's test repeats the test instead, so the loop
+                // runs one branch an iteration rather than a branch and a jump.
+                if to != next && self.position[to] <= self.position[b] && self.is_test(func, to) {
+                    self.block(func, to, next)?;
+                } else {
+                    self.jump(to, next);
+                }
+            }
+            Some(Term::Branch { cond, then, else_ }) => {
+                let (then, else_) = (
+                    self.forward[then.0 as usize],
+                    self.forward[else_.0 as usize],
+                );
+                // Branch to whichever block does not follow; fall into the other.
+                let (invert, taken, other) = if then == next {
+                    (true, else_, then)
+                } else {
+                    (false, then, else_)
+                };
+                let inst = match fused {
+                    Some((cond, a, b)) => {
+                        let on_const =
+                            self.consts[b.0 as usize].and_then(|c| const_branch(cond, c));
+                        let a = self.operand(a, X);
+                        match on_const {
+                            Some(ConstBranch::Zero(z)) => Inst::BranchZ {
+                                cond: if invert { z.inverse() } else { z },
+                                s: a,
+                                target: 0,
+                            },
+                            Some(ConstBranch::Imm(c, imm)) => Inst::BranchImm {
+                                cond: if invert { c.inverse() } else { c },
+                                s: a,
+                                imm,
+                                target: 0,
+                            },
+                            None => {
+                                let b = self.operand(b, Y);
+                                reg_branch(cond, invert, a, b)
+                            }
+                        }
+                    }
+                    None => Inst::BranchZ {
+                        cond: if invert {
+                            ZeroCond::Beqz
+                        } else {
+                            ZeroCond::Bnez
+                        },
+                        s: self.operand(*cond, X),
+                        target: 0,
+                    },
+                };
+                self.items.push(Item::To { inst, label: taken });
+                self.jump(other, next);
+            }
+            Some(Term::Return(v)) => {
+                let r = self.operand(*v, X);
+                self.mov(Reg(2), r);
+                self.epilogue();
+            }
+            Some(Term::Raise) => return Err("raising needs the native ABI's nlr frames".into()),
+            None => return Err(format!("block {b} has no terminator")),
+        }
+        Ok(())
+    }
+
+    /// Whether block `b` is a loop test worth repeating: a branch after at most two
+    /// instructions.
+    fn is_test(&self, func: &Func, b: usize) -> bool {
+        let live = self.live[b].iter().filter(|&&l| l).count();
+        let own = live - usize::from(self.fused_cmp[b].is_some());
+        matches!(func.blocks[b].term, Some(Term::Branch { .. })) && own <= 2
+    }
+
     fn inst(&mut self, inst: Inst) {
         self.items.push(Item::Inst(inst));
     }
@@ -608,12 +648,12 @@ impl Lowering {
         }
     }
 
-    /// A `j` to block `to`, unless it is the next one.
+    /// A `j` to block `to` (already forwarded), unless it is the next one.
     fn jump(&mut self, to: usize, next: usize) {
         if to != next {
             self.items.push(Item::To {
                 inst: Inst::J { target: 0 },
-                label: self.forward[to],
+                label: to,
             });
         }
     }

