@@ -2,11 +2,11 @@
 //! [`super::layout`].
 //!
 //! - Homes: each vreg lives for the whole function in one place. Parameters stay in the
-//!   register they arrive in; the most used other vregs get the free registers (`a2`..`a7`
-//!   past the parameters, then `a12`..`a15`, which call0 code saves and restores); the
-//!   rest get a word of the frame. Distinct vregs never share a home, so no liveness is
-//!   needed for this to be right; a linear-scan allocator in `thumb2/`'s shape is what
-//!   comes next, with this lowering as the reference it is checked against.
+//!   register they arrive in; the others, most used first, take the first register
+//!   (`a2`..`a7`, then `a12`..`a15`, which call0 code saves and restores) that no vreg
+//!   live at the same time holds (an interference graph from a liveness dataflow: the MIR
+//!   is not SSA), else a word of the frame. No live range is split: a value that spills
+//!   spills everywhere.
 //! - A comparison whose only use is the branch ending its block becomes that branch
 //!   (`blt a3, a4, ...`; against a constant `bgez`, `bnei a3, 8, ...` and the like when the
 //!   branch holds it), inverted when its `then` block follows; other comparisons make a
@@ -209,34 +209,156 @@ fn liveness(
     }
 }
 
-/// Every vreg's home, and the callee-saved registers the homes use.
-/// Frame words start at `base` bytes above `a1`.
-fn homes(func: &Func, counts: &[u32], base: u32) -> (Vec<Home>, Vec<Reg>) {
+/// Which vregs hold values at the same time, so cannot share a register: a backward
+/// liveness dataflow over the blocks (the MIR is not SSA), then, walking each block
+/// backwards, every definition against what is live after it. Parameters are all defined
+/// on entry, together.
+fn interference(
+    func: &Func,
+    liveness: &Liveness,
+    fused_cmp: &[Option<usize>],
+    consts: &[Option<i32>],
+    const_compared: &HashSet<(usize, usize)>,
+) -> Vec<HashSet<u32>> {
+    // Each block's live instructions as (definition, reads), the terminator's reads last.
+    let steps: Vec<Vec<(Option<u32>, Vec<u32>)>> = func
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(b, block)| {
+            let mut steps: Vec<(Option<u32>, Vec<u32>)> = block
+                .insts
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| liveness.live[b][i])
+                .map(|(i, inst)| {
+                    let mut reads: Vec<u32> = reads_of(inst, consts).iter().map(|v| v.0).collect();
+                    if const_compared.contains(&(b, i)) {
+                        reads.truncate(1);
+                    }
+                    // A comparison that is the branch defines nothing.
+                    let def = if fused_cmp[b] == Some(i) {
+                        None
+                    } else {
+                        pure_dst(inst).map(|d| d.0)
+                    };
+                    (def, reads)
+                })
+                .collect();
+            let term_reads = match &block.term {
+                Some(Term::Branch { cond, .. }) if fused_cmp[b].is_none() => vec![cond.0],
+                Some(Term::Return(v)) => vec![v.0],
+                _ => vec![],
+            };
+            steps.push((None, term_reads));
+            steps
+        })
+        .collect();
+    let successors: Vec<Vec<usize>> = func
+        .blocks
+        .iter()
+        .map(|b| {
+            b.term
+                .iter()
+                .flat_map(|t| t.successors())
+                .map(|s| s.0 as usize)
+                .collect()
+        })
+        .collect();
+    let live_before = |steps: &[(Option<u32>, Vec<u32>)], mut live: HashSet<u32>| {
+        for (def, reads) in steps.iter().rev() {
+            if let Some(d) = def {
+                live.remove(d);
+            }
+            live.extend(reads);
+        }
+        live
+    };
+    let mut live_in: Vec<HashSet<u32>> = vec![HashSet::new(); func.blocks.len()];
+    loop {
+        let mut changed = false;
+        for b in (0..func.blocks.len()).rev() {
+            let out: HashSet<u32> = successors[b]
+                .iter()
+                .flat_map(|&s| live_in[s].iter().copied())
+                .collect();
+            let inn = live_before(&steps[b], out);
+            if inn != live_in[b] {
+                live_in[b] = inn;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut edges = vec![HashSet::new(); func.vregs.len()];
+    let mut add = |a: u32, b: u32| {
+        if a != b {
+            edges[a as usize].insert(b);
+            edges[b as usize].insert(a);
+        }
+    };
+    for (b, steps) in steps.iter().enumerate() {
+        let mut live: HashSet<u32> = successors[b]
+            .iter()
+            .flat_map(|&s| live_in[s].iter().copied())
+            .collect();
+        for (def, reads) in steps.iter().rev() {
+            if let Some(d) = *def {
+                for &v in &live {
+                    add(d, v);
+                }
+                live.remove(&d);
+            }
+            live.extend(reads);
+        }
+    }
+    let params: Vec<u32> = func.params.iter().map(|p| p.0).collect();
+    for &p in &params {
+        for &v in params.iter().chain(&live_in[0]) {
+            add(p, v);
+        }
+    }
+    edges
+}
+
+/// Every vreg's home, and the callee-saved registers the homes use: parameters in the
+/// registers they arrive in, then by use count each vreg in the first register no
+/// interfering vreg has (caller-saved ones first), else a frame word from `base` bytes
+/// above `a1`.
+fn homes(func: &Func, counts: &[u32], edges: &[HashSet<u32>], base: u32) -> (Vec<Home>, Vec<Reg>) {
     let mut homes = vec![Home::Unused; func.vregs.len()];
     for (i, p) in func.params.iter().enumerate() {
         homes[p.0 as usize] = Home::Reg(Reg(2 + i as u8));
     }
-    let free: Vec<Reg> = (2 + func.params.len() as u8..8)
-        .map(Reg)
-        .chain(CALLEE_SAVED)
-        .collect();
+    let pool: Vec<Reg> = (2..8).map(Reg).chain(CALLEE_SAVED).collect();
     let mut by_use: Vec<usize> = (0..func.vregs.len())
-        .filter(|&v| counts[v] > 0 && !func.params.iter().any(|p| p.0 as usize == v))
+        .filter(|&v| counts[v] > 0 && homes[v] == Home::Unused)
         .collect();
     by_use.sort_by_key(|&v| (std::cmp::Reverse(counts[v]), v));
     let mut used_saved = Vec::new();
-    for (&v, &r) in by_use.iter().zip(&free) {
-        homes[v] = Home::Reg(r);
-        if CALLEE_SAVED.contains(&r) {
-            used_saved.push(r);
-        }
-    }
     let mut next = base;
-    for (v, home) in homes.iter_mut().enumerate() {
-        if *home == Home::Unused && counts[v] > 0 {
-            *home = Home::Frame(next);
-            next += 4;
-        }
+    for v in by_use {
+        let taken: Vec<Reg> = edges[v]
+            .iter()
+            .filter_map(|&n| match homes[n as usize] {
+                Home::Reg(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        homes[v] = match pool.iter().find(|r| !taken.contains(r)) {
+            Some(&r) => {
+                if CALLEE_SAVED.contains(&r) && !used_saved.contains(&r) {
+                    used_saved.push(r);
+                }
+                Home::Reg(r)
+            }
+            None => {
+                next += 4;
+                Home::Frame(next - 4)
+            }
+        };
     }
     (homes, used_saved)
 }
@@ -286,7 +408,8 @@ pub fn lower(func: &Func, abi: Abi) -> Result<Vec<Item>, String> {
         Abi::Call0 => 0,
         Abi::Windowed => WINDOW_SAVE,
     };
-    let (homes, used_saved) = homes(func, &counts, base);
+    let edges = interference(func, &liveness, &fused_cmp, &consts, &const_compared);
+    let (homes, used_saved) = homes(func, &counts, &edges, base);
     let frame_words = homes.iter().filter(|h| matches!(h, Home::Frame(_))).count() as u32;
     let saved = match abi {
         Abi::Call0 => used_saved,

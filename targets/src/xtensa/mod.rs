@@ -1,14 +1,21 @@
 //! Xtensa: the ESP8266's `lx106` (the call0 ABI, MicroPython's `-march=xtensa`) and the
 //! ESP32 family's windowed cores (`-march=xtensawin`).
 //!
-//! So far the bottom of the pipeline `thumb2/` has: [`encode`] (each instruction's
-//! encoding, tested against GNU `as` of `binutils-xtensa-lx106`, and the windowed ones
-//! against the ISA reference and under `qemu-xtensa -cpu dc233c`) and [`disasm`] (bytes
-//! back to instructions and to `objdump`'s text), and [`layout`] (branch forms grown to
-//! reach their labels, constants by `movi.n`/`movi`/`l32r` from a pool before the code,
-//! tested under QEMU), under [`lower`], a first lowering of viper bodies that keeps every
-//! value in the frame (checked under QEMU against the bytecode VM, both ABIs). Instruction
-//! selection and register allocation over `emit`'s MIR come next, in `thumb2/`'s shape.
+//! The pipeline, one module a step:
+//! - [`lower`]: `emit`'s MIR (after [`crate::copies`]) to instructions over real registers:
+//!   homes from an interference graph, constants folded into immediates, comparisons fused
+//!   into branches, loop tests repeated at the back edge. One module where `thumb2/` has
+//!   isel, cse, coalesce, regalloc and lower: split as it grows.
+//! - [`layout`]: branch forms grown to reach their labels (an inverted branch over a `j`),
+//!   constants by `movi.n`/`movi`/`l32r` from a pool before the code, bytes.
+//! - [`encode`]: each instruction's encoding, tested against GNU `as` of
+//!   `binutils-xtensa-lx106`, the windowed ones against the ISA reference and run under
+//!   `qemu-xtensa -cpu dc233c`.
+//! - [`disasm`]: bytes back to instructions and to `objdump`'s text (also on mpy-cross's
+//!   code).
+//!
+//! Compiled bodies are checked under QEMU against the bytecode VM in both ABIs
+//! ([`compile`]).
 //!
 //! How it compares so far: on `for i in range(n): s += p[i]` over a `ptr8` (thumb2's
 //! yardstick) this lowering's code runs 5 instructions an iteration (`add; l8ui; add;
@@ -17,8 +24,8 @@
 //! runs 28 an iteration by its listing (frame loads and stores around every operation,
 //! a 0/1 compare result and a `bnez` on it), in a 199-byte function, ABI entry included.
 //! Not yet: the native ABI (the `.mpy` entry, the fun table, helper calls),
-//! `@micropython.native`, a liveness-based register allocator (today a value holds its
-//! register for the whole function, so long functions keep more in memory than needed).
+//! `@micropython.native`, live-range splitting (a value that does not get a register is in
+//! memory for its whole life).
 //!
 //! How the board will run Xtensa code: QEMU's user mode (`qemu-xtensa`), driven by the
 //! runner, on a static Xtensa Linux executable krait writes (`targets/tests/xtensa_qemu/`),
