@@ -2,10 +2,11 @@
 //! ESP32 family's windowed cores (`-march=xtensawin`).
 //!
 //! The pipeline, one module a step:
-//! - [`lower`]: `emit`'s MIR (after [`crate::copies`]) to instructions over real registers:
-//!   homes from an interference graph, constants folded into immediates, comparisons fused
-//!   into branches, loop tests repeated at the back edge. One module where `thumb2/` has
-//!   isel, cse, coalesce, regalloc and lower: split as it grows.
+//! - [`regalloc`]: which MIR instructions are live, which vregs interfere, and each vreg's
+//!   home (a register or a frame word).
+//! - [`lower`]: `emit`'s MIR (after [`crate::copies`]) to instructions over those homes:
+//!   constants folded into immediates, comparisons fused into branches, loop tests
+//!   repeated at the back edge (what `thumb2/` splits into isel and lower).
 //! - [`layout`]: branch forms grown to reach their labels (an inverted branch over a `j`),
 //!   constants by `movi.n`/`movi`/`l32r` from a pool before the code, bytes.
 //! - [`encode`]: each instruction's encoding, tested against GNU `as` of
@@ -46,6 +47,7 @@ pub mod disasm;
 pub mod encode;
 pub mod layout;
 pub mod lower;
+pub mod regalloc;
 
 use emit::mir::Func;
 pub use lower::Abi;
