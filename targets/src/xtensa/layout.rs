@@ -7,6 +7,9 @@
 //!   until every one reaches its label (growth only lengthens code, so this settles):
 //!   `beqz.n` first to `beqz`, then any to its inverse over a `j` (±128 KiB). MicroPython's
 //!   own emitter has shipped "bcc out of range" failures here; this pass has none to give.
+//! - Instructions the code density option has a 16-bit form for take it (`add.n`,
+//!   `addi.n`, `l32i.n`, `ret.n`, ...), as GNU `as` does by default; so do `beqz`/`bnez`
+//!   whose label lies 4..67 bytes ahead (`beqz.n`), growing like the other branches.
 //! - Constants: `movi.n` (-32..95), `movi` (-2048..2047), else `l32r` from a pool. `l32r`
 //!   reaches only backwards, so the pool (each value once, in order of first use) comes
 //!   first and the code after it: [`Assembled::entry`] is where execution starts.
@@ -44,12 +47,71 @@ pub struct Assembled {
 /// A branch's form, from short to far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Form {
+    /// `beqz`/`bnez` as `beqz.n`/`bnez.n` (forward, 4..67 bytes).
+    Narrow,
     /// As given.
     Given,
     /// `beqz.n`/`bnez.n` as `beqz`/`bnez`.
     Wide,
     /// The inverse branch over a `j`.
     OverJump,
+}
+
+/// The 16-bit form of `inst` when the code density option has one that holds its operands
+/// (what GNU `as` does unless told `no-transform`); `inst` itself otherwise.
+fn narrowest(inst: Inst) -> Inst {
+    use super::encode::{AluOp, MemOp};
+    match inst {
+        Inst::Alu {
+            op: AluOp::Add,
+            r,
+            s,
+            t,
+        } => Inst::AddN { r, s, t },
+        Inst::Alu {
+            op: AluOp::Or,
+            r,
+            s,
+            t,
+        } if s == t => Inst::MovN { t: r, s },
+        Inst::Addi { t, s, imm } if imm == -1 || (1..=15).contains(&imm) => {
+            Inst::AddiN { r: t, s, imm }
+        }
+        Inst::Movi { t, imm } if (-32..=95).contains(&imm) => Inst::MoviN { s: t, imm },
+        Inst::Mem {
+            op: MemOp::L32i,
+            t,
+            s,
+            offset,
+        } if offset <= 60 => Inst::L32iN { t, s, offset },
+        Inst::Mem {
+            op: MemOp::S32i,
+            t,
+            s,
+            offset,
+        } if offset <= 60 => Inst::S32iN { t, s, offset },
+        Inst::Ret => Inst::RetN,
+        Inst::Retw => Inst::RetwN,
+        Inst::Nop => Inst::NopN,
+        other => other,
+    }
+}
+
+/// `beqz`/`bnez` as `beqz.n`/`bnez.n`; other instructions as they are.
+fn narrowed(inst: Inst) -> Inst {
+    match inst {
+        Inst::BranchZ {
+            cond: ZeroCond::Beqz,
+            s,
+            target,
+        } => Inst::BeqzN { s, target },
+        Inst::BranchZ {
+            cond: ZeroCond::Bnez,
+            s,
+            target,
+        } => Inst::BnezN { s, target },
+        other => other,
+    }
 }
 
 /// The same instruction aimed at `target`, if it has a target.
@@ -154,6 +216,7 @@ fn branch_insts(inst: Inst, form: Form, at: u32, dest: u32) -> Vec<Inst> {
             ]
         }
         (Form::Wide, _) => vec![retarget(widened(inst), to(at)).unwrap_or(inst)],
+        (Form::Narrow, _) => vec![retarget(narrowed(inst), to(at)).unwrap_or(inst)],
         _ => vec![retarget(inst, to(at)).unwrap_or(inst)],
     }
 }
@@ -185,7 +248,14 @@ pub fn assemble(items: &[Item], base: u32) -> Result<Assembled, String> {
         }
     }
     let code_base = base + 4 * pool.len() as u32;
-    let mut forms = vec![Form::Given; items.len()];
+    // Every branch starts in its shortest form.
+    let mut forms: Vec<Form> = items
+        .iter()
+        .map(|item| match item {
+            Item::To { inst, .. } if narrowed(*inst) != *inst => Form::Narrow,
+            _ => Form::Given,
+        })
+        .collect();
     let (addresses, labels) = loop {
         let (addresses, labels) = place(items, &forms, code_base)?;
         let mut grew = false;
@@ -202,6 +272,7 @@ pub fn assemble(items: &[Item], base: u32) -> Result<Assembled, String> {
                 .all(|b| encode(b, addresses[i]).is_ok());
             if !fits {
                 forms[i] = match (forms[i], inst) {
+                    (Form::Narrow, _) => Form::Given,
                     (Form::Given, Inst::BeqzN { .. } | Inst::BnezN { .. }) => Form::Wide,
                     _ => Form::OverJump,
                 };
@@ -216,7 +287,7 @@ pub fn assemble(items: &[Item], base: u32) -> Result<Assembled, String> {
     for (i, item) in items.iter().enumerate() {
         let at = addresses[i];
         let insts = match *item {
-            Item::Inst(inst) => vec![inst],
+            Item::Inst(inst) => vec![narrowest(inst)],
             Item::To { inst, label } => {
                 branch_insts(inst, forms[i], at, label_address(&labels, label)?)
             }
@@ -262,7 +333,7 @@ fn place(
     for (item, form) in items.iter().zip(forms) {
         addresses.push(at);
         at += match *item {
-            Item::Inst(inst) => inst.size() as u32,
+            Item::Inst(inst) => narrowest(inst).size() as u32,
             Item::To { inst, .. } => branch_insts(inst, *form, at, at)
                 .iter()
                 .map(|i| i.size() as u32)

@@ -19,8 +19,8 @@
 //! ([`compile`]).
 //!
 //! How it compares so far: on `for i in range(n): s += p[i]` over a `ptr8` (thumb2's
-//! yardstick) this lowering's code runs 5 instructions an iteration (`add; l8ui; add;
-//! addi; blt`), counted under QEMU in both ABIs, in 26 bytes (call0) and 29 (windowed)
+//! yardstick) this lowering's code runs 5 instructions an iteration (`add.n; l8ui; add.n;
+//! addi.n; blt`), counted under QEMU in both ABIs, in 23 bytes (call0) and 26 (windowed)
 //! (`targets/tests/xtensa_vs_bytecode.rs`). mpy-cross 1.29's call0 code for the same loop
 //! runs 28 an iteration by its listing (frame loads and stores around every operation,
 //! a 0/1 compare result and a `bnez` on it), in a 199-byte function, ABI entry included.
