@@ -12,6 +12,7 @@ pub mod copies;
 pub mod device;
 pub mod host;
 pub mod thumb2;
+pub mod xtensa;
 
 /// The native backend `krait` hands the compiler: the host target behind the emitters.
 pub fn host_backend() -> Result<emit::NativeCompiler<host::HostTarget>, String> {
