@@ -32,6 +32,8 @@ impl emit::Target for Capture {
             arg_types: vec![],
             return_type: 0,
             frame_slots: 0,
+            viper: false,
+            generator: false,
         }))
     }
 }

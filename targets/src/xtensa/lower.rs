@@ -377,6 +377,9 @@ impl Lowering {
                 self.epilogue();
             }
             Some(Term::Raise) => return Err("raising needs the native ABI's nlr frames".into()),
+            Some(Term::Yield { .. }) => {
+                return Err("generators are not supported on Xtensa yet".into())
+            }
             None => return Err(format!("block {b} has no terminator")),
         }
         Ok(())
