@@ -298,7 +298,10 @@ impl Vm {
     #[inline]
     fn load_stack(&self, f: &Frame, addr: u32) -> Obj {
         if Self::in_value_stack(f, addr) {
-            Obj::from_raw(self.arena().load_u32(addr))
+            // SAFETY: the value stack lies in the frame's code state, which is committed: on
+            // the Python stack (committed whole from the start) or in a generator object
+            // (committed by its allocation).
+            Obj::from_raw(unsafe { self.arena().load_u32_committed(addr) })
         } else {
             self.stack_fault.set(true);
             Obj::NONE
@@ -308,7 +311,8 @@ impl Vm {
     #[inline]
     fn store_stack(&mut self, f: &Frame, addr: u32, value: Obj) {
         if Self::in_value_stack(f, addr) {
-            self.arena_mut().store_u32(addr, value.raw());
+            // SAFETY: as in `load_stack`.
+            unsafe { self.arena_mut().store_u32_committed(addr, value.raw()) };
         } else {
             self.stack_fault.set(true);
         }
@@ -1101,7 +1105,8 @@ impl Vm {
 
     fn load_fast(&mut self, f: &mut Frame, index: u32) -> PyResult<()> {
         let addr = self.local_slot(f, index)?;
-        let value = Obj::from_raw(self.arena().load_u32(addr));
+        // SAFETY: a local slot is in the frame's code state, committed (see `load_stack`).
+        let value = Obj::from_raw(unsafe { self.arena().load_u32_committed(addr) });
         if value == Obj::NULL {
             return Err(self.unbound_local());
         }

@@ -326,6 +326,38 @@ impl Arena {
         u32::from_le_bytes(self.read(offset))
     }
 
+    /// `load_u32` without the commit check, for the interpreter's frames.
+    ///
+    /// # Safety
+    /// `offset..offset + 4` must be committed.
+    #[inline]
+    pub unsafe fn load_u32_committed(&self, offset: u32) -> u32 {
+        debug_assert!(self.scalar_committed::<4>(offset));
+        // SAFETY: committed (the caller's promise), so inside the live storage and readable.
+        u32::from_le_bytes(unsafe {
+            self.base
+                .add(offset as usize)
+                .cast::<[u8; 4]>()
+                .read_unaligned()
+        })
+    }
+
+    /// `store_u32` without the commit check, for the interpreter's frames.
+    ///
+    /// # Safety
+    /// `offset..offset + 4` must be committed.
+    #[inline]
+    pub unsafe fn store_u32_committed(&mut self, offset: u32, value: u32) {
+        debug_assert!(self.scalar_committed::<4>(offset));
+        // SAFETY: as in `load_u32_committed`; `&mut self` makes this the only access.
+        unsafe {
+            self.base
+                .add(offset as usize)
+                .cast::<[u8; 4]>()
+                .write_unaligned(value.to_le_bytes())
+        }
+    }
+
     /// `load_u32` for a word that may not be an address at all (from untrusted bytecode):
     /// `None` where the memory is not committed, instead of a panic.
     #[inline]
