@@ -11,6 +11,7 @@
 pub mod copies;
 pub mod device;
 pub mod host;
+pub mod rv32;
 pub mod thumb2;
 
 /// The native backend `krait` hands the compiler: the host target behind the emitters.
