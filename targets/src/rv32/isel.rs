@@ -463,7 +463,8 @@ impl VCode {
     /// branches takes that branch itself (so a loop's back edge tests and loops at once).
     pub fn thread_jumps(&mut self) {
         for b in 0..self.blocks.len() {
-            let term = match self.blocks[b].term.clone() {
+            // A branch copied from the block a jump reaches is threaded like any other.
+            let taken = match self.blocks[b].term.clone() {
                 VTerm::Jump(t) => {
                     let t = self.destination(t);
                     match &self.blocks[t] {
@@ -474,6 +475,9 @@ impl VCode {
                         _ => VTerm::Jump(t),
                     }
                 }
+                t => t,
+            };
+            let term = match taken {
                 VTerm::Branch {
                     cond,
                     a,
@@ -487,7 +491,7 @@ impl VCode {
                     then: self.destination(then),
                     else_: self.destination(else_),
                 },
-                t @ VTerm::Return(_) => t,
+                t => t,
             };
             self.blocks[b].term = term;
         }

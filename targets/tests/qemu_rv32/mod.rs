@@ -1,6 +1,9 @@
 //! Running RV32IMC code under `qemu-riscv32` (user mode): a minimal RISC-V ELF executable
 //! around an image, and a start stub that calls a function and writes out what it left.
 
+// Each test binary that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::process::{Command, Output};
 use targets::rv32::encode::{encode, ImmOp, Inst, Reg, StoreOp};
 
@@ -128,4 +131,15 @@ pub fn run(elf: &[u8], qemu_args: &[&str]) -> Output {
         .expect("qemu-riscv32, the oracle of this test, must be installed");
     let _ = std::fs::remove_file(&path);
     out
+}
+
+/// Runs `elf` under `qemu-riscv32 -singlestep -d exec`, which logs one line per instruction
+/// executed: the output, and how many instructions ran.
+pub fn run_counted(elf: &[u8]) -> (Output, usize) {
+    let log = std::env::temp_dir().join(format!("krait-rv32-{}.log", unique()));
+    let log_name = log.to_string_lossy().into_owned();
+    let out = run(elf, &["-singlestep", "-d", "exec,nochain", "-D", &log_name]);
+    let text = std::fs::read_to_string(&log).expect("qemu's log");
+    let _ = std::fs::remove_file(&log);
+    (out, text.lines().filter(|l| l.starts_with("Trace")).count())
 }

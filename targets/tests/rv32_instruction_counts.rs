@@ -1,0 +1,267 @@
+//! Instructions executed per loop iteration, krait's RV32IMC code against mpy-cross 1.29's
+//! (`-march=rv32imc`), both run under `qemu-riscv32 -singlestep -d exec` (one log line per
+//! instruction), both giving the bytecode VM's result.
+//!
+//! krait's body is called directly (ilp32: `p` in `a0`, `n` in `a1`). mpy-cross's function
+//! runs as the firmware calls it (`fun, n_args, n_kw, args`) in a small imitation of the
+//! firmware: a function object whose context's constant table holds the fun table at index
+//! 0, and a fun table whose `convert_obj_to_native` unboxes small ints (passing a buffer's
+//! address through, standing in for a `ptr8` argument), `convert_native_to_obj` boxes, and
+//! `mp_arg_check_num_sig` exits with status 42.
+
+mod qemu_rv32;
+
+use emit::mir::Func;
+use qemu_rv32::{elf, run_counted, stub, BASE};
+use std::cell::RefCell;
+use std::process::Command;
+use targets::rv32::encode::{full, Cond, ImmOp, Inst, Reg};
+use targets::rv32::{self, disasm};
+use vm::compile::{compile_source_with, CompileOptions};
+use vm::rawcode::{CodeKind, CompiledModule, ConstObj, HostCode, MachineCode, RawCode};
+
+const SOURCE: &str = "
+@micropython.viper
+def f(p: ptr8, n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += p[i]
+    return s
+";
+
+const STUB_AT: u32 = 0x100;
+const RUNTIME_AT: u32 = 0x200;
+const FUN_OBJ_AT: u32 = 0x300;
+const CONTEXT_AT: u32 = 0x310;
+const OBJ_TABLE_AT: u32 = 0x320;
+const ARGS_AT: u32 = 0x330;
+const RESULT_AT: u32 = 0x340;
+const FUN_TABLE_AT: u32 = 0x400;
+const CODE_AT: u32 = 0x600;
+const BUF_AT: u32 = 0xc00;
+const BUF_LEN: u32 = 64;
+const EXIT_BAD_ARGS: i32 = 42;
+/// `MP_F_CONVERT_OBJ_TO_NATIVE`, `MP_F_CONVERT_NATIVE_TO_OBJ`, `MP_F_ARG_CHECK_NUM_SIG`.
+const FUN_OBJ_TO_NATIVE: u32 = 3;
+const FUN_NATIVE_TO_OBJ: u32 = 4;
+const FUN_ARG_CHECK: u32 = 44;
+
+/// A target that keeps the MIR it is given and compiles nothing.
+struct Capture(RefCell<Vec<Func>>);
+
+impl emit::Target for Capture {
+    fn compile(&self, func: &Func, _abi: &emit::ScopeAbi) -> Result<MachineCode, String> {
+        self.0.borrow_mut().push(func.clone());
+        Ok(MachineCode::Host(HostCode {
+            entry: 0,
+            arg_types: vec![],
+            return_type: 0,
+            frame_slots: 0,
+        }))
+    }
+}
+
+fn krait_code() -> Vec<u8> {
+    let backend = emit::NativeCompiler(Capture(RefCell::new(Vec::new())));
+    compile_source_with(SOURCE, "t.py", &CompileOptions::default(), Some(&backend))
+        .unwrap_or_else(|e| panic!("compile error: {}", e.message));
+    let func = backend.0 .0.into_inner().remove(0);
+    rv32::compile(&func).expect("rv32 compiles the kernel").code
+}
+
+/// mpy-cross's machine code for the kernel, and the fun table's constant index.
+fn mpy_cross_code() -> (Vec<u8>, usize) {
+    let dir = std::env::temp_dir().join(format!("krait-rv32-mpy-{}", qemu_rv32::unique()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let py = dir.join("t.py");
+    std::fs::write(&py, SOURCE).expect("write source");
+    let out = Command::new("mpy-cross")
+        .arg("-march=rv32imc")
+        .arg(&py)
+        .output()
+        .expect("mpy-cross, this test's oracle, must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(dir.join("t.mpy")).expect("mpy-cross wrote t.mpy");
+    let _ = std::fs::remove_dir_all(&dir);
+    let module: CompiledModule = vm::mpy::read(&bytes).expect("krait reads mpy-cross's .mpy");
+    fn find(rc: &RawCode) -> Option<&RawCode> {
+        if rc.kind == CodeKind::NativeViper {
+            return Some(rc);
+        }
+        rc.children.iter().find_map(find)
+    }
+    let rc = find(&module.root).expect("a viper function");
+    let index = module
+        .objs
+        .iter()
+        .position(|o| *o == ConstObj::FunTable)
+        .expect("the fun table in the constants");
+    (rc.fun_data.clone(), index)
+}
+
+fn words(insts: &[Inst]) -> Vec<u8> {
+    insts
+        .iter()
+        .flat_map(|i| full(i).expect("runtime encodes").to_le_bytes())
+        .collect()
+}
+
+fn addi(rd: Reg, rs1: Reg, imm: i32) -> Inst {
+    Inst::OpImm {
+        op: ImmOp::Addi,
+        rd,
+        rs1,
+        imm,
+    }
+}
+
+const RET: Inst = Inst::Jalr {
+    rd: Reg::ZERO,
+    rs1: Reg::RA,
+    offset: 0,
+};
+
+/// The imitation runtime's three helpers, each 0x20 bytes apart from `RUNTIME_AT`.
+fn runtime() -> [Vec<u8>; 3] {
+    let (a0, t0) = (Reg::A0, Reg(5));
+    let to_native = words(&[
+        Inst::OpImm {
+            op: ImmOp::Andi,
+            rd: t0,
+            rs1: a0,
+            imm: 1,
+        },
+        Inst::Branch {
+            cond: Cond::Eq,
+            rs1: t0,
+            rs2: Reg::ZERO,
+            offset: 8,
+        },
+        Inst::OpImm {
+            op: ImmOp::Srai,
+            rd: a0,
+            rs1: a0,
+            imm: 1,
+        },
+        RET,
+    ]);
+    let to_obj = words(&[
+        Inst::OpImm {
+            op: ImmOp::Slli,
+            rd: a0,
+            rs1: a0,
+            imm: 1,
+        },
+        Inst::OpImm {
+            op: ImmOp::Ori,
+            rd: a0,
+            rs1: a0,
+            imm: 1,
+        },
+        RET,
+    ]);
+    let mut bad_args = words(&[
+        addi(a0, Reg::ZERO, EXIT_BAD_ARGS),
+        addi(Reg(17), Reg::ZERO, 93),
+    ]);
+    bad_args.extend(0x73u32.to_le_bytes()); // ecall: exit
+    [to_native, to_obj, bad_args]
+}
+
+fn buffer() -> Vec<u8> {
+    (0..BUF_LEN).map(|i| (i * 37 % 251) as u8).collect()
+}
+
+/// Runs `code` on `n`, as krait's bare body or as mpy-cross's native function: the result
+/// and the instructions executed.
+fn run(code: &[u8], n: u32, mpy_cross_fun_table: Option<usize>) -> (i32, usize) {
+    let mut image = vec![0u8; (BUF_AT + BUF_LEN) as usize];
+    let put = |image: &mut Vec<u8>, at: u32, bytes: &[u8]| {
+        image[at as usize..][..bytes.len()].copy_from_slice(bytes)
+    };
+    let put_word = |image: &mut Vec<u8>, at: u32, w: u32| put(image, at, &w.to_le_bytes());
+    assert!(code.len() as u32 <= BUF_AT - CODE_AT);
+    put(&mut image, CODE_AT, code);
+    put(&mut image, BUF_AT, &buffer());
+    let args = match mpy_cross_fun_table {
+        None => vec![BASE + BUF_AT, n],
+        Some(index) => {
+            for (k, routine) in runtime().iter().enumerate() {
+                put(&mut image, RUNTIME_AT + 0x20 * k as u32, routine);
+            }
+            for (entry, k) in [
+                (FUN_OBJ_TO_NATIVE, 0),
+                (FUN_NATIVE_TO_OBJ, 1),
+                (FUN_ARG_CHECK, 2),
+            ] {
+                put_word(
+                    &mut image,
+                    FUN_TABLE_AT + 4 * entry,
+                    BASE + RUNTIME_AT + 0x20 * k,
+                );
+            }
+            put_word(&mut image, FUN_OBJ_AT + 4, BASE + CONTEXT_AT);
+            put_word(&mut image, CONTEXT_AT + 12, BASE + OBJ_TABLE_AT);
+            put_word(
+                &mut image,
+                OBJ_TABLE_AT + 4 * index as u32,
+                BASE + FUN_TABLE_AT,
+            );
+            put_word(&mut image, ARGS_AT, BASE + BUF_AT);
+            put_word(&mut image, ARGS_AT + 4, n << 1 | 1);
+            vec![BASE + FUN_OBJ_AT, 2, 0, BASE + ARGS_AT]
+        }
+    };
+    let s = stub(BASE + STUB_AT, &args, BASE + CODE_AT, RESULT_AT, 0);
+    assert!(s.len() as u32 <= RUNTIME_AT - STUB_AT);
+    put(&mut image, STUB_AT, &s);
+    let (out, count) = run_counted(&elf(&image, STUB_AT));
+    assert!(
+        out.status.success() && out.stdout.len() == 4,
+        "qemu-riscv32 failed: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let word = u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes")) as i32;
+    let result = if mpy_cross_fun_table.is_some() {
+        word >> 1
+    } else {
+        word
+    };
+    (result, count)
+}
+
+#[test]
+fn ptr8_sum_loop_runs_in_a_fifth_of_mpy_cross_instructions() {
+    let expected = |n: u32| {
+        buffer()[..n as usize]
+            .iter()
+            .map(|b| i32::from(*b))
+            .sum::<i32>()
+    };
+    let ours = krait_code();
+    let (theirs, index) = mpy_cross_code();
+    let per_iteration = |code: &[u8], table: Option<usize>| {
+        let (r10, c10) = run(code, 10, table);
+        let (r30, c30) = run(code, 30, table);
+        assert_eq!((r10, r30), (expected(10), expected(30)), "sums");
+        (c30 - c10) / 20
+    };
+    let krait = per_iteration(&ours, None);
+    let mpy_cross = per_iteration(&theirs, Some(index));
+    eprintln!(
+        "per iteration: krait {krait}, mpy-cross {mpy_cross}; code bytes: krait {} (body, \
+         no native entry), mpy-cross {}\n{}",
+        ours.len(),
+        theirs.len(),
+        disasm::listing(&ours, 0).expect("decodes")
+    );
+    assert!(
+        krait * 10 <= mpy_cross * 6,
+        "krait {krait} vs mpy-cross {mpy_cross} instructions per iteration"
+    );
+}
