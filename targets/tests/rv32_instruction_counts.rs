@@ -18,7 +18,7 @@ use std::process::Command;
 use targets::rv32::encode::{full, Cond, ImmOp, Inst, Reg};
 use targets::rv32::{self, disasm};
 use vm::compile::{compile_source_with, CompileOptions};
-use vm::rawcode::{CodeKind, CompiledModule, ConstObj, HostCode, MachineCode, RawCode};
+use vm::rawcode::{CodeKind, CompiledModule, ConstObj, HostCode, MachineCode, NativeArch, RawCode};
 
 const SOURCE: &str = "
 @micropython.viper
@@ -69,6 +69,33 @@ fn krait_code() -> Vec<u8> {
     rv32::compile(&func).expect("rv32 compiles the kernel").code
 }
 
+/// The machine code of the first viper function in `module`, and the fun table's constant
+/// index.
+fn viper_code(module: &CompiledModule) -> (Vec<u8>, usize) {
+    fn find(rc: &RawCode) -> Option<&RawCode> {
+        if rc.kind == CodeKind::NativeViper {
+            return Some(rc);
+        }
+        rc.children.iter().find_map(find)
+    }
+    let rc = find(&module.root).expect("a viper function");
+    let index = module
+        .objs
+        .iter()
+        .position(|o| *o == ConstObj::FunTable)
+        .expect("the fun table in the constants");
+    (rc.fun_data.clone(), index)
+}
+
+/// krait's native function for the kernel, as `krait-cross -march=rv32imc` writes it: the
+/// machine code and the fun table's constant index.
+fn krait_native_code() -> (Vec<u8>, usize) {
+    let backend = targets::device_backend(NativeArch::Rv32imc).expect("an rv32 target");
+    let module = compile_source_with(SOURCE, "t.py", &CompileOptions::default(), Some(&backend))
+        .unwrap_or_else(|e| panic!("compile error: {}", e.message));
+    viper_code(&module)
+}
+
 /// mpy-cross's machine code for the kernel, and the fun table's constant index.
 fn mpy_cross_code() -> (Vec<u8>, usize) {
     let dir = std::env::temp_dir().join(format!("krait-rv32-mpy-{}", qemu_rv32::unique()));
@@ -88,19 +115,7 @@ fn mpy_cross_code() -> (Vec<u8>, usize) {
     let bytes = std::fs::read(dir.join("t.mpy")).expect("mpy-cross wrote t.mpy");
     let _ = std::fs::remove_dir_all(&dir);
     let module: CompiledModule = vm::mpy::read(&bytes).expect("krait reads mpy-cross's .mpy");
-    fn find(rc: &RawCode) -> Option<&RawCode> {
-        if rc.kind == CodeKind::NativeViper {
-            return Some(rc);
-        }
-        rc.children.iter().find_map(find)
-    }
-    let rc = find(&module.root).expect("a viper function");
-    let index = module
-        .objs
-        .iter()
-        .position(|o| *o == ConstObj::FunTable)
-        .expect("the fun table in the constants");
-    (rc.fun_data.clone(), index)
+    viper_code(&module)
 }
 
 fn words(insts: &[Inst]) -> Vec<u8> {
@@ -251,15 +266,26 @@ fn ptr8_sum_loop_runs_in_a_fifth_of_mpy_cross_instructions() {
         assert_eq!((r10, r30), (expected(10), expected(30)), "sums");
         (c30 - c10) / 20
     };
+    let (native, native_index) = krait_native_code();
     let krait = per_iteration(&ours, None);
+    let krait_native = per_iteration(&native, Some(native_index));
     let mpy_cross = per_iteration(&theirs, Some(index));
+    assert_eq!(
+        krait, krait_native,
+        "the native entry adds nothing per iteration"
+    );
+    let calls = |code: &[u8], table| run(code, 0, table).1;
     eprintln!(
-        "per iteration: krait {krait}, mpy-cross {mpy_cross}; code bytes: krait {} (body, \
-         no native entry), mpy-cross {}\n{}",
+        "per iteration: krait {krait}, mpy-cross {mpy_cross}; whole call with n = 0: krait \
+         {}, mpy-cross {}; code bytes: krait {} ({} body), mpy-cross {}\n{}",
+        calls(&native, Some(native_index)),
+        calls(&theirs, Some(index)),
+        native.len(),
         ours.len(),
         theirs.len(),
-        disasm::listing(&ours, 0).expect("decodes")
+        disasm::listing(&native, 0).expect("decodes")
     );
+    assert!(native.len() < theirs.len(), "smaller than mpy-cross's");
     assert!(
         krait * 10 <= mpy_cross * 6,
         "krait {krait} vs mpy-cross {mpy_cross} instructions per iteration"

@@ -8,6 +8,14 @@
 use super::encode::{encode, full, Encoding, Inst, Reg};
 use super::lower::MInst;
 
+/// The register a `jal` for `m` links: `ra` for a call, none for a jump.
+fn link(m: &MInst) -> Reg {
+    match m {
+        MInst::Call { .. } => Reg::RA,
+        _ => Reg::ZERO,
+    }
+}
+
 /// The size each branch or jump gets, growing only.
 fn needed(m: &MInst, at: i64, target: i64) -> usize {
     let offset = (target - at) as i32;
@@ -23,8 +31,8 @@ fn needed(m: &MInst, at: i64, target: i64) -> usize {
                 Err(_) => 8,
             }
         }
-        MInst::Jump { .. } => encode(&Inst::Jal {
-            rd: Reg::ZERO,
+        MInst::Jump { .. } | MInst::Call { .. } => encode(&Inst::Jal {
+            rd: link(m),
             offset,
         })
         .map_or(4, Encoding::len),
@@ -58,7 +66,9 @@ pub fn assemble(code: &[MInst]) -> Result<Vec<u8>, String> {
         let mut grew = false;
         for (i, m) in code.iter().enumerate() {
             let target = match m {
-                MInst::Branch { label, .. } | MInst::Jump { label } => labels[*label],
+                MInst::Branch { label, .. } | MInst::Jump { label } | MInst::Call { label } => {
+                    labels[*label]
+                }
                 _ => continue,
             };
             let n = needed(m, addrs[i], target);
@@ -90,11 +100,11 @@ fn emit(code: &[MInst], sizes: &[usize], addrs: &[i64], labels: &[i64]) -> Resul
         match *m {
             MInst::Label(_) => {}
             MInst::I(i) => out.extend(sized(&i, size)?),
-            MInst::Jump { label } => {
+            MInst::Jump { label } | MInst::Call { label } => {
                 let offset = (labels[label] - at) as i32;
                 out.extend(sized(
                     &Inst::Jal {
-                        rd: Reg::ZERO,
+                        rd: link(m),
                         offset,
                     },
                     size,

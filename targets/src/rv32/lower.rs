@@ -28,6 +28,10 @@ pub enum MInst {
     Jump {
         label: usize,
     },
+    /// `jal ra` to a label (the native entry's call of its body).
+    Call {
+        label: usize,
+    },
 }
 
 /// The instructions of `vcode`; block `n` starts at label `n`.

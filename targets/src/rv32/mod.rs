@@ -15,10 +15,14 @@
 //! `a0`-`a7`, returning its result in `a0`, over viper values: arithmetic with 32-bit wrap,
 //! shifts, comparisons, branches, loops, `ptr8`/`ptr16`/`ptr32` loads and stores.
 //!
-//! Not yet: helper calls and everything built on them (objects, globals, exceptions), and
-//! MicroPython's native entry (so no native `.mpy` for rv32 yet); these are refused with a
-//! message naming what the function uses.
+//! [`abi`] puts MicroPython's native entry in front of it, and [`Rv32Target`] is what the
+//! compiler drives for a native `.mpy` (`-march=rv32imc`).
+//!
+//! Not yet: helper calls in the body and everything built on them (objects, globals,
+//! exceptions), `@micropython.native` code; these are refused with a message naming what
+//! the function uses.
 
+pub mod abi;
 pub mod disasm;
 pub mod encode;
 pub mod isel;
@@ -28,18 +32,51 @@ pub mod regalloc;
 
 use crate::device::DeviceCode;
 use emit::mir::Func;
+use emit::ScopeAbi;
+use vm::rawcode::MachineCode;
 
 /// Compiles `func` as a bare ilp32 function (no MicroPython entry); an error says what it
 /// uses that this backend cannot yet do.
 pub fn compile(func: &Func) -> Result<DeviceCode, String> {
+    Ok(DeviceCode {
+        code: layout::assemble(&body(func)?)?,
+        arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
+        return_type: func.ret as u8,
+    })
+}
+
+/// The instructions of `func` as an ilp32 function, branches still to labels (below the
+/// number of MIR blocks).
+fn body(func: &Func) -> Result<Vec<lower::MInst>, String> {
     let mut func = crate::copies::remove_copies(func);
     func.prune_unreachable();
     let vcode = isel::select(&func)?;
     let alloc = regalloc::allocate(&vcode);
-    let code = lower::lower(&vcode, &alloc)?;
-    Ok(DeviceCode {
-        code: layout::assemble(&code)?,
-        arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),
-        return_type: func.ret as u8,
-    })
+    lower::lower(&vcode, &alloc)
+}
+
+/// The compiler's target for a native `.mpy` on RV32IMC: viper functions under
+/// MicroPython's native ABI ([`abi`]).
+pub struct Rv32Target;
+
+impl emit::Target for Rv32Target {
+    fn fun_table_in_constants(&self) -> bool {
+        true
+    }
+
+    fn compile(&self, func: &Func, scope: &ScopeAbi) -> Result<MachineCode, String> {
+        if !scope.viper {
+            return Err(
+                "@micropython.native code is not supported for rv32imc yet (viper is)".into(),
+            );
+        }
+        let fun_table = scope
+            .fun_table_const
+            .ok_or("the fun table is missing from the module's constants")?;
+        let code = abi::viper_function(func, body(func)?, fun_table, func.blocks.len())?;
+        Ok(MachineCode::Device {
+            fun_data: layout::assemble(&code)?,
+            prelude_offset: 0,
+        })
+    }
 }

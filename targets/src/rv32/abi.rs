@@ -1,0 +1,163 @@
+//! MicroPython's native entry for a viper function on RV32IMC, in front of the body.
+//!
+//! The firmware calls a viper function's code as `mp_call_fun_t`: `a0` the function
+//! object, `a1` the positional argument count, `a2` the keyword count, `a3` the arguments.
+//! The entry (what mpy-cross's code also does, in fewer instructions):
+//! - finds the fun table: the object's context (word 1), its constant table (word 3 of the
+//!   context), the table's entry at the index the `.mpy` marks; it stays in `s0`;
+//! - unless exactly the declared number of positional arguments and no keywords came, calls
+//!   `mp_arg_check_num_sig(n_args, n_kw, sig)`, which raises MicroPython's `TypeError`;
+//! - converts each argument with `convert_obj_to_native(obj, type)` (objects pass as they
+//!   are), keeping the values in its frame, then calls the body with them in `a0`-`a7`;
+//! - converts the body's result with `convert_native_to_obj(value, type)` and returns it.
+//!
+//! A helper that raises unwinds through the firmware's `nlr` to the caller's handler; the
+//! entry holds nothing that needs undoing then (the body makes no helper calls yet, so no
+//! globals swap is needed either).
+
+use super::encode::{Cond, ImmOp, Inst, LoadOp, Reg, StoreOp};
+use super::lower::MInst;
+use emit::mir::{Func, Helper, Ty};
+
+/// `MP_F_ARG_CHECK_NUM_SIG`: its fun-table index (py/nativeglue.h).
+const ARG_CHECK_NUM_SIG: u32 = 44;
+
+const T0: Reg = Reg(5);
+const S0: Reg = Reg(8);
+const S1: Reg = Reg(9);
+
+fn lw(rd: Reg, rs1: Reg, offset: i32) -> MInst {
+    MInst::I(Inst::Load {
+        op: LoadOp::Lw,
+        rd,
+        rs1,
+        offset,
+    })
+}
+
+fn sw(rs2: Reg, rs1: Reg, offset: i32) -> MInst {
+    MInst::I(Inst::Store {
+        op: StoreOp::Sw,
+        rs2,
+        rs1,
+        offset,
+    })
+}
+
+fn addi(rd: Reg, rs1: Reg, imm: i32) -> MInst {
+    MInst::I(Inst::OpImm {
+        op: ImmOp::Addi,
+        rd,
+        rs1,
+        imm,
+    })
+}
+
+/// `rd = value` for the entry's small constants.
+fn li(rd: Reg, value: u32) -> Vec<MInst> {
+    let hi = value.wrapping_add(0x800) >> 12;
+    let lo = value.wrapping_sub(hi << 12) as i32;
+    if hi == 0 {
+        return vec![addi(rd, Reg::ZERO, lo)];
+    }
+    let mut out = vec![MInst::I(Inst::Lui { rd, imm20: hi })];
+    if lo != 0 {
+        out.push(addi(rd, rd, lo));
+    }
+    out
+}
+
+/// Calls fun-table entry `index` (the table in `s0`).
+fn call_helper(index: u32) -> [MInst; 2] {
+    [
+        lw(T0, S0, 4 * index as i32),
+        MInst::I(Inst::Jalr {
+            rd: Reg::RA,
+            rs1: T0,
+            offset: 0,
+        }),
+    ]
+}
+
+/// The native function: the entry, then `body` (a bare ilp32 function whose labels are
+/// below `first_free_label`).
+pub fn viper_function(
+    func: &Func,
+    body: Vec<MInst>,
+    fun_table_index: u32,
+    first_free_label: usize,
+) -> Result<Vec<MInst>, String> {
+    let n = func.params.len();
+    if n > 8 {
+        return Err("rv32: viper functions of more than eight arguments not supported yet".into());
+    }
+    let table_offset = 4 * fun_table_index as i32;
+    if table_offset >= 2048 {
+        return Err("rv32: the fun table sits too far in the constant table".into());
+    }
+    let (body_label, bad_args, args_ok) =
+        (first_free_label, first_free_label + 1, first_free_label + 2);
+    // Frame: the converted arguments, then s1, s0, ra at the top; 16-byte aligned.
+    let frame = (4 * n as i32 + 12 + 15) & !15;
+    let mut out = vec![
+        addi(Reg::SP, Reg::SP, -frame),
+        sw(Reg::RA, Reg::SP, frame - 4),
+        sw(S0, Reg::SP, frame - 8),
+        sw(S1, Reg::SP, frame - 12),
+        lw(T0, Reg::A0, 4),
+        lw(T0, T0, 12),
+        lw(S0, T0, table_offset),
+        addi(S1, Reg(13), 0),
+        MInst::Branch {
+            cond: Cond::Ne,
+            rs1: Reg(12),
+            rs2: Reg::ZERO,
+            label: bad_args,
+        },
+    ];
+    out.extend(li(T0, n as u32));
+    out.push(MInst::Branch {
+        cond: Cond::Eq,
+        rs1: Reg(11),
+        rs2: T0,
+        label: args_ok,
+    });
+    // mp_arg_check_num_sig(n_args, n_kw, MP_OBJ_FUN_MAKE_SIG(n, n, false)) raises.
+    out.push(MInst::Label(bad_args));
+    out.push(addi(Reg::A0, Reg(11), 0));
+    out.push(addi(Reg(11), Reg(12), 0));
+    out.extend(li(Reg(12), (n as u32) << 17 | (n as u32) << 1));
+    out.extend(call_helper(ARG_CHECK_NUM_SIG));
+    out.push(MInst::Label(args_ok));
+    for (i, p) in func.params.iter().enumerate() {
+        out.push(lw(Reg::A0, S1, 4 * i as i32));
+        let ty = func.ty(*p);
+        if ty != Ty::Obj {
+            out.extend(li(Reg(11), ty as u32));
+            out.extend(call_helper(Helper::ConvertObjToNative.index()));
+        }
+        out.push(sw(Reg::A0, Reg::SP, 4 * i as i32));
+    }
+    for i in 0..n {
+        out.push(lw(Reg(10 + i as u8), Reg::SP, 4 * i as i32));
+    }
+    out.push(MInst::Call { label: body_label });
+    if func.ret != Ty::Obj {
+        out.extend(li(Reg(11), func.ret as u32));
+        out.extend(call_helper(Helper::ConvertNativeToObj.index()));
+    }
+    out.extend([
+        lw(Reg::RA, Reg::SP, frame - 4),
+        lw(S0, Reg::SP, frame - 8),
+        lw(S1, Reg::SP, frame - 12),
+        addi(Reg::SP, Reg::SP, frame),
+        MInst::I(Inst::Jalr {
+            rd: Reg::ZERO,
+            rs1: Reg::RA,
+            offset: 0,
+        }),
+        MInst::Label(body_label),
+    ]);
+    out.extend(body);
+    Ok(out)
+}
