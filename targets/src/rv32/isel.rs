@@ -11,7 +11,7 @@
 //! Values left unused (folded constants, absorbed additions, fused comparisons) are dropped.
 
 use super::encode::{AluOp, Cond, ImmOp, LoadOp, StoreOp};
-use emit::mir::{self, BinOp, Func, Inst, Term, VReg, Width};
+use emit::mir::{self, BinOp, Func, Inst, Term, Ty, VReg, Width};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,21 +140,60 @@ impl VTerm {
     }
 }
 
+/// `func` without the stores that root objects in frame slots when nothing reads them
+/// back: the slots let the GC see objects across helper calls, and a function that makes
+/// none never collects while it runs.
+pub fn without_unread_roots(func: &Func) -> Func {
+    let mut func = func.clone();
+    let reads_slots = func.blocks.iter().flat_map(|b| &b.insts).any(|i| {
+        matches!(
+            i,
+            Inst::Call { .. } | Inst::LoadSlot { .. } | Inst::SlotAddr { .. }
+        )
+    });
+    if !reads_slots {
+        for block in &mut func.blocks {
+            block.insts.retain(|i| !matches!(i, Inst::StoreSlot { .. }));
+        }
+        func.frame_slots = 0;
+    }
+    func
+}
+
+/// Whether the object word `value`, as krait's compiler writes it, means the same on the
+/// device: small ints and immediate objects (`None`, `True`, `False`) are encoded alike;
+/// anything else is an address in krait's heap.
+fn same_object_on_device(value: u32) -> bool {
+    value & 1 == 1 || value & 0b111 == 0b110 || value <= 8
+}
+
 /// What of `func` this backend cannot compile yet, if anything.
 pub fn unsupported(func: &Func) -> Option<String> {
     if func.params.len() > 8 {
         return Some("more than eight arguments".into());
     }
+    // Helper calls first: the frame slots and constants below mostly come with them.
+    let insts = || func.blocks.iter().flat_map(|b| &b.insts);
+    if let Some(helper) = insts().find_map(|i| match i {
+        Inst::Call { helper, .. } => Some(helper),
+        _ => None,
+    }) {
+        return Some(format!("helper calls ({})", helper.name()));
+    }
     for block in &func.blocks {
         for inst in &block.insts {
             let what = match inst {
-                Inst::Call { helper, .. } => format!("helper calls ({})", helper.name()),
                 Inst::StoreSlot { .. } | Inst::LoadSlot { .. } | Inst::SlotAddr { .. } => {
                     "objects kept across helper calls (frame slots)".into()
                 }
                 Inst::LoadConst { .. } => "constant objects".into(),
                 Inst::LoadQstr { .. } => "qstr objects".into(),
                 Inst::CatchException { .. } => "exception handlers".into(),
+                Inst::Const { dst, value }
+                    if func.ty(*dst) == Ty::Obj && !same_object_on_device(*value) =>
+                {
+                    "object constants other than None, True, False and small ints".into()
+                }
                 _ => continue,
             };
             return Some(what);

@@ -48,7 +48,7 @@ pub fn compile(func: &Func) -> Result<DeviceCode, String> {
 /// The instructions of `func` as an ilp32 function, branches still to labels (below the
 /// number of MIR blocks).
 fn body(func: &Func) -> Result<Vec<lower::MInst>, String> {
-    let mut func = crate::copies::remove_copies(func);
+    let mut func = crate::copies::remove_copies(&isel::without_unread_roots(func));
     func.prune_unreachable();
     let vcode = isel::select(&func)?;
     let alloc = regalloc::allocate(&vcode);
