@@ -4,7 +4,8 @@
 //! object, `a1` the positional argument count, `a2` the keyword count, `a3` the arguments.
 //! The entry (what mpy-cross's code also does, in fewer instructions):
 //! - finds the fun table: the object's context (word 1), its constant table (word 3 of the
-//!   context), the table's entry at the index the `.mpy` marks; it stays in `s0`;
+//!   context), the table's entry at the index the `.mpy` marks; it stays in `s11`, where
+//!   the body's helper calls find it;
 //! - unless exactly the declared number of positional arguments and no keywords came, calls
 //!   `mp_arg_check_num_sig(n_args, n_kw, sig)`, which raises MicroPython's `TypeError`;
 //! - converts each argument with `convert_obj_to_native(obj, type)` (objects pass as they
@@ -12,18 +13,18 @@
 //! - converts the body's result with `convert_native_to_obj(value, type)` and returns it.
 //!
 //! A helper that raises unwinds through the firmware's `nlr` to the caller's handler; the
-//! entry holds nothing that needs undoing then (the body makes no helper calls yet, so no
+//! entry holds nothing that needs undoing then (the body reaches no globals yet, so no
 //! globals swap is needed either).
 
 use super::encode::{Cond, ImmOp, Inst, LoadOp, Reg, StoreOp};
 use super::lower::MInst;
+use super::regalloc::FUN_TABLE;
 use emit::mir::{Func, Helper, Ty};
 
 /// `MP_F_ARG_CHECK_NUM_SIG`: its fun-table index (py/nativeglue.h).
 const ARG_CHECK_NUM_SIG: u32 = 44;
 
 const T0: Reg = Reg(5);
-const S0: Reg = Reg(8);
 const S1: Reg = Reg(9);
 
 fn lw(rd: Reg, rs1: Reg, offset: i32) -> MInst {
@@ -67,10 +68,10 @@ fn li(rd: Reg, value: u32) -> Vec<MInst> {
     out
 }
 
-/// Calls fun-table entry `index` (the table in `s0`).
+/// Calls fun-table entry `index` (the table in `s11`).
 fn call_helper(index: u32) -> [MInst; 2] {
     [
-        lw(T0, S0, 4 * index as i32),
+        lw(T0, FUN_TABLE, 4 * index as i32),
         MInst::I(Inst::Jalr {
             rd: Reg::RA,
             rs1: T0,
@@ -97,16 +98,16 @@ pub fn viper_function(
     }
     let (body_label, bad_args, args_ok) =
         (first_free_label, first_free_label + 1, first_free_label + 2);
-    // Frame: the converted arguments, then s1, s0, ra at the top; 16-byte aligned.
+    // Frame: the converted arguments, then s1, s11, ra at the top; 16-byte aligned.
     let frame = (4 * n as i32 + 12 + 15) & !15;
     let mut out = vec![
         addi(Reg::SP, Reg::SP, -frame),
         sw(Reg::RA, Reg::SP, frame - 4),
-        sw(S0, Reg::SP, frame - 8),
+        sw(FUN_TABLE, Reg::SP, frame - 8),
         sw(S1, Reg::SP, frame - 12),
         lw(T0, Reg::A0, 4),
         lw(T0, T0, 12),
-        lw(S0, T0, table_offset),
+        lw(FUN_TABLE, T0, table_offset),
         addi(S1, Reg(13), 0),
         MInst::Branch {
             cond: Cond::Ne,
@@ -148,7 +149,7 @@ pub fn viper_function(
     }
     out.extend([
         lw(Reg::RA, Reg::SP, frame - 4),
-        lw(S0, Reg::SP, frame - 8),
+        lw(FUN_TABLE, Reg::SP, frame - 8),
         lw(S1, Reg::SP, frame - 12),
         addi(Reg::SP, Reg::SP, frame),
         MInst::I(Inst::Jalr {

@@ -11,7 +11,7 @@
 //! Values left unused (folded constants, absorbed additions, fused comparisons) are dropped.
 
 use super::encode::{AluOp, Cond, ImmOp, LoadOp, StoreOp};
-use emit::mir::{self, BinOp, Func, Inst, Term, Ty, VReg, Width};
+use emit::mir::{self, BinOp, Func, Helper, Inst, Term, Ty, VReg, Width};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +55,27 @@ pub enum VInst {
         base: VReg,
         offset: i32,
     },
+    /// `dst = fun_table[index](args)`: arguments in `a0`-`a2`, result in `a0`; a helper
+    /// that raises does not return.
+    Call {
+        dst: VReg,
+        index: u32,
+        args: Vec<VReg>,
+    },
+    /// Frame slot `slot` (a stack word the GC scans) = `src`.
+    SlotStore {
+        slot: u32,
+        src: VReg,
+    },
+    SlotLoad {
+        dst: VReg,
+        slot: u32,
+    },
+    /// `dst` = the address of frame slot `slot`.
+    SlotAddr {
+        dst: VReg,
+        slot: u32,
+    },
 }
 
 /// A branch operand: a vreg or the zero register.
@@ -89,6 +110,8 @@ pub struct VCode {
     pub blocks: Vec<VBlock>,
     pub params: Vec<VReg>,
     pub n_vregs: usize,
+    /// Words of frame slots the function needs.
+    pub frame_slots: u32,
 }
 
 impl VInst {
@@ -99,14 +122,19 @@ impl VInst {
             | VInst::Op { dst, .. }
             | VInst::OpImm { dst, .. }
             | VInst::SetCond { dst, .. }
-            | VInst::Load { dst, .. } => Some(*dst),
-            VInst::Store { .. } => None,
+            | VInst::Load { dst, .. }
+            | VInst::Call { dst, .. }
+            | VInst::SlotLoad { dst, .. }
+            | VInst::SlotAddr { dst, .. } => Some(*dst),
+            VInst::Store { .. } | VInst::SlotStore { .. } => None,
         }
     }
 
     pub fn uses(&self) -> Vec<VReg> {
         match self {
-            VInst::Li { .. } => vec![],
+            VInst::Li { .. } | VInst::SlotLoad { .. } | VInst::SlotAddr { .. } => vec![],
+            VInst::Call { args, .. } => args.clone(),
+            VInst::SlotStore { src, .. } => vec![*src],
             VInst::Mov { src, .. } => vec![*src],
             VInst::Op { a, b, .. } | VInst::SetCond { a, b, .. } => vec![*a, *b],
             VInst::OpImm { a, .. } => vec![*a],
@@ -167,27 +195,58 @@ fn same_object_on_device(value: u32) -> bool {
     value & 1 == 1 || value & 0b111 == 0b110 || value <= 8
 }
 
+/// Helpers whose arguments mean the same on the device as in krait's MIR (the others take
+/// qstr or constant indices that need the module's tables, not done yet).
+fn same_on_device(helper: Helper) -> bool {
+    use Helper::*;
+    matches!(
+        helper,
+        ConvertObjToNative
+            | ConvertNativeToObj
+            | ObjSubscr
+            | ObjIsTrue
+            | UnaryOp
+            | BinaryOp
+            | SmallIntFloorDivide
+            | SmallIntModulo
+            | NativeRaise
+    )
+}
+
+/// The blocks reached from the entry without taking an exception edge: on the device a
+/// helper that raises does not return (it unwinds through `nlr`), so the others never run.
+pub fn normally_reached(func: &Func) -> Vec<bool> {
+    let mut reached = vec![false; func.blocks.len()];
+    let mut work = vec![0];
+    while let Some(b) = work.pop() {
+        if !std::mem::replace(&mut reached[b], true) {
+            let term = func.blocks[b].term.iter().flat_map(|t| t.successors());
+            work.extend(term.map(|s| s.0 as usize));
+        }
+    }
+    reached
+}
+
 /// What of `func` this backend cannot compile yet, if anything.
 pub fn unsupported(func: &Func) -> Option<String> {
     if func.params.len() > 8 {
         return Some("more than eight arguments".into());
     }
-    // Helper calls first: the frame slots and constants below mostly come with them.
+    let reached = normally_reached(func);
+    // Helper calls first: the constants and tables below mostly come with them.
     let insts = || func.blocks.iter().flat_map(|b| &b.insts);
     if let Some(helper) = insts().find_map(|i| match i {
-        Inst::Call { helper, .. } => Some(helper),
+        Inst::Call { helper, .. } if !same_on_device(*helper) => Some(helper),
         _ => None,
     }) {
         return Some(format!("helper calls ({})", helper.name()));
     }
-    for block in &func.blocks {
+    for (block, reached) in func.blocks.iter().zip(reached) {
         for inst in &block.insts {
             let what = match inst {
-                Inst::StoreSlot { .. } | Inst::LoadSlot { .. } | Inst::SlotAddr { .. } => {
-                    "objects kept across helper calls (frame slots)".into()
-                }
                 Inst::LoadConst { .. } => "constant objects".into(),
                 Inst::LoadQstr { .. } => "qstr objects".into(),
+                // A handler needs an `nlr` frame around what it guards.
                 Inst::CatchException { .. } => "exception handlers".into(),
                 Inst::Const { dst, value }
                     if func.ty(*dst) == Ty::Obj && !same_object_on_device(*value) =>
@@ -198,7 +257,7 @@ pub fn unsupported(func: &Func) -> Option<String> {
             };
             return Some(what);
         }
-        if matches!(block.term, Some(Term::Raise)) {
+        if reached && matches!(block.term, Some(Term::Raise)) {
             return Some("raising exceptions".into());
         }
     }
@@ -249,6 +308,7 @@ pub fn select(func: &Func) -> Result<VCode, String> {
         blocks,
         params: func.params.clone(),
         n_vregs: func.vregs.len(),
+        frame_slots: func.frame_slots,
     };
     remove_dead(&mut vcode);
     vcode.thread_jumps();
@@ -347,6 +407,25 @@ impl Selector {
                         offset,
                     });
                 }
+                Inst::Call {
+                    dst, helper, args, ..
+                } => out.push(VInst::Call {
+                    dst: *dst,
+                    index: helper.index(),
+                    args: args.clone(),
+                }),
+                Inst::StoreSlot { slot, value } => out.push(VInst::SlotStore {
+                    slot: *slot,
+                    src: *value,
+                }),
+                Inst::LoadSlot { dst, slot } => out.push(VInst::SlotLoad {
+                    dst: *dst,
+                    slot: *slot,
+                }),
+                Inst::SlotAddr { dst, slot } => out.push(VInst::SlotAddr {
+                    dst: *dst,
+                    slot: *slot,
+                }),
                 // Refused by `unsupported`.
                 _ => {}
             }
@@ -376,7 +455,8 @@ impl Selector {
                     },
                 }
             }
-            // Refused by `unsupported`.
+            // Only in blocks that exception edges alone reach (`unsupported` checks), which
+            // go unreached: a helper that raises does not return.
             Term::Raise => VTerm::Jump(0),
         };
         VBlock { insts: out, term }
@@ -484,6 +564,13 @@ fn branch_cond(cond: mir::Cond, a: Opnd, b: Opnd) -> (Cond, Opnd, Opnd) {
 }
 
 impl VCode {
+    pub fn has_calls(&self) -> bool {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .any(|i| matches!(i, VInst::Call { .. }))
+    }
+
     /// Where a jump to `b` ends up: past blocks that only jump.
     fn destination(&self, mut b: usize) -> usize {
         for _ in 0..self.blocks.len() {
@@ -614,9 +701,9 @@ fn remove_dead(vcode: &mut VCode) {
         let mut changed = false;
         for block in &mut vcode.blocks {
             let before = block.insts.len();
-            block
-                .insts
-                .retain(|i| i.def().is_none_or(|d| used[d.0 as usize]));
+            block.insts.retain(|i| {
+                matches!(i, VInst::Call { .. }) || i.def().is_none_or(|d| used[d.0 as usize])
+            });
             changed |= block.insts.len() != before;
         }
         if !changed {

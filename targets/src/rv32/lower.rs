@@ -10,7 +10,7 @@
 
 use super::encode::{encode, AluOp, Cond, ImmOp, Inst, LoadOp, Reg, StoreOp};
 use super::isel::{Opnd, VCode, VInst, VTerm};
-use super::regalloc::{callee_saved, Allocation, Loc, SCRATCH};
+use super::regalloc::{callee_saved, Allocation, Loc, FUN_TABLE, SCRATCH};
 use emit::mir::{self, VReg};
 
 /// An instruction, or what the layout turns into one.
@@ -46,7 +46,10 @@ pub fn lower(vcode: &VCode, alloc: &Allocation) -> Result<Vec<MInst>, String> {
         .collect();
     saved.sort();
     saved.dedup();
-    let words = alloc.n_slots + saved.len() as u32;
+    if vcode.has_calls() {
+        saved.push(Reg::RA);
+    }
+    let words = alloc.n_slots + vcode.frame_slots + saved.len() as u32;
     let frame = (4 * words).next_multiple_of(16);
     if frame > 2032 {
         return Err("rv32: too many spilled values for the frame".into());
@@ -56,7 +59,7 @@ pub fn lower(vcode: &VCode, alloc: &Allocation) -> Result<Vec<MInst>, String> {
         out: Vec::new(),
         saved,
         frame: frame as i32,
-        n_slots: alloc.n_slots,
+        n_slots: alloc.n_slots + vcode.frame_slots,
     };
     l.prologue()?;
     l.entry_moves(vcode)?;
@@ -76,6 +79,7 @@ struct Lowerer<'a> {
     out: Vec<MInst>,
     saved: Vec<Reg>,
     frame: i32,
+    /// Words below the saved registers: spill slots, then frame slots.
     n_slots: u32,
 }
 
@@ -213,58 +217,140 @@ impl Lowerer<'_> {
 
     /// Arguments from `a0`-`a7` to their allocated places, as one parallel move.
     fn entry_moves(&mut self, vcode: &VCode) -> Result<(), String> {
-        let mut moves: Vec<(Loc, Reg)> = vcode
+        let moves: Vec<(Loc, Reg)> = vcode
             .params
             .iter()
             .enumerate()
             .filter(|(_, p)| self.alloc.locs[p.0 as usize].is_some())
             .map(|(i, p)| (self.alloc.loc(*p), Reg(10 + i as u8)))
-            .filter(|(d, s)| *d != Loc::Reg(*s))
             .collect();
         // Stores to slots first: they overwrite no register.
-        for (d, s) in moves.clone() {
+        for (d, s) in &moves {
             if let Loc::Slot(slot) = d {
-                let offset = self.slot_offset(slot);
+                let offset = self.slot_offset(*slot);
                 self.push(Inst::Store {
                     op: StoreOp::Sw,
-                    rs2: s,
+                    rs2: *s,
                     rs1: Reg::SP,
                     offset,
                 })?;
             }
         }
-        moves.retain(|(d, _)| matches!(d, Loc::Reg(_)));
-        let mut moves: Vec<(Reg, Reg)> = moves
+        let moves = moves
             .into_iter()
             .filter_map(|(d, s)| match d {
-                Loc::Reg(r) => Some((r, s)),
+                Loc::Reg(r) => Some((r, Loc::Reg(s))),
                 Loc::Slot(_) => None,
             })
             .collect();
-        while !moves.is_empty() {
+        self.parallel_move(moves)
+    }
+
+    /// Sets each destination register to its source at once: register sources first
+    /// (cycles broken through scratch), then slot loads, whose destinations nothing reads.
+    fn parallel_move(&mut self, moves: Vec<(Reg, Loc)>) -> Result<(), String> {
+        let mut regs: Vec<(Reg, Reg)> = moves
+            .iter()
+            .filter_map(|(d, s)| match s {
+                Loc::Reg(r) if r != d => Some((*d, *r)),
+                _ => None,
+            })
+            .collect();
+        while !regs.is_empty() {
             // A move whose destination no other pending move reads can go now.
-            if let Some(i) = moves
+            if let Some(i) = regs
                 .iter()
-                .position(|(d, _)| !moves.iter().any(|(_, s)| s == d))
+                .position(|(d, _)| !regs.iter().any(|(_, s)| s == d))
             {
-                let (d, s) = moves.remove(i);
+                let (d, s) = regs.remove(i);
                 self.mov(d, s)?;
             } else {
                 // Only cycles are left: park one source in scratch.
-                let s = moves[0].1;
+                let s = regs[0].1;
                 self.mov(SCRATCH[1], s)?;
-                for m in &mut moves {
+                for m in &mut regs {
                     if m.1 == s {
                         m.1 = SCRATCH[1];
                     }
                 }
             }
         }
+        for (d, s) in moves {
+            if let Loc::Slot(slot) = s {
+                let offset = self.slot_offset(slot);
+                self.push(Inst::Load {
+                    op: LoadOp::Lw,
+                    rd: d,
+                    rs1: Reg::SP,
+                    offset,
+                })?;
+            }
+        }
         Ok(())
+    }
+
+    fn frame_slot_offset(&self, slot: u32) -> i32 {
+        4 * (self.alloc.n_slots + slot) as i32
     }
 
     fn inst(&mut self, inst: &VInst) -> Result<(), String> {
         match *inst {
+            VInst::Call {
+                dst,
+                index,
+                ref args,
+            } => {
+                let moves = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (Reg(10 + i as u8), self.alloc.loc(*a)))
+                    .collect();
+                self.parallel_move(moves)?;
+                self.push(Inst::Load {
+                    op: LoadOp::Lw,
+                    rd: SCRATCH[0],
+                    rs1: FUN_TABLE,
+                    offset: 4 * index as i32,
+                })?;
+                self.push(Inst::Jalr {
+                    rd: Reg::RA,
+                    rs1: SCRATCH[0],
+                    offset: 0,
+                })?;
+                if self.alloc.locs[dst.0 as usize].is_some() {
+                    let rd = self.target(dst);
+                    self.mov(rd, Reg::A0)?;
+                    self.written_back(dst, rd)?;
+                }
+                Ok(())
+            }
+            VInst::SlotStore { slot, src } => {
+                let r = self.read(src, 0)?;
+                let offset = self.frame_slot_offset(slot);
+                self.push(Inst::Store {
+                    op: StoreOp::Sw,
+                    rs2: r,
+                    rs1: Reg::SP,
+                    offset,
+                })
+            }
+            VInst::SlotLoad { dst, slot } => {
+                let rd = self.target(dst);
+                let offset = self.frame_slot_offset(slot);
+                self.push(Inst::Load {
+                    op: LoadOp::Lw,
+                    rd,
+                    rs1: Reg::SP,
+                    offset,
+                })?;
+                self.written_back(dst, rd)
+            }
+            VInst::SlotAddr { dst, slot } => {
+                let rd = self.target(dst);
+                let offset = self.frame_slot_offset(slot);
+                self.addi(rd, Reg::SP, offset)?;
+                self.written_back(dst, rd)
+            }
             VInst::Li { dst, value } => {
                 let rd = self.target(dst);
                 self.li(rd, value)?;

@@ -18,9 +18,14 @@
 //! [`abi`] puts MicroPython's native entry in front of it, and [`Rv32Target`] is what the
 //! compiler drives for a native `.mpy` (`-march=rv32imc`).
 //!
-//! Not yet: helper calls in the body and everything built on them (objects, globals,
-//! exceptions), `@micropython.native` code; these are refused with a message naming what
-//! the function uses.
+//! Helper calls go through the fun table in `s11` (the entry loads it), with the helpers
+//! whose arguments mean the same on the device as in krait's MIR (conversions, object
+//! subscripts, unary and binary operations, `//` and `%`, raising); a helper that raises
+//! unwinds through the firmware's `nlr`, so exception edges are never taken here.
+//!
+//! Not yet: globals, attributes, constant and qstr objects (they need the module's tables
+//! through the context), exception handlers, `@micropython.native` code; these are refused
+//! with a message naming what the function uses.
 
 pub mod abi;
 pub mod disasm;
@@ -38,6 +43,17 @@ use vm::rawcode::MachineCode;
 /// Compiles `func` as a bare ilp32 function (no MicroPython entry); an error says what it
 /// uses that this backend cannot yet do.
 pub fn compile(func: &Func) -> Result<DeviceCode, String> {
+    let calls = func.blocks.iter().flat_map(|b| &b.insts);
+    if calls
+        .into_iter()
+        .any(|i| matches!(i, emit::mir::Inst::Call { .. }))
+    {
+        return Err(
+            "rv32: helper calls not supported yet outside the native ABI (they need its fun \
+             table)"
+                .into(),
+        );
+    }
     Ok(DeviceCode {
         code: layout::assemble(&body(func)?)?,
         arg_types: func.params.iter().map(|p| func.ty(*p) as u8).collect(),

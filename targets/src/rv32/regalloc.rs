@@ -4,7 +4,7 @@
 //! Values that find no register live in stack slots.
 
 use super::encode::Reg;
-use super::isel::VCode;
+use super::isel::{VCode, VInst};
 use emit::mir::VReg;
 
 /// Where a vreg lives.
@@ -31,9 +31,12 @@ impl Allocation {
 /// of parallel moves.
 pub const SCRATCH: [Reg; 2] = [Reg(30), Reg(31)];
 
+/// The fun table, from the native entry on (`s11`, callee-saved, so helpers keep it).
+pub const FUN_TABLE: Reg = Reg(27);
+
 /// The allocatable registers, in order of preference: the compressed set (`a0`-`a5` before
 /// the callee-saved `s0`, `s1`), the other caller-saved ones, then callee-saved.
-const POOL: [Reg; 25] = [
+const POOL: [Reg; 24] = [
     Reg(10),
     Reg(11),
     Reg(12),
@@ -58,7 +61,6 @@ const POOL: [Reg; 25] = [
     Reg(24),
     Reg(25),
     Reg(26),
-    Reg(27),
 ];
 
 /// Callee-saved registers (the prologue saves those the body writes).
@@ -66,8 +68,9 @@ pub fn callee_saved(r: Reg) -> bool {
     matches!(r.0, 8 | 9 | 18..=27)
 }
 
-/// Each vreg's live range as `[start, end]` positions (two per instruction, blocks in order).
-fn intervals(vcode: &VCode) -> Vec<Option<(usize, usize)>> {
+/// Each vreg's live range as `[start, end]` positions (two per instruction, blocks in order),
+/// and the positions of helper calls.
+fn intervals(vcode: &VCode) -> (Vec<Option<(usize, usize)>>, Vec<usize>) {
     let n = vcode.n_vregs;
     let nb = vcode.blocks.len();
     // Per block: vregs read before written (gen) and written (kill).
@@ -123,6 +126,7 @@ fn intervals(vcode: &VCode) -> Vec<Option<(usize, usize)>> {
         touch(p.0 as usize, 0);
     }
     let mut pos = 1;
+    let mut calls = Vec::new();
     for (b, block) in vcode.blocks.iter().enumerate() {
         let start = pos;
         for (v, live) in live_in[b].iter().enumerate() {
@@ -131,6 +135,9 @@ fn intervals(vcode: &VCode) -> Vec<Option<(usize, usize)>> {
             }
         }
         for inst in &block.insts {
+            if matches!(inst, VInst::Call { .. }) {
+                calls.push(pos);
+            }
             for u in inst.uses() {
                 touch(u.0 as usize, pos);
             }
@@ -149,13 +156,13 @@ fn intervals(vcode: &VCode) -> Vec<Option<(usize, usize)>> {
         }
         pos += 2;
     }
-    ranges
+    (ranges, calls)
 }
 
 /// Linear scan: intervals by start, each taking its preferred register if free, else the
 /// first free one, else a stack slot (the interval ending last is the one that spills).
 pub fn allocate(vcode: &VCode) -> Allocation {
-    let ranges = intervals(vcode);
+    let (ranges, calls) = intervals(vcode);
     let mut order: Vec<(usize, usize, usize)> = ranges
         .iter()
         .enumerate()
@@ -168,7 +175,11 @@ pub fn allocate(vcode: &VCode) -> Allocation {
     let mut n_slots = 0;
     for (start, end, v) in order {
         active.retain(|(e, ..)| *e >= start);
-        let taken = |r: Reg, active: &[(usize, usize, Reg)]| active.iter().any(|a| a.2 == r);
+        // A value live across a helper call needs a register the call keeps.
+        let crosses_call = calls.iter().any(|c| start < *c && *c < end);
+        let taken = |r: Reg, active: &[(usize, usize, Reg)]| {
+            active.iter().any(|a| a.2 == r) || (crosses_call && !callee_saved(r))
+        };
         let preferred = vcode
             .params
             .iter()
@@ -183,12 +194,18 @@ pub fn allocate(vcode: &VCode) -> Allocation {
                 active.push((end, v, r));
             }
             None => {
-                // Spill whichever of this and the active intervals ends last.
-                let (i, &(e, w, r)) = active
+                // Spill whichever of this and the active intervals (in registers this one
+                // could take) ends last.
+                let candidate = active
                     .iter()
                     .enumerate()
-                    .max_by_key(|(_, a)| a.0)
-                    .expect("a full pool has active intervals");
+                    .filter(|(_, a)| !crosses_call || callee_saved(a.2))
+                    .max_by_key(|(_, a)| a.0);
+                let Some((i, &(e, w, r))) = candidate else {
+                    locs[v] = Some(Loc::Slot(n_slots));
+                    n_slots += 1;
+                    continue;
+                };
                 let slot = Loc::Slot(n_slots);
                 n_slots += 1;
                 if e > end {
