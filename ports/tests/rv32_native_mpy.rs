@@ -174,3 +174,65 @@ fn unsupported_rv32_code_is_refused_clearly() {
         std::fs::remove_file(mpy).unwrap();
     }
 }
+
+/// `--dump` decodes RV32 code through capstone after the `.mpy` disassembly, for krait's
+/// files and mpy-cross's alike.
+#[test]
+fn dump_lists_rv32_code() {
+    let dir = scratch_dir("rv32_native_mpy_dump");
+    std::fs::write(dir.join("kernels.py"), PROGRAMS[0].1).unwrap();
+    for tool in [krait_cross(), mpy_cross()] {
+        compile(&tool, &dir, "kernels.py");
+        let file = format!(
+            "kernels.py.{}.mpy",
+            tool.file_name().unwrap().to_string_lossy()
+        );
+        let out = run_in(&dir, &krait_cross(), &["--dump", &file]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("RV32 code of raw code 0.0:"),
+            "{file}: {text}"
+        );
+        assert!(
+            text.contains("lbu"),
+            "{file}: the ptr8 loop's load is listed"
+        );
+    }
+}
+
+/// `--elf` writes an RV32 object (RVC flag set), one symbol per viper function, whose code
+/// is the `.mpy`'s.
+#[test]
+fn elf_object_holds_rv32_code() {
+    use object::{Object, ObjectSymbol};
+    let dir = scratch_dir("rv32_native_mpy_elf");
+    std::fs::write(dir.join("kernels.py"), PROGRAMS[0].1).unwrap();
+    let out = run_in(
+        &dir,
+        &krait_cross(),
+        &[
+            "-march=rv32imc",
+            "--elf",
+            "k.o",
+            "-o",
+            "k.mpy",
+            "kernels.py",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(dir.join("k.o")).unwrap();
+    let file = object::File::parse(&*bytes).expect("an ELF object");
+    assert_eq!(file.architecture(), object::Architecture::Riscv32);
+    let names: Vec<String> = file
+        .symbols()
+        .filter_map(|s| s.name().ok().map(str::to_string))
+        .collect();
+    for name in ["sum8", "fill16", "checksum", "Holder.scale", "outer.inner"] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+}
