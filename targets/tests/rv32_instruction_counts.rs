@@ -242,6 +242,30 @@ fn buffer() -> Vec<u8> {
 /// Runs `code` on `n`, as krait's bare body or as mpy-cross's native function: the result
 /// and the instructions executed.
 fn run(code: &[u8], n: u32, mpy_cross_fun_table: Option<usize>) -> (i32, usize) {
+    let (out, count) = run_counted(&executable(code, n, mpy_cross_fun_table, (2, 0)));
+    assert!(
+        out.status.success() && out.stdout.len() == 4,
+        "qemu-riscv32 failed: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let word = u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes")) as i32;
+    let result = if mpy_cross_fun_table.is_some() {
+        word >> 1
+    } else {
+        word
+    };
+    (result, count)
+}
+
+/// The executable that calls `code` on `n`: directly (no fun table), or as the firmware
+/// calls a native function with `counts` positional and keyword arguments.
+fn executable(
+    code: &[u8],
+    n: u32,
+    mpy_cross_fun_table: Option<usize>,
+    counts: (u32, u32),
+) -> Vec<u8> {
     let mut image = vec![0u8; (BUF_AT + BUF_LEN) as usize];
     let put = |image: &mut Vec<u8>, at: u32, bytes: &[u8]| {
         image[at as usize..][..bytes.len()].copy_from_slice(bytes)
@@ -268,26 +292,13 @@ fn run(code: &[u8], n: u32, mpy_cross_fun_table: Option<usize>) -> (i32, usize) 
             );
             put_word(&mut image, ARGS_AT, BASE + BUF_AT);
             put_word(&mut image, ARGS_AT + 4, n << 1 | 1);
-            vec![BASE + FUN_OBJ_AT, 2, 0, BASE + ARGS_AT]
+            vec![BASE + FUN_OBJ_AT, counts.0, counts.1, BASE + ARGS_AT]
         }
     };
     let s = stub(BASE + STUB_AT, &args, BASE + CODE_AT, RESULT_AT, 0);
     assert!(s.len() as u32 <= RUNTIME_AT - STUB_AT);
     put(&mut image, STUB_AT, &s);
-    let (out, count) = run_counted(&elf(&image, STUB_AT));
-    assert!(
-        out.status.success() && out.stdout.len() == 4,
-        "qemu-riscv32 failed: {:?} {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let word = u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes")) as i32;
-    let result = if mpy_cross_fun_table.is_some() {
-        word >> 1
-    } else {
-        word
-    };
-    (result, count)
+    elf(&image, STUB_AT)
 }
 
 #[test]
@@ -371,4 +382,23 @@ fn helper_calls_from_the_body_through_the_fun_table() {
         disasm::listing(&ours, 0).unwrap()
     );
     assert!(counts[0] < counts[1]);
+}
+
+/// A call with the wrong number of arguments, or with keywords, reaches
+/// `mp_arg_check_num_sig` (which exits with `EXIT_BAD_ARGS` here), in krait's code as in
+/// mpy-cross's; the right call does not.
+#[test]
+fn wrong_argument_counts_reach_the_arg_check() {
+    let (ours, our_index) = krait_native_code(SUM8);
+    let (theirs, their_index) = mpy_cross_code(SUM8);
+    for (code, index) in [(&ours, our_index), (&theirs, their_index)] {
+        for (counts, status) in [
+            ((1, 0), EXIT_BAD_ARGS),
+            ((2, 1), EXIT_BAD_ARGS),
+            ((2, 0), 0),
+        ] {
+            let out = qemu_rv32::run(&executable(code, 3, Some(index), counts), &[]);
+            assert_eq!(out.status.code(), Some(status), "{counts:?}");
+        }
+    }
 }

@@ -563,3 +563,33 @@ def f(x: int, y: int) -> int:
         );
     }
 }
+
+/// More live values than allocatable registers: some live in stack slots, loaded into
+/// scratch registers around each use.
+#[test]
+fn values_beyond_the_registers_spill_to_the_stack() {
+    let vars: Vec<String> = (0..34).map(|k| format!("v{k}")).collect();
+    let init: String = vars
+        .iter()
+        .enumerate()
+        .map(|(k, v)| format!("    {v} = x * {} + {k}\n", k + 1))
+        .collect();
+    let update: String = vars
+        .iter()
+        .enumerate()
+        .map(|(k, v)| format!("        {v} = ({v} ^ {}) + i\n", vars[(k + 1) % vars.len()]))
+        .collect();
+    let sum = vars.join(" + ");
+    let source = format!(
+        "
+@micropython.viper
+def f(x: int, n: int) -> int:
+{init}    for i in range(n):
+{update}    return {sum}
+"
+    );
+    for (x, n) in [(0, 0), (3, 1), (-7, 5), (123456, 9)] {
+        let listing = check(&source, &[Arg::Int(x), Arg::Int(n)], &[]);
+        assert!(listing.contains("(sp)"), "spills: {listing}");
+    }
+}
