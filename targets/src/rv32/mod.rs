@@ -23,6 +23,13 @@
 //! subscripts, unary and binary operations, `//` and `%`, raising); a helper that raises
 //! unwinds through the firmware's `nlr`, so exception edges are never taken here.
 //!
+//! How it compares (`targets/tests/rv32_instruction_counts.rs`, counted under
+//! `qemu-riscv32`, mpy-cross 1.29's code run in the same imitation of the firmware): on
+//! `for i in range(n): s += p[i]` over a `ptr8` this backend runs 5 instructions per
+//! iteration (`add; lbu; c.add; c.addi; blt`) against mpy-cross's 25, in a 122-byte
+//! function (mpy-cross: 204); a checksum loop calling `%` and `//` helpers runs 37 against
+//! 69, in 204 bytes against 282.
+//!
 //! Not yet: globals, attributes, constant and qstr objects (they need the module's tables
 //! through the context), exception handlers, `@micropython.native` code; these are refused
 //! with a message naming what the function uses.

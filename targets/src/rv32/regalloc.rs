@@ -3,8 +3,8 @@
 //! registers 16-bit instructions reach), an argument preferring the register it arrives in.
 //! Values that find no register live in stack slots.
 
-use super::encode::Reg;
-use super::isel::{VCode, VInst};
+use super::encode::{AluOp, Reg};
+use super::isel::{VCode, VInst, VTerm};
 use emit::mir::VReg;
 
 /// Where a vreg lives.
@@ -159,10 +159,56 @@ fn intervals(vcode: &VCode) -> (Vec<Option<(usize, usize)>>, Vec<usize>) {
     (ranges, calls)
 }
 
+/// A register a vreg would best live in, so that a move goes or an instruction compresses.
+#[derive(Debug, Clone, Copy)]
+enum Hint {
+    Reg(Reg),
+    /// Wherever this vreg lives (an operand ending where the value starts: `c.add rd, rs`
+    /// and the other two-address compressed forms want `rd` to be the first operand's).
+    Like(VReg),
+}
+
+/// Each vreg's hints, best first: an argument its arrival register, a helper's argument
+/// its argument register, a helper's result and a returned value `a0`, a result its
+/// operands' registers.
+fn hints(vcode: &VCode) -> Vec<Vec<Hint>> {
+    let mut hints = vec![Vec::new(); vcode.n_vregs];
+    for (i, p) in vcode.params.iter().enumerate() {
+        hints[p.0 as usize].push(Hint::Reg(Reg(10 + i as u8)));
+    }
+    for inst in vcode.blocks.iter().flat_map(|b| &b.insts) {
+        match inst {
+            VInst::Call { dst, args, .. } => {
+                for (i, a) in args.iter().enumerate() {
+                    hints[a.0 as usize].push(Hint::Reg(Reg(10 + i as u8)));
+                }
+                hints[dst.0 as usize].push(Hint::Reg(Reg::A0));
+            }
+            VInst::Op { dst, a, b, op } => {
+                hints[dst.0 as usize].push(Hint::Like(*a));
+                if matches!(op, AluOp::Add | AluOp::And | AluOp::Or | AluOp::Xor) {
+                    hints[dst.0 as usize].push(Hint::Like(*b));
+                }
+            }
+            VInst::OpImm { dst, a, .. } | VInst::Mov { dst, src: a } => {
+                hints[dst.0 as usize].push(Hint::Like(*a));
+            }
+            _ => {}
+        }
+    }
+    for block in &vcode.blocks {
+        if let VTerm::Return(v) = block.term {
+            hints[v.0 as usize].push(Hint::Reg(Reg::A0));
+        }
+    }
+    hints
+}
+
 /// Linear scan: intervals by start, each taking its preferred register if free, else the
 /// first free one, else a stack slot (the interval ending last is the one that spills).
 pub fn allocate(vcode: &VCode) -> Allocation {
     let (ranges, calls) = intervals(vcode);
+    let hints = hints(vcode);
     let mut order: Vec<(usize, usize, usize)> = ranges
         .iter()
         .enumerate()
@@ -180,14 +226,16 @@ pub fn allocate(vcode: &VCode) -> Allocation {
         let taken = |r: Reg, active: &[(usize, usize, Reg)]| {
             active.iter().any(|a| a.2 == r) || (crosses_call && !callee_saved(r))
         };
-        let preferred = vcode
-            .params
-            .iter()
-            .position(|p| p.0 as usize == v)
-            .map(|i| Reg(10 + i as u8));
+        let preferred = hints[v].iter().filter_map(|h| match *h {
+            Hint::Reg(r) => Some(r),
+            Hint::Like(w) => match locs[w.0 as usize] {
+                Some(Loc::Reg(r)) => Some(r),
+                _ => None,
+            },
+        });
         let free = preferred
-            .filter(|r| !taken(*r, &active))
-            .or_else(|| POOL.iter().copied().find(|r| !taken(*r, &active)));
+            .chain(POOL.iter().copied())
+            .find(|r| !taken(*r, &active));
         match free {
             Some(r) => {
                 locs[v] = Some(Loc::Reg(r));
