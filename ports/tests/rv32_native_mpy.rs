@@ -48,6 +48,14 @@ def checksum(p: ptr8, n: int) -> int:
         b = (b + a) & 0xffff
     return (b << 8) | a
 
+@micropython.viper
+def describe(x, n: int):
+    if n > 100:
+        return 'big'
+    if n < 0:
+        return 2.5
+    return x.real
+
 def outer(k):
     @micropython.viper
     def inner(x: int) -> bool:
@@ -124,7 +132,7 @@ fn same_structure_as_mpy_cross() {
             assert_eq!(ours_bytes, theirs_bytes, "a file without native code");
         } else {
             assert_eq!(ours.arch, NativeArch::Rv32imc);
-            assert_eq!(vipers, 5);
+            assert_eq!(vipers, 6);
             assert!(
                 ours_bytes.len() < theirs_bytes.len(),
                 "smaller than mpy-cross's"
@@ -148,9 +156,9 @@ fn unsupported_rv32_code_is_refused_clearly() {
             "rv32: helper calls (load_global) not supported yet",
         ),
         (
-            "attribute.py",
-            "@micropython.viper\ndef f(x):\n    return x.real\n",
-            "rv32: helper calls (load_attr) not supported yet",
+            "iteration.py",
+            "@micropython.viper\ndef f(x):\n    for y in x:\n        pass\n",
+            "rv32: helper calls (native_getiter) not supported yet",
         ),
         (
             "native.py",
@@ -232,7 +240,14 @@ fn elf_object_holds_rv32_code() {
         .symbols()
         .filter_map(|s| s.name().ok().map(str::to_string))
         .collect();
-    for name in ["sum8", "fill16", "checksum", "Holder.scale", "outer.inner"] {
+    for name in [
+        "sum8",
+        "fill16",
+        "checksum",
+        "describe",
+        "Holder.scale",
+        "outer.inner",
+    ] {
         assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
     }
 }

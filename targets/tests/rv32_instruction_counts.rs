@@ -5,9 +5,10 @@
 //! krait's body is called directly (ilp32: `p` in `a0`, `n` in `a1`). mpy-cross's function
 //! runs as the firmware calls it (`fun, n_args, n_kw, args`) in a small imitation of the
 //! firmware: a function object whose context's constant table holds the fun table at index
-//! 0, and a fun table whose `convert_obj_to_native` unboxes small ints (passing a buffer's
-//! address through, standing in for a `ptr8` argument), `convert_native_to_obj` boxes, and
-//! `mp_arg_check_num_sig` exits with status 42.
+//! 0 (the other entries marked), and a fun table whose first entries are `None`, `False`,
+//! `True`, whose `convert_obj_to_native` unboxes small ints (passing a buffer's address
+//! through, standing in for a `ptr8` argument), `convert_native_to_obj` boxes,
+//! `mp_arg_check_num_sig` exits with status 42, and `%` and `//` work as in Python.
 
 mod qemu_rv32;
 
@@ -33,7 +34,10 @@ const STUB_AT: u32 = 0x100;
 const RUNTIME_AT: u32 = 0x200;
 const FUN_OBJ_AT: u32 = 0x300;
 const CONTEXT_AT: u32 = 0x310;
-const OBJ_TABLE_AT: u32 = 0x320;
+const OBJ_TABLE_AT: u32 = 0x380;
+const OBJ_TABLE_LEN: u32 = 16;
+/// The imitation constant table holds `CONST_MARK + 4 * i` at index `i`.
+const CONST_MARK: u32 = 0x4000_0000;
 const ARGS_AT: u32 = 0x330;
 const RESULT_AT: u32 = 0x340;
 const FUN_TABLE_AT: u32 = 0x400;
@@ -283,8 +287,15 @@ fn executable(
                 put(&mut image, at, routine);
                 put_word(&mut image, FUN_TABLE_AT + 4 * entry, BASE + at);
             }
+            // Entries 0-2: None, False and True, immediate objects in the firmware.
+            for (entry, object) in [6, 14, 30].into_iter().enumerate() {
+                put_word(&mut image, FUN_TABLE_AT + 4 * entry as u32, object);
+            }
             put_word(&mut image, FUN_OBJ_AT + 4, BASE + CONTEXT_AT);
             put_word(&mut image, CONTEXT_AT + 12, BASE + OBJ_TABLE_AT);
+            for i in 0..OBJ_TABLE_LEN {
+                put_word(&mut image, OBJ_TABLE_AT + 4 * i, CONST_MARK + 4 * i);
+            }
             put_word(
                 &mut image,
                 OBJ_TABLE_AT + 4 * index as u32,
@@ -400,5 +411,46 @@ fn wrong_argument_counts_reach_the_arg_check() {
             let out = qemu_rv32::run(&executable(code, 3, Some(index), counts), &[]);
             assert_eq!(out.status.code(), Some(status), "{counts:?}");
         }
+    }
+}
+
+/// A constant object comes from the module's constant table, which the body reaches
+/// through the context the entry passes it: the word returned is the table's entry, in
+/// krait's code as in mpy-cross's.
+#[test]
+fn constant_objects_come_from_the_context() {
+    let source = "
+@micropython.viper
+def f(p: ptr8, n: int):
+    if n > 5:
+        return 'big'
+    return None
+";
+    let big = |module: &CompiledModule| {
+        let i = module
+            .objs
+            .iter()
+            .position(|o| matches!(o, ConstObj::Str(s) if &**s == "big"))
+            .expect("'big' among the constants");
+        CONST_MARK + 4 * i as u32
+    };
+    let backend = targets::device_backend(NativeArch::Rv32imc).expect("an rv32 target");
+    let module = compile_source_with(source, "t.py", &CompileOptions::default(), Some(&backend))
+        .unwrap_or_else(|e| panic!("compile error: {}", e.message));
+    let (ours, our_index) = viper_code(&module);
+    let (theirs, their_index) = mpy_cross_code(source);
+    for (code, index) in [(&ours, our_index), (&theirs, their_index)] {
+        let word = |n| {
+            let out = qemu_rv32::run(&executable(code, n, Some(index), (2, 0)), &[]);
+            assert!(out.status.success() && out.stdout.len() == 4, "{out:?}");
+            u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes"))
+        };
+        assert_eq!(
+            word(9),
+            big(&module),
+            "{}",
+            disasm::listing(code, 0).unwrap()
+        );
+        assert_eq!(word(1), 6, "None, an immediate object");
     }
 }

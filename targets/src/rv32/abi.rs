@@ -9,7 +9,8 @@
 //! - unless exactly the declared number of positional arguments and no keywords came, calls
 //!   `mp_arg_check_num_sig(n_args, n_kw, sig)`, which raises MicroPython's `TypeError`;
 //! - converts each argument with `convert_obj_to_native(obj, type)` (objects pass as they
-//!   are), keeping the values in its frame, then calls the body with them in `a0`-`a7`;
+//!   are), keeping the values in its frame, then calls the body with them in `a0`-`a7`,
+//!   followed by the context when the body reads the module's tables;
 //! - converts the body's result with `convert_native_to_obj(value, type)` and returns it.
 //!
 //! A helper that raises unwinds through the firmware's `nlr` to the caller's handler; the
@@ -81,16 +82,23 @@ fn call_helper(index: u32) -> [MInst; 2] {
 }
 
 /// The native function: the entry, then `body` (a bare ilp32 function whose labels are
-/// below `first_free_label`).
+/// below `first_free_label`), which takes `func`'s arguments and, with `context`, the
+/// module context after them.
 pub fn viper_function(
     func: &Func,
+    context: bool,
     body: Vec<MInst>,
     fun_table_index: u32,
     first_free_label: usize,
 ) -> Result<Vec<MInst>, String> {
     let n = func.params.len();
-    if n > 8 {
-        return Err("rv32: viper functions of more than eight arguments not supported yet".into());
+    let body_args = n + usize::from(context);
+    if body_args > 8 {
+        return Err(
+            "rv32: viper functions of more than eight arguments (seven when they use \
+                    constants or attributes) not supported yet"
+                .into(),
+        );
     }
     let table_offset = 4 * fun_table_index as i32;
     if table_offset >= 2048 {
@@ -99,13 +107,19 @@ pub fn viper_function(
     let (body_label, bad_args, args_ok) =
         (first_free_label, first_free_label + 1, first_free_label + 2);
     // Frame: the converted arguments, then s1, s11, ra at the top; 16-byte aligned.
-    let frame = (4 * n as i32 + 12 + 15) & !15;
+    let frame = (4 * body_args as i32 + 12 + 15) & !15;
     let mut out = vec![
         addi(Reg::SP, Reg::SP, -frame),
         sw(Reg::RA, Reg::SP, frame - 4),
         sw(FUN_TABLE, Reg::SP, frame - 8),
         sw(S1, Reg::SP, frame - 12),
         lw(T0, Reg::A0, 4),
+    ];
+    if context {
+        // The body's last argument, in the word after the converted ones.
+        out.push(sw(T0, Reg::SP, 4 * n as i32));
+    }
+    out.extend([
         lw(T0, T0, 12),
         lw(FUN_TABLE, T0, table_offset),
         addi(S1, Reg(13), 0),
@@ -115,7 +129,7 @@ pub fn viper_function(
             rs2: Reg::ZERO,
             label: bad_args,
         },
-    ];
+    ]);
     out.extend(li(T0, n as u32));
     out.push(MInst::Branch {
         cond: Cond::Eq,
@@ -139,7 +153,7 @@ pub fn viper_function(
         }
         out.push(sw(Reg::A0, Reg::SP, 4 * i as i32));
     }
-    for i in 0..n {
+    for i in 0..body_args {
         out.push(lw(Reg(10 + i as u8), Reg::SP, 4 * i as i32));
     }
     out.push(MInst::Call { label: body_label });

@@ -195,13 +195,16 @@ fn same_object_on_device(value: u32) -> bool {
     value & 1 == 1 || value & 0b111 == 0b110 || value <= 8
 }
 
-/// Helpers whose arguments mean the same on the device as in krait's MIR (the others take
-/// qstr or constant indices that need the module's tables, not done yet).
+/// Helpers whose arguments mean the same on the device as in krait's MIR, attributes once
+/// their qstrs come from the module's tables (`Rv32Target` rewrites them so; globals also
+/// need the module's globals made current, not done yet).
 fn same_on_device(helper: Helper) -> bool {
     use Helper::*;
     matches!(
         helper,
-        ConvertObjToNative
+        LoadAttr
+            | StoreAttr
+            | ConvertObjToNative
             | ConvertNativeToObj
             | ObjSubscr
             | ObjIsTrue

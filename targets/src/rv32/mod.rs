@@ -20,7 +20,7 @@
 //!
 //! Helper calls go through the fun table in `s11` (the entry loads it), with the helpers
 //! whose arguments mean the same on the device as in krait's MIR (conversions, object
-//! subscripts, unary and binary operations, `//` and `%`, raising); a helper that raises
+//! subscripts, attributes, unary and binary operations, `//` and `%`, raising); a helper that raises
 //! unwinds through the firmware's `nlr`, so exception edges are never taken here.
 //!
 //! How it compares (`targets/tests/rv32_instruction_counts.rs`, counted under
@@ -30,9 +30,12 @@
 //! function (mpy-cross: 204); a checksum loop calling `%` and `//` helpers runs 37 against
 //! 69, in 204 bytes against 282.
 //!
-//! Not yet: globals, attributes, constant and qstr objects (they need the module's tables
-//! through the context), exception handlers, `@micropython.native` code; these are refused
-//! with a message naming what the function uses.
+//! Constant objects, qstrs and attributes are reached through the module's tables in the
+//! function's context, which the entry passes the body as a hidden last argument.
+//!
+//! Not yet: globals (they need the entry to make the module's globals current under an
+//! `nlr` frame), exception handlers, `@micropython.native` code; these are refused with a
+//! message naming what the function uses.
 
 pub mod abi;
 pub mod disasm;
@@ -43,6 +46,7 @@ pub mod lower;
 pub mod regalloc;
 
 use crate::device::DeviceCode;
+use crate::thumb2::tables;
 use emit::mir::Func;
 use emit::ScopeAbi;
 use vm::rawcode::MachineCode;
@@ -96,7 +100,23 @@ impl emit::Target for Rv32Target {
         let fun_table = scope
             .fun_table_const
             .ok_or("the fun table is missing from the module's constants")?;
-        let code = abi::viper_function(func, body(func)?, fun_table, func.blocks.len())?;
+        // The module's qstr and constant tables are reached through the function's context,
+        // which the entry passes the body as a last, hidden argument (the rewrite is
+        // architecture-independent MIR; it lives with thumb2, which wrote it first).
+        let roots_dropped = isel::without_unread_roots(func);
+        let context = tables::uses_tables(&roots_dropped);
+        let with_tables = if context {
+            tables::through_context(&roots_dropped)
+        } else {
+            roots_dropped
+        };
+        let code = abi::viper_function(
+            func,
+            context,
+            body(&with_tables)?,
+            fun_table,
+            with_tables.blocks.len(),
+        )?;
         Ok(MachineCode::Device {
             fun_data: layout::assemble(&code)?,
             prelude_offset: 0,
