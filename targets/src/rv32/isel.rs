@@ -195,25 +195,46 @@ fn same_object_on_device(value: u32) -> bool {
     value & 1 == 1 || value & 0b111 == 0b110 || value <= 8
 }
 
-/// Helpers whose arguments mean the same on the device as in krait's MIR, attributes once
-/// their qstrs come from the module's tables (`Rv32Target` rewrites them so; globals also
-/// need the module's globals made current, not done yet).
+/// Helpers whose arguments mean the same on the device as in krait's MIR, attributes and
+/// globals once their qstrs come from the module's tables (`Rv32Target` rewrites them so,
+/// and its entry makes the module's globals current).
 fn same_on_device(helper: Helper) -> bool {
     use Helper::*;
     matches!(
         helper,
         LoadAttr
             | StoreAttr
+            | LoadGlobal
+            | StoreGlobal
             | ConvertObjToNative
             | ConvertNativeToObj
             | ObjSubscr
             | ObjIsTrue
             | UnaryOp
             | BinaryOp
+            | BuildTuple
+            | BuildList
+            | BuildMap
+            | StoreMap
+            | NativeCallFunctionNKw
+            | UnpackSequence
             | SmallIntFloorDivide
             | SmallIntModulo
             | NativeRaise
     )
+}
+
+/// Whether `func` reads or writes globals.
+pub fn uses_globals(func: &Func) -> bool {
+    func.blocks.iter().flat_map(|b| &b.insts).any(|i| {
+        matches!(
+            i,
+            Inst::Call {
+                helper: Helper::LoadGlobal | Helper::StoreGlobal | Helper::DeleteGlobal,
+                ..
+            }
+        )
+    })
 }
 
 /// The blocks reached from the entry without taking an exception edge: on the device a

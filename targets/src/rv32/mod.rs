@@ -20,7 +20,8 @@
 //!
 //! Helper calls go through the fun table in `s11` (the entry loads it), with the helpers
 //! whose arguments mean the same on the device as in krait's MIR (conversions, object
-//! subscripts, attributes, unary and binary operations, `//` and `%`, raising); a helper that raises
+//! subscripts, attributes, globals, calls, tuples, lists, dicts, unpacking, unary and
+//! binary operations, `//` and `%`, raising); a helper that raises
 //! unwinds through the firmware's `nlr`, so exception edges are never taken here.
 //!
 //! How it compares (`targets/tests/rv32_instruction_counts.rs`, counted under
@@ -33,8 +34,11 @@
 //! Constant objects, qstrs and attributes are reached through the module's tables in the
 //! function's context, which the entry passes the body as a hidden last argument.
 //!
-//! Not yet: globals (they need the entry to make the module's globals current under an
-//! `nlr` frame), exception handlers, `@micropython.native` code; these are refused with a
+//! Globals work as in mpy-cross's code: the entry makes the function's module globals
+//! current and restores the caller's on return and, through an `nlr` frame of its own, when
+//! an exception passes ([`abi::Entry`]).
+//!
+//! Not yet: exception handlers, `@micropython.native` code; these are refused with a
 //! message naming what the function uses.
 
 pub mod abi;
@@ -110,9 +114,13 @@ impl emit::Target for Rv32Target {
         } else {
             roots_dropped
         };
+        let entry = abi::Entry {
+            context,
+            globals: isel::uses_globals(&with_tables),
+        };
         let code = abi::viper_function(
             func,
-            context,
+            entry,
             body(&with_tables)?,
             fun_table,
             with_tables.blocks.len(),
