@@ -113,7 +113,7 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
     let elf = match &options.elf {
         Some(path) => {
             let names = frontend::qualified_names(source, options, &module);
-            let object = super::elf::thumb_object(&module, &names)
+            let object = super::elf::native_object(&module, &names)
                 .map_err(|e| format!("krait-cross: {e}\n"))?;
             Some((path.clone(), object))
         }
@@ -122,9 +122,9 @@ fn compile_input(options: &Options, stdin: &mut dyn Read) -> Result<Product, Str
     Ok(Product::Mpy(vm::mpy::write(&module), elf))
 }
 
-/// `--dump`'s text: the `.mpy` disassembly, then the Thumb code decoded.
+/// `--dump`'s text: the `.mpy` disassembly, then the native code decoded.
 fn dump(module: &vm::rawcode::CompiledModule) -> String {
-    vm::mpy::dump(module) + &super::listing::thumb_listings(module)
+    vm::mpy::dump(module) + &super::listing::native_listings(module)
 }
 
 /// A `.mpy` starts with `M` and a format version; Python source cannot start with `M` followed
