@@ -272,6 +272,8 @@ pub fn unsupported(func: &Func) -> Option<String> {
                 Inst::LoadQstr { .. } => "qstr objects".into(),
                 // A handler needs an `nlr` frame around what it guards.
                 Inst::CatchException { .. } => "exception handlers".into(),
+                // Only `@micropython.native` code has these.
+                Inst::Bits { .. } | Inst::Tick { .. } => "native code".into(),
                 Inst::Const { dst, value }
                     if func.ty(*dst) == Ty::Obj && !same_object_on_device(*value) =>
                 {
@@ -283,6 +285,9 @@ pub fn unsupported(func: &Func) -> Option<String> {
         }
         if reached && matches!(block.term, Some(Term::Raise)) {
             return Some("raising exceptions".into());
+        }
+        if matches!(block.term, Some(Term::Yield { .. })) {
+            return Some("generators".into());
         }
     }
     None
@@ -482,6 +487,8 @@ impl Selector {
             // Only in blocks that exception edges alone reach (`unsupported` checks), which
             // go unreached: a helper that raises does not return.
             Term::Raise => VTerm::Jump(0),
+            // Refused by `unsupported`.
+            Term::Yield { .. } => VTerm::Jump(0),
         };
         VBlock { insts: out, term }
     }

@@ -1,6 +1,8 @@
 //! What every device backend's test against the bytecode VM shares: a viper function's MIR
 //! as the emitter makes it, and what the bytecode VM computes for the same function, called
 //! with the arguments the device test passes.
+// Each test file that declares this module uses a part of it.
+#![allow(dead_code)]
 
 use emit::mir::Func;
 use std::cell::RefCell;
