@@ -17,7 +17,7 @@ mod viper_oracle;
 use qemu::{elf, load_addr, thumb, BASE};
 use targets::thumb2::encode::{Addr, Inst, MemOp, Operand, Reg};
 use targets::thumb2::{self, disasm, Arch};
-use viper_oracle::{mir, run_on_vm, Arg};
+use viper_oracle::{mir, random_case, run_on_vm, Arg, Lcg};
 
 const CODE_AT: u32 = 0x100;
 
@@ -372,33 +372,12 @@ def f(n: int) -> int:
     }
 }
 
-/// A small deterministic generator, so a failing program reproduces.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// A random integer expression over `vars`, twice: as viper writes it, and as Python must
-/// to wrap every operation at 32 bits the way viper does (`w`). Every operation reads a
-/// variable: the compiler folds operations on constants at compile time, with Python's
-/// unbounded ints, in both runs alike, so they would test nothing and wrap differently.
-fn expression(rng: &mut Lcg, vars: &[&str], depth: u32) -> (String, String) {
-    let (v, p, _) = expr(rng, vars, depth);
-    (v, p)
-}
-
-fn expr(rng: &mut Lcg, vars: &[&str], depth: u32) -> (String, String, bool) {
+/// Random programs: expressions over every operator, immediates of every encoding class,
+/// a counted loop, a branch on a random comparison, `ptr32` stores and loads with computed
+/// indices, and enough live values to spill on ARMv6-M.
+#[test]
+fn random_programs_agree_with_bytecode() {
+    // The immediates' encoding classes.
     const CONSTS: [&str; 16] = [
         "0",
         "1",
@@ -417,95 +396,21 @@ fn expr(rng: &mut Lcg, vars: &[&str], depth: u32) -> (String, String, bool) {
         "0x12345",
         "0x3fc00000",
     ];
-    let var = |rng: &mut Lcg| {
-        let v = rng.pick(vars).to_string();
-        (v.clone(), v, true)
-    };
-    if depth == 0 || rng.below(3) == 0 {
-        if rng.below(3) == 0 {
-            let c = rng.pick(&CONSTS).to_string();
-            return (c.clone(), c, false);
-        }
-        return var(rng);
-    }
-    let op = rng.pick(&["+", "-", "*", "&", "|", "^", "<<", ">>"]);
-    let (rv, rp, rvar) = if op == "<<" || op == ">>" {
-        if rng.below(2) == 0 {
-            let k = rng.below(32).to_string();
-            (k.clone(), k, false)
-        } else {
-            let (v, p, has) = expr(rng, vars, depth - 1);
-            (format!("({v} & 31)"), format!("({p} & 31)"), has)
-        }
-    } else {
-        expr(rng, vars, depth - 1)
-    };
-    let (lv, lp, _) = match expr(rng, vars, depth - 1) {
-        (_, _, false) if !rvar => var(rng),
-        left => left,
-    };
-    (
-        format!("({lv} {op} {rv})"),
-        format!("w({lp} {op} {rp})"),
-        true,
-    )
-}
-
-/// Random programs: expressions over every operator, immediates of every encoding class,
-/// a counted loop, a branch on a random comparison, `ptr32` stores and loads with computed
-/// indices, and enough live values to spill on ARMv6-M.
-#[test]
-fn random_programs_agree_with_bytecode() {
     let mut rng = Lcg(0x5eed_0001);
     for _ in 0..40 {
-        let mut e = |vars: &[&str]| expression(&mut rng, vars, 3);
-        let (x0, x0p) = e(&["a", "b"]);
-        let (y0, y0p) = e(&["a", "b", "x"]);
-        let (x1, x1p) = e(&["x", "y", "i", "a"]);
-        let (c1, c1p) = e(&["x", "y", "i"]);
-        let (c2, c2p) = e(&["x", "b", "i"]);
-        let (y1, y1p) = e(&["x", "y", "i", "b"]);
-        let cmp = rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
-        let program = |x0: &str, y0: &str, x1: &str, c1: &str, c2: &str, y1: &str, y2: &str| {
-            format!(
-                "
-@micropython.viper
-def f(a: int, b: int, n: int, p: ptr32) -> int:
-    x = {x0}
-    y = {y0}
-    for i in range(n):
-        x = {x1}
-        p[i & 15] = x
-        if {c1} {cmp} {c2}:
-            y = {y1}
-        y = {y2}
-    p[3] = y
-    return x ^ y
-"
-            )
-        };
-        let y2 = "y ^ p[(x ^ i) & 15]";
-        let viper = program(&x0, &y0, &x1, &c1, &c2, &y1, y2);
-        let python = format!(
-            "def w(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n{}",
-            program(&x0p, &y0p, &x1p, &c1p, &c2p, &y1p, &format!("w({y2})"))
-        );
-        let func = mir(&viper);
-        let args = [
-            Arg::Int(rng.below(2000) as i32 - 1000),
-            Arg::Int(rng.below(1 << 31) as i32),
-            Arg::Int(rng.below(20) as i32),
-            Arg::Buf(4),
-        ];
-        let buffer: Vec<u8> = (0..64).map(|_| rng.below(256) as u8).collect();
-        let expected = run_on_vm(&python, &args, &buffer);
+        let case = random_case(&mut rng, &CONSTS);
+        let (viper, args, buffer) = (&case.viper, &case.args, &case.buffer);
+        let func = mir(viper);
         for arch in [Arch::V6M, Arch::V7M] {
             let code = thumb2::compile(&func, arch)
                 .unwrap_or_else(|e| panic!("{arch:?}: {e}\n{viper}"))
                 .code;
-            let got = run_on_qemu(&code, &args, &buffer);
+            let got = run_on_qemu(&code, args, buffer);
             let listing = disasm::listing(&code, arch, 0).expect("decodes");
-            assert_eq!(got, expected, "{arch:?} on {args:?}:\n{viper}\n{listing}");
+            assert_eq!(
+                got, case.expected,
+                "{arch:?} on {args:?}:\n{viper}\n{listing}"
+            );
         }
     }
 }

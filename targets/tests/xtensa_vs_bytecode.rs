@@ -15,7 +15,7 @@ mod xtensa_qemu;
 use targets::xtensa::encode::{Inst, MemOp, Reg};
 use targets::xtensa::layout::{assemble, Item};
 use targets::xtensa::{self, disasm, Abi};
-use viper_oracle::{mir, run_on_vm, Arg};
+use viper_oracle::{mir, random_case, run_on_vm, Arg, Lcg};
 use xtensa_qemu::{count_instructions, elf, run, CODE_BASE, SYS_EXIT, SYS_WRITE};
 
 /// Room for the stub before the function.
@@ -338,27 +338,12 @@ def f(x: int) -> int:
     }
 }
 
-/// A small deterministic generator, so a failing program reproduces.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// A random integer expression over `vars`, as viper writes it and as Python must to wrap
-/// each operation at 32 bits (`w`). Each operation reads a variable: operations on
-/// constants alone are folded at compile time with unbounded ints, and test nothing.
-fn expression(rng: &mut Lcg, vars: &[&str], depth: u32) -> (String, String, bool) {
+/// Random programs: every operator, constants of every folding class, a counted loop, a
+/// branch on a random comparison, `ptr32` stores and loads at computed indices, and more
+/// live values than registers, on both ABIs.
+#[test]
+fn random_programs_agree_with_bytecode() {
+    // Constants of every folding class of the Xtensa immediates.
     const CONSTS: [&str; 14] = [
         "0",
         "1",
@@ -375,98 +360,21 @@ fn expression(rng: &mut Lcg, vars: &[&str], depth: u32) -> (String, String, bool
         "-129",
         "0x3fc00000",
     ];
-    let var = |rng: &mut Lcg| {
-        let v = rng.pick(vars).to_string();
-        (v.clone(), v, true)
-    };
-    if depth == 0 || rng.below(3) == 0 {
-        if rng.below(3) == 0 {
-            let c = rng.pick(&CONSTS).to_string();
-            return (c.clone(), c, false);
-        }
-        return var(rng);
-    }
-    let op = rng.pick(&["+", "-", "*", "&", "|", "^", "<<", ">>"]);
-    let (rv, rp, right_has_var) = if op == "<<" || op == ">>" {
-        if rng.below(2) == 0 {
-            let k = rng.below(32).to_string();
-            (k.clone(), k, false)
-        } else {
-            let (v, p, has) = expression(rng, vars, depth - 1);
-            (format!("({v} & 31)"), format!("({p} & 31)"), has)
-        }
-    } else {
-        expression(rng, vars, depth - 1)
-    };
-    let (lv, lp, _) = match expression(rng, vars, depth - 1) {
-        (_, _, false) if !right_has_var => var(rng),
-        left => left,
-    };
-    (
-        format!("({lv} {op} {rv})"),
-        format!("w({lp} {op} {rp})"),
-        true,
-    )
-}
-
-/// Random programs: every operator, constants of every folding class, a counted loop, a
-/// branch on a random comparison, `ptr32` stores and loads at computed indices, and more
-/// live values than registers, on both ABIs.
-#[test]
-fn random_programs_agree_with_bytecode() {
     let mut rng = Lcg(0x7e45_0001);
     for _ in 0..30 {
-        let mut e = |vars: &[&str]| {
-            let (v, p, _) = expression(&mut rng, vars, 3);
-            (v, p)
-        };
-        let (x0, x0p) = e(&["a", "b"]);
-        let (y0, y0p) = e(&["a", "b", "x"]);
-        let (x1, x1p) = e(&["x", "y", "i", "a"]);
-        let (c1, c1p) = e(&["x", "y", "i"]);
-        let (c2, c2p) = e(&["x", "b", "i"]);
-        let (y1, y1p) = e(&["x", "y", "i", "b"]);
-        let cmp = rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
-        let program = |x0: &str, y0: &str, x1: &str, c1: &str, c2: &str, y1: &str, y2: &str| {
-            format!(
-                "
-@micropython.viper
-def f(a: int, b: int, n: int, p: ptr32) -> int:
-    x = {x0}
-    y = {y0}
-    for i in range(n):
-        x = {x1}
-        p[i & 15] = x
-        if {c1} {cmp} {c2}:
-            y = {y1}
-        y = {y2}
-    p[3] = y
-    return x ^ y
-"
-            )
-        };
-        let y2 = "y ^ p[(x ^ i) & 15]";
-        let viper = program(&x0, &y0, &x1, &c1, &c2, &y1, y2);
-        let python = format!(
-            "def w(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n{}",
-            program(&x0p, &y0p, &x1p, &c1p, &c2p, &y1p, &format!("w({y2})"))
-        );
-        let func = mir(&viper);
-        let args = [
-            Arg::Int(rng.below(2000) as i32 - 1000),
-            Arg::Int(rng.below(1 << 31) as i32),
-            Arg::Int(rng.below(20) as i32),
-            Arg::Buf(4),
-        ];
-        let buffer: Vec<u8> = (0..64).map(|_| rng.below(256) as u8).collect();
-        let expected = run_on_vm(&python, &args, &buffer);
+        let case = random_case(&mut rng, &CONSTS);
+        let (viper, args, buffer) = (&case.viper, &case.args, &case.buffer);
+        let func = mir(viper);
         for abi in [Abi::Call0, Abi::Windowed] {
             let code =
                 xtensa::compile(&func, abi).unwrap_or_else(|e| panic!("{abi:?}: {e}\n{viper}"));
             let listing =
                 disasm::listing(&code.bytes[code.entry as usize..], code.entry).expect("decodes");
-            let got = run_on_qemu(&code, abi, &args, &buffer);
-            assert_eq!(got, expected, "{abi:?} on {args:?}:\n{viper}\n{listing}");
+            let got = run_on_qemu(&code, abi, args, buffer);
+            assert_eq!(
+                got, case.expected,
+                "{abi:?} on {args:?}:\n{viper}\n{listing}"
+            );
         }
     }
 }

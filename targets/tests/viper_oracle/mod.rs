@@ -1,6 +1,7 @@
 //! What every device backend's test against the bytecode VM shares: a viper function's MIR
 //! as the emitter makes it, and what the bytecode VM computes for the same function, called
-//! with the arguments the device test passes.
+//! with the arguments the device test passes; and the random viper programs every backend
+//! is tested on.
 // Each test file that declares this module uses a part of it.
 #![allow(dead_code)]
 
@@ -98,4 +99,126 @@ pub fn run_on_vm(source: &str, args: &[Arg], buffer: &[u8]) -> (u32, Vec<u8>) {
         .map(|b| b.parse().expect("a byte"))
         .collect();
     (word, buf)
+}
+
+/// A small deterministic generator, so a failing program reproduces.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A random integer expression over `vars` and `consts` (each backend's immediate classes),
+/// twice: as viper writes it, and as Python must
+/// to wrap every operation at 32 bits the way viper does (`w`). Every operation reads a
+/// variable: the compiler folds operations on constants at compile time, with Python's
+/// unbounded ints, in both runs alike, so they would test nothing and wrap differently.
+pub fn expression(rng: &mut Lcg, vars: &[&str], depth: u32, consts: &[&str]) -> (String, String) {
+    let (v, p, _) = expr(rng, vars, depth, consts);
+    (v, p)
+}
+
+fn expr(rng: &mut Lcg, vars: &[&str], depth: u32, consts: &[&str]) -> (String, String, bool) {
+    let var = |rng: &mut Lcg| {
+        let v = rng.pick(vars).to_string();
+        (v.clone(), v, true)
+    };
+    if depth == 0 || rng.below(3) == 0 {
+        if rng.below(3) == 0 {
+            let c = rng.pick(consts).to_string();
+            return (c.clone(), c, false);
+        }
+        return var(rng);
+    }
+    let op = rng.pick(&["+", "-", "*", "&", "|", "^", "<<", ">>"]);
+    let (rv, rp, rvar) = if op == "<<" || op == ">>" {
+        if rng.below(2) == 0 {
+            let k = rng.below(32).to_string();
+            (k.clone(), k, false)
+        } else {
+            let (v, p, has) = expr(rng, vars, depth - 1, consts);
+            (format!("({v} & 31)"), format!("({p} & 31)"), has)
+        }
+    } else {
+        expr(rng, vars, depth - 1, consts)
+    };
+    let (lv, lp, _) = match expr(rng, vars, depth - 1, consts) {
+        (_, _, false) if !rvar => var(rng),
+        left => left,
+    };
+    (
+        format!("({lv} {op} {rv})"),
+        format!("w({lp} {op} {rp})"),
+        true,
+    )
+}
+
+/// One random program of the backends' random tests: expressions over every operator and
+/// `consts`, a counted loop, a branch on a random comparison, `ptr32` stores and loads with
+/// computed indices, and many live values.
+pub struct RandomCase {
+    pub viper: String,
+    pub args: [Arg; 4],
+    pub buffer: Vec<u8>,
+    /// What the bytecode VM computes for it.
+    pub expected: (u32, Vec<u8>),
+}
+
+pub fn random_case(rng: &mut Lcg, consts: &[&str]) -> RandomCase {
+    let mut e = |vars: &[&str]| expression(rng, vars, 3, consts);
+    let (x0, x0p) = e(&["a", "b"]);
+    let (y0, y0p) = e(&["a", "b", "x"]);
+    let (x1, x1p) = e(&["x", "y", "i", "a"]);
+    let (c1, c1p) = e(&["x", "y", "i"]);
+    let (c2, c2p) = e(&["x", "b", "i"]);
+    let (y1, y1p) = e(&["x", "y", "i", "b"]);
+    let cmp = rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
+    let program = |x0: &str, y0: &str, x1: &str, c1: &str, c2: &str, y1: &str, y2: &str| {
+        format!(
+            "
+@micropython.viper
+def f(a: int, b: int, n: int, p: ptr32) -> int:
+    x = {x0}
+    y = {y0}
+    for i in range(n):
+        x = {x1}
+        p[i & 15] = x
+        if {c1} {cmp} {c2}:
+            y = {y1}
+        y = {y2}
+    p[3] = y
+    return x ^ y
+"
+        )
+    };
+    let y2 = "y ^ p[(x ^ i) & 15]";
+    let viper = program(&x0, &y0, &x1, &c1, &c2, &y1, y2);
+    let python = format!(
+        "def w(x):\n    x &= 0xffffffff\n    return x - 0x100000000 if x & 0x80000000 else x\n{}",
+        program(&x0p, &y0p, &x1p, &c1p, &c2p, &y1p, &format!("w({y2})"))
+    );
+    let args = [
+        Arg::Int(rng.below(2000) as i32 - 1000),
+        Arg::Int(rng.below(1 << 31) as i32),
+        Arg::Int(rng.below(20) as i32),
+        Arg::Buf(4),
+    ];
+    let buffer: Vec<u8> = (0..64).map(|_| rng.below(256) as u8).collect();
+    let expected = run_on_vm(&python, &args, &buffer);
+    RandomCase {
+        viper,
+        args,
+        buffer,
+        expected,
+    }
 }
