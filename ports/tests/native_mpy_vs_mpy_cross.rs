@@ -8,10 +8,10 @@
 
 mod common;
 
+use common::native_mpy::{compare, compile};
 use common::{krait_cross, mpy_cross, run_in, scratch_dir};
-use std::path::Path;
 use targets::thumb2::{disasm, Arch};
-use vm::rawcode::{CodeKind, CompiledModule, NativeArch, RawCode};
+use vm::rawcode::NativeArch;
 
 const ARCHES: [(&str, NativeArch); 5] = [
     ("armv6m", NativeArch::Armv6m),
@@ -86,69 +86,6 @@ def describe(x, n: int):
     ("only_bytecode.py", "x = [1, 2.5, 'three']\nprint(x)\n"),
 ];
 
-/// Compiles `name` with `tool` for `arch` (and `extra` options); the `.mpy` read back by
-/// krait's reader.
-fn compile(
-    tool: &Path,
-    dir: &Path,
-    name: &str,
-    arch: &str,
-    extra: &[&str],
-) -> (Vec<u8>, CompiledModule) {
-    let out_name = format!("{}.{arch}.{}.mpy", name, tool_name(tool));
-    let march = format!("-march={arch}");
-    let mut args = vec![march.as_str(), "-o", &out_name];
-    args.extend(extra);
-    args.push(name);
-    let out = run_in(dir, tool, &args);
-    assert!(
-        out.status.success(),
-        "{} -march={arch} {name}: {}",
-        tool.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(dir.join(&out_name)).expect("the .mpy was written");
-    let module = vm::mpy::read(&bytes)
-        .unwrap_or_else(|e| panic!("krait reads {}'s {name}: {e}", tool.display()));
-    (bytes, module)
-}
-
-fn tool_name(tool: &Path) -> String {
-    tool.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// Compares two raw-code trees: same shape and kinds, same bytecode, same native fields
-/// other than the machine code; each of krait's viper functions decodes through capstone.
-/// Returns the number of viper functions.
-fn compare(ours: &RawCode, theirs: &RawCode, arch: Arch, at: &str) -> usize {
-    assert_eq!(ours.kind, theirs.kind, "kind of raw code {at}");
-    assert_eq!(
-        ours.children.len(),
-        theirs.children.len(),
-        "children of raw code {at}"
-    );
-    let mut vipers = 0;
-    match ours.kind {
-        CodeKind::Bytecode => assert_eq!(ours.fun_data, theirs.fun_data, "bytecode of {at}"),
-        CodeKind::NativeViper => {
-            let (a, b) = (ours.native.as_ref(), theirs.native.as_ref());
-            let (a, b) = (a.expect("native section"), b.expect("native section"));
-            assert_eq!(a.scope_flags, b.scope_flags, "scope flags of {at}");
-            assert_eq!(a.rodata, b.rodata, "rodata of {at}");
-            assert_eq!(a.bss_size, b.bss_size, "bss of {at}");
-            assert_eq!(a.relocations, b.relocations, "relocations of {at}");
-            disasm::decode_function(&ours.fun_data, arch, 0)
-                .unwrap_or_else(|e| panic!("capstone on raw code {at}: {e}"));
-            vipers += 1;
-        }
-        kind => panic!("raw code {at}: krait wrote {kind:?}, which this test does not expect"),
-    }
-    for (i, (a, b)) in ours.children.iter().zip(&theirs.children).enumerate() {
-        vipers += compare(a, b, arch, &format!("{at}.{i}"));
-    }
-    vipers
-}
-
 #[test]
 fn same_structure_as_mpy_cross_for_every_cortex_m_arch() {
     let dir = scratch_dir("native_mpy_vs_mpy_cross");
@@ -174,7 +111,7 @@ fn same_structure_as_mpy_cross_for_every_cortex_m_arch() {
             assert_eq!(ours.arch, theirs.arch, "{name} {arch_name}");
             assert_eq!(ours.qstrs, theirs.qstrs, "{name} {arch_name} qstrs");
             assert_eq!(ours.objs, theirs.objs, "{name} {arch_name} constants");
-            let vipers = compare(&ours.root, &theirs.root, thumb, name);
+            let vipers = compare(&ours.root, &theirs.root, &thumb_decoder(thumb), name);
             if name == "only_bytecode.py" {
                 assert_eq!(ours.arch, NativeArch::None);
                 assert_eq!(ours_bytes, theirs_bytes, "a file without native code");
@@ -211,7 +148,10 @@ fn emit_viper_module_has_mpy_cross_structure() {
         assert_eq!(ours_bytes[..4], theirs_bytes[..4], "{arch_name} header");
         assert_eq!(ours.qstrs, theirs.qstrs, "{arch_name} qstrs");
         assert_eq!(ours.objs, theirs.objs, "{arch_name} constants");
-        assert_eq!(compare(&ours.root, &theirs.root, thumb, "m.py"), 1);
+        assert_eq!(
+            compare(&ours.root, &theirs.root, &thumb_decoder(thumb), "m.py"),
+            1
+        );
     }
 }
 
@@ -281,4 +221,9 @@ fn dump_lists_thumb_code() {
             "{tool}: the ptr8 loop's load is listed"
         );
     }
+}
+
+/// Capstone's decoding of one Thumb function for `arch`.
+fn thumb_decoder(arch: Arch) -> impl Fn(&[u8]) -> Result<Vec<disasm::Decoded>, String> {
+    move |code| disasm::decode_function(code, arch, 0)
 }

@@ -8,10 +8,10 @@
 
 mod common;
 
+use common::native_mpy::{compare, compile};
 use common::{krait_cross, mpy_cross, run_in, scratch_dir};
-use std::path::Path;
 use targets::rv32::disasm;
-use vm::rawcode::{CodeKind, CompiledModule, NativeArch, RawCode};
+use vm::rawcode::NativeArch;
 
 const PROGRAMS: [(&str, &str); 2] = [
     (
@@ -76,65 +76,23 @@ print(plain(3))
     ("only_bytecode.py", "x = [1, 2.5, 'three']\nprint(x)\n"),
 ];
 
-fn compile(tool: &Path, dir: &Path, name: &str) -> (Vec<u8>, CompiledModule) {
-    let out_name = format!("{name}.{}.mpy", tool.file_name().unwrap().to_string_lossy());
-    let out = run_in(dir, tool, &["-march=rv32imc", "-o", &out_name, name]);
-    assert!(
-        out.status.success(),
-        "{} -march=rv32imc {name}: {}",
-        tool.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(dir.join(&out_name)).expect("the .mpy was written");
-    let module = vm::mpy::read(&bytes)
-        .unwrap_or_else(|e| panic!("krait reads {}'s {name}: {e}", tool.display()));
-    (bytes, module)
-}
-
-/// Compares two raw-code trees: same shape and kinds, same bytecode, same native fields
-/// other than the machine code; each of krait's viper functions decodes through capstone.
-/// Returns the number of viper functions.
-fn compare(ours: &RawCode, theirs: &RawCode, at: &str) -> usize {
-    assert_eq!(ours.kind, theirs.kind, "kind of raw code {at}");
-    assert_eq!(
-        ours.children.len(),
-        theirs.children.len(),
-        "children of raw code {at}"
-    );
-    let mut vipers = 0;
-    match ours.kind {
-        CodeKind::Bytecode => assert_eq!(ours.fun_data, theirs.fun_data, "bytecode of {at}"),
-        CodeKind::NativeViper => {
-            let (a, b) = (ours.native.as_ref(), theirs.native.as_ref());
-            let (a, b) = (a.expect("native section"), b.expect("native section"));
-            assert_eq!(a.scope_flags, b.scope_flags, "scope flags of {at}");
-            assert_eq!(a.rodata, b.rodata, "rodata of {at}");
-            assert_eq!(a.bss_size, b.bss_size, "bss of {at}");
-            assert_eq!(a.relocations, b.relocations, "relocations of {at}");
-            disasm::decode(&ours.fun_data, 0)
-                .unwrap_or_else(|e| panic!("capstone on raw code {at}: {e}"));
-            vipers += 1;
-        }
-        kind => panic!("raw code {at}: krait wrote {kind:?}, which this test does not expect"),
-    }
-    for (i, (a, b)) in ours.children.iter().zip(&theirs.children).enumerate() {
-        vipers += compare(a, b, &format!("{at}.{i}"));
-    }
-    vipers
-}
-
 #[test]
 fn same_structure_as_mpy_cross() {
     let dir = scratch_dir("rv32_native_mpy");
     for (name, source) in PROGRAMS {
         std::fs::write(dir.join(name), source).unwrap();
-        let (ours_bytes, ours) = compile(&krait_cross(), &dir, name);
-        let (theirs_bytes, theirs) = compile(&mpy_cross(), &dir, name);
+        let (ours_bytes, ours) = compile(&krait_cross(), &dir, name, "rv32imc", &[]);
+        let (theirs_bytes, theirs) = compile(&mpy_cross(), &dir, name, "rv32imc", &[]);
         assert_eq!(ours_bytes[..4], theirs_bytes[..4], "{name} header");
         assert_eq!(ours.arch, theirs.arch, "{name}");
         assert_eq!(ours.qstrs, theirs.qstrs, "{name} qstrs");
         assert_eq!(ours.objs, theirs.objs, "{name} constants");
-        let vipers = compare(&ours.root, &theirs.root, name);
+        let vipers = compare(
+            &ours.root,
+            &theirs.root,
+            &|code| disasm::decode(code, 0),
+            name,
+        );
         if name == "only_bytecode.py" {
             assert_eq!(ours.arch, NativeArch::None);
             assert_eq!(ours_bytes, theirs_bytes, "a file without native code");
@@ -198,9 +156,9 @@ fn dump_lists_rv32_code() {
     let dir = scratch_dir("rv32_native_mpy_dump");
     std::fs::write(dir.join("kernels.py"), PROGRAMS[0].1).unwrap();
     for tool in [krait_cross(), mpy_cross()] {
-        compile(&tool, &dir, "kernels.py");
+        compile(&tool, &dir, "kernels.py", "rv32imc", &[]);
         let file = format!(
-            "kernels.py.{}.mpy",
+            "kernels.py.rv32imc.{}.mpy",
             tool.file_name().unwrap().to_string_lossy()
         );
         let out = run_in(&dir, &krait_cross(), &["--dump", &file]);

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own subset of these helpers.
 
+pub mod native_mpy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
