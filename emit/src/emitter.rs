@@ -274,9 +274,14 @@ impl<'t> FuncEmitter<'t> {
         self.func.blocks[self.cur.0 as usize].insts.push(inst);
     }
 
+    /// Ends the current block with `term`; the caller goes on in a block of its choosing.
+    fn end_block(&mut self, term: Term) {
+        self.func.blocks[self.cur.0 as usize].term = Some(term);
+    }
+
     /// Ends the current block with `term`; code that follows is unreachable until a label.
     fn terminate(&mut self, term: Term) {
-        self.func.blocks[self.cur.0 as usize].term = Some(term);
+        self.end_block(term);
         self.cur = self.new_block();
         self.dead = true;
     }
@@ -442,7 +447,7 @@ impl<'t> FuncEmitter<'t> {
         let one = self.constant(Ty::Int, 1);
         let tag = self.bin(BinOp::And, tags, one);
         let (fast_block, slow, join) = (self.new_block(), self.new_block(), self.new_block());
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+        self.end_block(Term::Branch {
             cond: tag,
             then: fast_block,
             else_: slow,
@@ -474,7 +479,7 @@ impl<'t> FuncEmitter<'t> {
                     b: zero,
                 });
                 let fits = self.new_block();
-                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                self.end_block(Term::Branch {
                     cond: overflow,
                     then: slow,
                     else_: fits,
@@ -508,7 +513,7 @@ impl<'t> FuncEmitter<'t> {
                     b: limit,
                 });
                 let shift = self.new_block();
-                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                self.end_block(Term::Branch {
                     cond: in_range,
                     then: shift,
                     else_: slow,
@@ -539,12 +544,12 @@ impl<'t> FuncEmitter<'t> {
             }
         };
         self.assign_rooted(result, word, root);
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.end_block(Term::Jump(join));
         self.cur = slow;
         let k = self.constant(Ty::Uint, op as u32);
         let general = self.call(Helper::BinaryOp, vec![k, a, b], Ty::Obj);
         self.assign_rooted(result, general, root);
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.end_block(Term::Jump(join));
         self.cur = join;
         result
     }
@@ -572,7 +577,7 @@ impl<'t> FuncEmitter<'t> {
         });
         let known = self.bin(BinOp::Or, is_true, is_false);
         let (bool_block, other, join) = (self.new_block(), self.new_block(), self.new_block());
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+        self.end_block(Term::Branch {
             cond: known,
             then: bool_block,
             else_: other,
@@ -582,14 +587,14 @@ impl<'t> FuncEmitter<'t> {
             dst: truth,
             src: is_true,
         });
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.end_block(Term::Jump(join));
         self.cur = other;
         let asked = self.call(Helper::ObjIsTrue, vec![v], Ty::Bool);
         self.inst(Inst::Copy {
             dst: truth,
             src: asked,
         });
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(join));
+        self.end_block(Term::Jump(join));
         self.cur = join;
         truth
     }
@@ -644,7 +649,7 @@ impl<'t> FuncEmitter<'t> {
             self.inst(Inst::StoreSlot { slot, value: *v });
         }
         let resume = self.new_block();
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Yield { value, resume });
+        self.end_block(Term::Yield { value, resume });
         self.yields.push((self.cur, resume, live.clone()));
         self.cur = resume;
         for (slot, v) in (base..).zip(&live) {
@@ -753,14 +758,14 @@ impl<'t> FuncEmitter<'t> {
             b: null,
         });
         let (raise, bound) = (self.new_block(), self.new_block());
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+        self.end_block(Term::Branch {
             cond: unbound,
             then: raise,
             else_: bound,
         });
         self.cur = raise;
         self.call(Helper::RaiseUnboundLocal, Vec::new(), Ty::Obj);
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Raise);
+        self.end_block(Term::Raise);
         self.cur = bound;
     }
 
@@ -774,14 +779,14 @@ impl<'t> FuncEmitter<'t> {
         let due = self.vreg(Ty::Bool);
         self.inst(Inst::Tick { dst: due });
         let (poll, after) = (self.new_block(), self.new_block());
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+        self.end_block(Term::Branch {
             cond: due,
             then: poll,
             else_: after,
         });
         self.cur = poll;
         self.call(Helper::Poll, Vec::new(), Ty::Obj);
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(after));
+        self.end_block(Term::Jump(after));
         self.cur = after;
     }
 
@@ -1011,7 +1016,7 @@ impl<'t> FuncEmitter<'t> {
         let target = self.flow_to(label);
         let next = self.new_block();
         let (then, else_) = if when { (target, next) } else { (next, target) };
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch { cond, then, else_ });
+        self.end_block(Term::Branch { cond, then, else_ });
         self.cur = next;
     }
 
@@ -1415,7 +1420,7 @@ impl Emitter for FuncEmitter<'_> {
             self.fix_label_stack(label);
         } else {
             let block = self.flow_to(label);
-            self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(block));
+            self.end_block(Term::Jump(block));
         }
         // A `finally`'s label ends its protected body: the handler is no longer active.
         if let Some(open) = self.open_blocks.last_mut() {
@@ -1790,7 +1795,7 @@ impl Emitter for FuncEmitter<'_> {
             b: none,
         });
         let (reraise, next) = (self.new_block(), self.new_block());
-        self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+        self.end_block(Term::Branch {
             cond: is_none,
             then: next,
             else_: reraise,
@@ -1807,7 +1812,7 @@ impl Emitter for FuncEmitter<'_> {
                 b: marker,
             });
             let (unwind, raise) = (self.new_block(), self.new_block());
-            self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            self.end_block(Term::Branch {
                 cond: returning,
                 then: unwind,
                 else_: raise,
@@ -1836,7 +1841,7 @@ impl Emitter for FuncEmitter<'_> {
                 b: marker,
             });
             let (go_on, other) = (self.new_block(), self.new_block());
-            self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+            self.end_block(Term::Branch {
                 cond: this_one,
                 then: go_on,
                 else_: other,
@@ -2180,7 +2185,7 @@ impl Emitter for FuncEmitter<'_> {
                 let first = self.constant(Ty::Obj, Obj::TRUE.raw());
                 let done_slot = self.slots(1);
                 let step = self.new_block();
-                self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(step));
+                self.end_block(Term::Jump(step));
                 self.cur = step;
                 let done_at = self.vreg(Ty::Uint);
                 self.inst(Inst::SlotAddr {
@@ -2202,7 +2207,7 @@ impl Emitter for FuncEmitter<'_> {
                     b: yes,
                 });
                 let (finished, suspend) = (self.new_block(), self.new_block());
-                self.func.blocks[self.cur.0 as usize].term = Some(Term::Branch {
+                self.end_block(Term::Branch {
                     cond: is_done,
                     then: finished,
                     else_: suspend,
@@ -2216,7 +2221,7 @@ impl Emitter for FuncEmitter<'_> {
                     dst: first,
                     value: Obj::FALSE.raw(),
                 });
-                self.func.blocks[self.cur.0 as usize].term = Some(Term::Jump(step));
+                self.end_block(Term::Jump(step));
                 self.cur = finished;
                 self.push(value);
             }

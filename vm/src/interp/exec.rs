@@ -1039,22 +1039,16 @@ impl Vm {
     /// next window (never past the step limit, so that limit stays exact).
     #[cold]
     fn poll(&mut self) -> PyResult<()> {
-        self.steps_left -= u64::from(std::mem::take(&mut self.poll_window));
-        if self.steps_left == 0 {
-            return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
-        }
-        if self.take_interrupt() {
-            return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
-        }
+        let window = std::mem::take(&mut self.poll_window);
+        self.charge_steps(window)?;
         self.poll_window = self.steps_left.min(POLL_INTERVAL.into()) as u32;
         self.poll_countdown = self.poll_window;
         Ok(())
     }
 
-    /// What native code's loops do every `steps` back edges: the step limit, Ctrl-C and
-    /// scheduled callbacks, as the dispatch loop polls them.
-    pub(crate) fn poll_native(&mut self, steps: u32) -> PyResult<()> {
-        // A spent limit (0) is one no handler catches, as for bytecode.
+    /// Takes `steps` off the step limit and raises when it is spent (a spent limit, 0, is
+    /// one no handler catches) or when Ctrl-C was pressed.
+    fn charge_steps(&mut self, steps: u32) -> PyResult<()> {
         self.steps_left = self.steps_left.saturating_sub(u64::from(steps));
         if self.steps_left == 0 {
             return Err(self.raise_msg(ty::RUNTIME_ERROR, "step limit exceeded"));
@@ -1062,6 +1056,13 @@ impl Vm {
         if self.take_interrupt() {
             return Err(self.raise_type(ty::KEYBOARD_INTERRUPT));
         }
+        Ok(())
+    }
+
+    /// What native code's loops do every `steps` back edges: the step limit, Ctrl-C and
+    /// scheduled callbacks, as the dispatch loop polls them.
+    pub(crate) fn poll_native(&mut self, steps: u32) -> PyResult<()> {
+        self.charge_steps(steps)?;
         if self.modules.sched_pending {
             self.run_scheduled();
         }
@@ -1243,16 +1244,23 @@ impl Vm {
         } else {
             // (..., __exit__, self, exc)
             let (exit, exit_self) = (self.peek(f, 2), self.peek(f, 1));
-            let exc_type = Obj::from_raw(self.type_of(top));
-            let ret = self.call_method(exit, exit_self, &[exc_type, top, Obj::NONE])?;
+            let swallowed = self.exit_swallows(exit, exit_self, top)?;
             self.drop_words(f, 2)?;
-            if self.is_true(ret)? {
+            if swallowed {
                 self.set_top(f, Obj::NONE);
             } else {
                 self.set_top(f, top);
             }
         }
         Ok(())
+    }
+
+    /// Calls `__exit__` (loaded by `load_method`) as exception `exc` leaves a `with` body:
+    /// whether it swallowed the exception.
+    pub(crate) fn exit_swallows(&mut self, exit: Obj, exit_self: Obj, exc: Obj) -> PyResult<bool> {
+        let exc_type = Obj::from_raw(self.type_of(exc));
+        let ret = self.call_method(exit, exit_self, &[exc_type, exc, Obj::NONE])?;
+        self.is_true(ret)
     }
 
     /// Calls a method loaded by `load_method` (`self_obj` `NULL` for a plain function).

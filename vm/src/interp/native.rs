@@ -409,14 +409,8 @@ extern "C" fn with_exit(ctx: *mut NativeCtx, exit: u32, exc: u32, _: u32) -> u32
             vm.call_objs(exit, &[Obj::NONE, Obj::NONE, Obj::NONE])?;
             return Ok(exc.raw());
         }
-        let exc_type = Obj::from_raw(vm.type_of(exc));
-        let suppress = vm.call_objs(exit, &[exc_type, exc, Obj::NONE])?;
-        Ok(if vm.is_true(suppress)? {
-            Obj::NONE
-        } else {
-            exc
-        }
-        .raw())
+        let swallowed = vm.exit_swallows(exit, Obj::NULL, exc)?;
+        Ok(if swallowed { Obj::NONE } else { exc }.raw())
     })
 }
 
